@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using Unlearning.Client.Commands;
+
+namespace Unlearning.Client;
+
+/// <summary>The <c>unlearn</c> command line.</summary>
+public static class Cli
+{
+    /// <summary>
+    /// Parses and runs one command, writing results to <paramref name="stdout"/> and errors to
+    /// <paramref name="stderr"/>; returns the exit code. <paramref name="connect"/> supplies the cluster client
+    /// for a gateway ("HOST:PORT") and stays owned by the caller; by default a client is started (and stopped) per command.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr,
+        Func<string, CancellationToken, Task<IClusterClient>>? connect = null)
+    {
+        ClusterConnector connector = connect is null
+            ? ClusterConnection.OpenAsync
+            : async (target, ct) => ClusterConnection.Borrow(await connect(target.Gateway.ToString(), ct));
+        var parse = BuildRootCommand(new CliContext(stdout, stderr, connector)).Parse(args);
+        if (parse.Action is ParseErrorAction)
+        {
+            await stderr.WriteLineAsync($"error: {CliContext.OneLine(parse.Errors[0].Message)}");
+            return ExitCodes.Usage;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration
+        {
+            Output = stdout,
+            Error = stderr,
+            EnableDefaultExceptionHandler = false,
+        });
+    }
+
+    private static RootCommand BuildRootCommand(CliContext cli)
+    {
+        var root = new RootCommand("Train, serve and unlearn SISA models on an Orleans cluster.")
+        {
+            CreateCommand.Create(cli),
+            IngestCommand.Create(cli),
+            TrainCommand.Create(cli),
+            PredictCommand.Create(cli),
+            EvaluateCommand.Create(cli),
+            ForgetCommand.Create(cli),
+            StatusCommand.Create(cli),
+        };
+        cli.Options.AddTo(root);
+        return root;
+    }
+}

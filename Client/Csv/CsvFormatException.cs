@@ -1,0 +1,20 @@
+namespace Unlearning.Client.Csv;
+
+/// <summary>Malformed or invalid input file; the message names the file and, where there is one, the line and column.</summary>
+internal sealed class CsvFormatException : Exception
+{
+    public CsvFormatException(string file, string problem)
+        : base($"{file}: {problem}")
+    {
+    }
+
+    public CsvFormatException(string file, int line, string problem)
+        : base($"{file} line {line}: {problem}")
+    {
+    }
+
+    public CsvFormatException(string file, int line, string column, string problem)
+        : base($"{file} line {line}, column '{column}': {problem}")
+    {
+    }
+}

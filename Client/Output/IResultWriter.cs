@@ -1,0 +1,20 @@
+namespace Unlearning.Client.Output;
+
+/// <summary>Writes each command's result to stdout, for people or for machines.</summary>
+internal interface IResultWriter
+{
+    void Created(ModelConfig config);
+
+    void Ingested(string model, int accepted, long totalRecords);
+
+    void Trained(TrainResult result);
+
+    /// <summary><paramref name="predictions"/>[i] answers row <paramref name="ids"/>[i].</summary>
+    void Predicted(ModelConfig config, IReadOnlyList<string> ids, IReadOnlyList<Prediction> predictions);
+
+    void Evaluated(EvaluationResult result);
+
+    void Forgot(ForgetReceipt receipt);
+
+    void Status(ModelStatus status);
+}

@@ -1,0 +1,3 @@
+using Unlearning.Client;
+
+return await Cli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,23 @@
+namespace Unlearning;
+
+/// <summary>
+/// One SISA shard of a model, keyed "model/index": its records, slice checkpoints and current weights.
+/// Only the model grain calls it.
+/// </summary>
+[Alias("Unlearning.IShardGrain")]
+public interface IShardGrain : IGrainWithStringKey
+{
+    [Alias("Add")] Task<long> Add(ModelConfig config, DataRecord[] records);
+    [Alias("StartTraining")] Task StartTraining(ModelConfig config);
+    /// <summary>Completes once the shard serves weights trained on every record it holds.</summary>
+    [Alias("WaitUntilTrained")] Task<ShardSnapshot> WaitUntilTrained();
+    [Alias("Forget")] Task<ForgetAcceptance> Forget(string subject);
+    [Alias("GetSnapshot")] Task<ShardSnapshot> GetSnapshot();
+    [Alias("GetRecordIds")] Task<string[]> GetRecordIds();
+    [Alias("GetStatus")] Task<ShardStatus> GetStatus();
+}
+
+public static class ShardKey
+{
+    public static string For(string model, int index) => $"{model}/{index}";
+}

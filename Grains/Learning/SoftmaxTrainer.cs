@@ -1,0 +1,72 @@
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Optimization;
+
+namespace Unlearning.Learning;
+
+/// <summary>Settings of one fit; part of what makes weights reproducible.</summary>
+public sealed record TrainerSettings(double Lambda, int MaxIterations)
+{
+    public double GradientTolerance { get; init; } = 1e-7;
+}
+
+/// <summary>A fitted model in raw feature space (see <see cref="SoftmaxModel"/> for the layout).</summary>
+public sealed record FitResult(double[] Weights, int Iterations, bool Converged);
+
+/// <summary>
+/// Full-batch L-BFGS (MathNet.Numerics) on the standardised softmax objective. Single-threaded and
+/// order-fixed, so the same rows, settings and warm start give the same bits on any machine thread count.
+/// </summary>
+public static class SoftmaxTrainer
+{
+    public static FitResult Fit(TrainingSet data, TrainerSettings settings, double[]? warmStartRaw = null, CancellationToken cancellation = default)
+    {
+        var standardizer = Standardizer.Fit(data);
+        var objective = new SoftmaxObjective(standardizer.Transform(data), data.Labels, data.FeatureCount, data.ClassCount, settings.Lambda);
+        var start = warmStartRaw is null
+            ? new double[objective.ParameterCount]
+            : standardizer.FromRawSpace(warmStartRaw, data.ClassCount);
+
+        var best = new BestPoint(start);
+        var function = ObjectiveFunction.Gradient(point =>
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var parameters = point.AsArray() ?? point.ToArray();
+            var gradient = new double[parameters.Length];
+            var value = objective.Evaluate(parameters, gradient);
+            best.Offer(parameters, value);
+            return (value, Vector<double>.Build.Dense(gradient));
+        });
+
+        var minimizer = new LimitedMemoryBfgsMinimizer(
+            gradientTolerance: settings.GradientTolerance,
+            parameterTolerance: 1e-12,
+            functionProgressTolerance: 1e-12,
+            memory: 10,
+            maximumIterations: settings.MaxIterations);
+        try
+        {
+            var result = minimizer.FindMinimum(function, Vector<double>.Build.Dense(start));
+            var found = result.MinimizingPoint.ToArray();
+            return new FitResult(standardizer.ToRawSpace(found, data.ClassCount), result.Iterations, true);
+        }
+        catch (OptimizationException)
+        {
+            // Iteration cap or a line search that cannot improve: keep the best point evaluated, which is
+            // as deterministic as the optimiser's own answer.
+            return new FitResult(standardizer.ToRawSpace(best.Parameters, data.ClassCount), settings.MaxIterations, false);
+        }
+    }
+
+    private sealed class BestPoint(double[] start)
+    {
+        private double _value = double.PositiveInfinity;
+        public double[] Parameters { get; private set; } = (double[])start.Clone();
+
+        public void Offer(double[] parameters, double value)
+        {
+            if (!(value < _value)) return;
+            _value = value;
+            Parameters = (double[])parameters.Clone();
+        }
+    }
+}

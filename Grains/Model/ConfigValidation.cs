@@ -1,0 +1,40 @@
+namespace Unlearning.Model;
+
+internal static class ConfigValidation
+{
+    public const int MaxShards = 1024;
+    public const int MaxSlices = 256;
+
+    public static void Validate(ModelConfig config, string modelName)
+    {
+        if (!ModelNames.IsValid(modelName))
+            throw new ArgumentException($"invalid model name '{modelName}': use 1-64 letters, digits, '-', '_' or '.'");
+        if (!string.Equals(config.Name, modelName, StringComparison.Ordinal))
+            throw new ArgumentException($"config names model '{config.Name}' but was sent to model '{modelName}'");
+        if (config.FeatureNames is not { Length: > 0 })
+            throw new ArgumentException("a model needs at least one feature column");
+        RequireDistinct(config.FeatureNames, "feature");
+        if (config.FeatureNames.Any(name => string.IsNullOrWhiteSpace(name) || name is "id" or "subject" or "label"))
+            throw new ArgumentException("feature names must be non-empty and not 'id', 'subject' or 'label'");
+        if (config.Labels is not { Length: >= 2 })
+            throw new ArgumentException($"a classifier needs at least two labels, the schema has {config.Labels?.Length ?? 0}");
+        RequireDistinct(config.Labels, "label");
+        if (config.Shards is < 1 or > MaxShards)
+            throw new ArgumentException($"shards must be between 1 and {MaxShards}, not {config.Shards}");
+        if (config.Slices is < 1 or > MaxSlices)
+            throw new ArgumentException($"slices must be between 1 and {MaxSlices}, not {config.Slices}");
+        if (!double.IsFinite(config.Lambda) || config.Lambda <= 0)
+            throw new ArgumentException($"lambda must be a positive number, not {config.Lambda}");
+        if (config.MaxIterations is < 1 or > 1_000_000)
+            throw new ArgumentException($"max iterations must be between 1 and 1000000, not {config.MaxIterations}");
+        if (!Enum.IsDefined(config.Ensemble))
+            throw new ArgumentException($"unknown ensemble mode {config.Ensemble}");
+    }
+
+    private static void RequireDistinct(string[] names, string what)
+    {
+        var duplicates = names.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
+        if (duplicates.Length > 0)
+            throw new ArgumentException($"duplicate {what} names: {string.Join(", ", duplicates)}");
+    }
+}

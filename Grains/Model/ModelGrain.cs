@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Unlearning.Learning;
+
+namespace Unlearning.Model;
+
+/// <summary>
+/// The aggregator of one model. Reentrant: predictions are answered while forgets and training wait on
+/// shards. Holds each shard's current weights (pushed by the shards), so a prediction costs no shard call.
+/// </summary>
+[Reentrant]
+public sealed class ModelGrain : Grain, IModelGrain
+{
+    private readonly IPersistentState<ModelState> _state;
+    private readonly UnlearningOptions _options;
+    private readonly ILogger<ModelGrain> _logger;
+    private ShardView[] _shards = [];
+    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+    private Task? _loading;
+    private TaskCompletionSource _shardsChanged = NewSignal();
+
+    public ModelGrain(
+        [PersistentState("model", StorageNames.Models)] IPersistentState<ModelState> state,
+        IOptions<UnlearningOptions> options,
+        ILogger<ModelGrain> logger)
+    {
+        _state = state;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    private string Name => this.GetPrimaryKeyString();
+
+    public async Task<ModelConfig> Create(ModelConfig config)
+    {
+        ConfigValidation.Validate(config, Name);
+        if (_state.State.Config is not null)
+            throw new InvalidOperationException($"model '{Name}' already exists");
+        _state.State.Config = config;
+        await _state.WriteStateAsync();
+        _logger.LogInformation("Created model {Model} with {Shards} shards of {Slices} slices", Name, config.Shards, config.Slices);
+        return config;
+    }
+
+    public Task<ModelConfig> GetConfig() => Task.FromResult(RequireConfig());
+
+    public async Task<IngestResult> Ingest(DataRecord[] records)
+    {
+        var config = RequireConfig();
+        RecordValidation.CheckBatchSize(records.Length, _options.MaxBatchRows);
+        await EnsureLoadedAsync();
+        RecordValidation.CheckRecords(records, config, _ids);
+        // Claimed before the first await, so a concurrent batch with the same ids is refused.
+        foreach (var record in records) _ids.Add(record.Id);
+
+        var byShard = records.GroupBy(r => Partitioning.ShardOf(r.Subject, config.Shards));
+        await Task.WhenAll(byShard.Select(async group =>
+        {
+            var batch = group.ToArray();
+            try
+            {
+                await Shard(group.Key).Add(config, batch);
+            }
+            catch
+            {
+                foreach (var record in batch) _ids.Remove(record.Id);
+                throw;
+            }
+        }));
+        return new IngestResult(records.Length, _ids.Count);
+    }
+
+    public async Task<TrainResult> Train()
+    {
+        var config = RequireConfig();
+        await EnsureLoadedAsync();
+        if (_ids.Count == 0)
+            throw new InvalidOperationException($"model '{Name}' has no records to train on; ingest some first");
+        var stopwatch = Stopwatch.StartNew();
+        if (!_state.State.Trained)
+        {
+            _state.State.Trained = true;
+            await _state.WriteStateAsync();
+        }
+        var snapshots = await Task.WhenAll(_shards.Select(async view =>
+        {
+            var shard = Shard(view.Index);
+            await shard.StartTraining(config);
+            return await shard.WaitUntilTrained();
+        }));
+        foreach (var snapshot in snapshots) Offer(snapshot);
+        return new TrainResult(Name, _ids.Count, _shards.Count(s => s.IsUsable), Version, stopwatch.ElapsedMilliseconds);
+    }
+
+    public async Task<PredictionBatch> Predict(double[][] rows)
+    {
+        var config = RequireConfig();
+        CheckRows(rows, config);
+        await EnsureLoadedAsync();
+        var members = await UsableShardsAsync();
+        var weights = members.Select(view => view.Snapshot.Weights!).ToArray();
+        var vote = config.Ensemble == EnsembleMode.Vote;
+        var predictions = new Prediction[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var probabilities = new double[config.ClassCount];
+            var label = Ensemble.Predict(weights, vote, rows[i], probabilities);
+            predictions[i] = new Prediction(label, probabilities);
+        }
+        var used = members.Select(view => new ShardVersion(view.Index, view.Snapshot.Version, view.Snapshot.CleanThrough)).ToArray();
+        return new PredictionBatch(predictions, Version, used);
+    }
+
+    public async Task<EvaluationResult> Evaluate(double[][] rows, int[] labels)
+    {
+        var config = RequireConfig();
+        if (rows.Length != labels.Length)
+            throw new ArgumentException($"{rows.Length} rows but {labels.Length} labels");
+        if (rows.Length == 0) throw new ArgumentException("nothing to evaluate: no rows");
+        foreach (var label in labels)
+        {
+            if (label < 0 || label >= config.ClassCount)
+                throw new ArgumentException($"label index {label} is outside model '{Name}''s {config.ClassCount} labels");
+        }
+        var batch = await Predict(rows);
+        var correct = 0;
+        for (var i = 0; i < rows.Length; i++)
+            if (batch.Predictions[i].Label == labels[i]) correct++;
+        return new EvaluationResult(Name, rows.Length, (double)correct / rows.Length, batch.Version);
+    }
+
+    public async Task<ForgetReceipt> Forget(string subject)
+    {
+        var config = RequireConfig();
+        if (string.IsNullOrEmpty(subject) || subject.Length > RecordValidation.MaxIdLength)
+            throw new ArgumentException($"subject ids must have 1 to {RecordValidation.MaxIdLength} characters");
+        await EnsureLoadedAsync();
+        var stopwatch = Stopwatch.StartNew();
+        var requestId = Guid.NewGuid().ToString("N");
+        var index = Partitioning.ShardOf(subject, config.Shards);
+        var view = _shards[index];
+        var shard = Shard(index);
+
+        // From here on no prediction uses this shard until it confirms what it serves is clean.
+        view.ForgetsInFlight++;
+        ForgetAcceptance acceptance;
+        try
+        {
+            acceptance = await shard.Forget(subject);
+            view.RequireCleanThrough(acceptance.Serving.CleanThrough);
+            Offer(acceptance.Serving);
+        }
+        catch
+        {
+            // Unknown whether the shard removed the subject: trust only what it now says it serves.
+            view.Suspended = true;
+            _ = RefreshAsync(view);
+            throw;
+        }
+        finally
+        {
+            view.ForgetsInFlight--;
+            Signal();
+        }
+        foreach (var id in acceptance.RemovedIds) _ids.Remove(id);
+        _logger.LogInformation("Forget {Request} on model {Model}: shard {Shard} removed {Records} records",
+            requestId, Name, index, acceptance.RecordsRemoved);
+
+        var versionAfter = acceptance.Serving.Version;
+        if (acceptance.RecordsRemoved > 0 && _state.State.Trained)
+        {
+            var retrained = await shard.WaitUntilTrained();
+            Offer(retrained);
+            versionAfter = retrained.Version;
+        }
+        return new ForgetReceipt(requestId, Name, subject, index, acceptance.RecordsRemoved, acceptance.SlicesToRetrain,
+            acceptance.VersionBefore, versionAfter, "exact", stopwatch.ElapsedMilliseconds);
+    }
+
+    public async Task<ModelStatus> GetStatus()
+    {
+        var config = RequireConfig();
+        await EnsureLoadedAsync();
+        var shards = await Task.WhenAll(Enumerable.Range(0, config.Shards).Select(i => Shard(i).GetStatus()));
+        return new ModelStatus(Name, shards.Sum(s => s.Records), _state.State.Trained, Version, shards);
+    }
+
+    public Task OnShardChanged(ShardSnapshot snapshot)
+    {
+        if (snapshot.Shard >= 0 && snapshot.Shard < _shards.Length) Offer(snapshot);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The sum of the shards' versions: it grows whenever any shard serves new weights.</summary>
+    private long Version => _shards.Sum(view => view.Snapshot.Version);
+
+    private ModelConfig RequireConfig() =>
+        _state.State.Config ?? throw new KeyNotFoundException($"model '{Name}' does not exist");
+
+    private IShardGrain Shard(int index) => GrainFactory.GetGrain<IShardGrain>(ShardKey.For(Name, index));
+
+    private void CheckRows(double[][] rows, ModelConfig config)
+    {
+        RecordValidation.CheckBatchSize(rows.Length, _options.MaxBatchRows);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (rows[i] is null) throw new ArgumentException($"row {i + 1} is missing");
+            RecordValidation.CheckRow(rows[i], config, $"row {i + 1}");
+        }
+    }
+
+    private void Offer(ShardSnapshot snapshot)
+    {
+        if (_shards[snapshot.Shard].Offer(snapshot)) Signal();
+    }
+
+    private void Signal()
+    {
+        var changed = _shardsChanged;
+        _shardsChanged = NewSignal();
+        changed.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The shards a prediction may use now; waits while every shard is between weights.</summary>
+    private async Task<ShardView[]> UsableShardsAsync()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var usable = _shards.Where(view => view.IsUsable).ToArray();
+            if (usable.Length > 0) return usable;
+            if (!_state.State.Trained)
+                throw new InvalidOperationException($"model '{Name}' is not trained yet; run train first");
+            var remaining = _options.PredictionWait - deadline.Elapsed;
+            if (remaining <= TimeSpan.Zero)
+                throw new TimeoutException($"no shard of model '{Name}' had clean weights within {_options.PredictionWait.TotalSeconds:0} s");
+            await Task.WhenAny(_shardsChanged.Task, Task.Delay(remaining));
+        }
+    }
+
+    private Task EnsureLoadedAsync()
+    {
+        if (_loading is null || _loading.IsFaulted) _loading = LoadAsync();
+        return _loading;
+    }
+
+    /// <summary>Pulls every shard's snapshot and record ids: the aggregator persists neither.</summary>
+    private async Task LoadAsync()
+    {
+        var config = RequireConfig();
+        if (_shards.Length == 0)
+            _shards = [.. Enumerable.Range(0, config.Shards).Select(i => new ShardView(i))];
+        var loaded = await Task.WhenAll(_shards.Select(async view =>
+        {
+            var shard = Shard(view.Index);
+            return (Snapshot: await shard.GetSnapshot(), Ids: await shard.GetRecordIds());
+        }));
+        foreach (var (snapshot, ids) in loaded)
+        {
+            Offer(snapshot);
+            _ids.UnionWith(ids);
+        }
+    }
+
+    private async Task RefreshAsync(ShardView view)
+    {
+        try
+        {
+            var snapshot = await Shard(view.Index).GetSnapshot();
+            view.RequireCleanThrough(snapshot.CleanThrough);
+            view.Offer(snapshot);
+            view.Suspended = false;
+            Signal();
+        }
+        catch (Exception error)
+        {
+            _logger.LogWarning(error, "Shard {Shard} of model {Model} stays out of the ensemble until it answers", view.Index, Name);
+        }
+    }
+}

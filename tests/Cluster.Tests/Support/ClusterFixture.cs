@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+using Unlearning.Silo;
+
+namespace Unlearning.Tests.Support;
+
+/// <summary>A two-silo in-process cluster with the production grain setup, shared by the cluster tests.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public const string ClusterId = "unlearning-tests";
+    private readonly List<int> _gatewayPorts = [];
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public IClusterClient Client => Cluster.Client;
+    public IReadOnlyList<int> GatewayPorts => _gatewayPorts;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.Options.ClusterId = ClusterId;
+        builder.Options.ServiceId = ClusterIdentity.DefaultServiceId;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Unlearning:RetrainDelay"] = "00:00:00.020",
+        }).Build();
+        builder.ConfigureSilo((options, silo) =>
+        {
+            lock (_gatewayPorts) _gatewayPorts.Add(options.GatewayPort);
+            silo.AddUnlearningGrains(configuration);
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+
+    public IModelGrain Model(string name) => Client.GetGrain<IModelGrain>(name);
+
+    public IShardGrain Shard(string model, int index) => Client.GetGrain<IShardGrain>(ShardKey.For(model, index));
+
+    /// <summary>A model name no other test uses.</summary>
+    public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(64, prefix.Length + 13)];
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
