@@ -9,7 +9,7 @@ public sealed class UnlearningOptions
     public int MaxBatchRows { get; set; } = 100_000;
 
     /// <summary>How long a shard waits after a change before retraining, so that a burst of forgets costs one retrain.</summary>
-    public TimeSpan RetrainDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan RetrainDelay { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>How long a prediction waits when every shard is retraining before it fails.</summary>
     public TimeSpan PredictionWait { get; set; } = TimeSpan.FromSeconds(60);

@@ -41,19 +41,22 @@ public sealed class SoftmaxObjective
                 scores[c] = s;
                 if (s > max) max = s;
             }
+            var label = _labels[i];
+            var labelScore = scores[label];
             var sum = 0.0;
             for (var c = 0; c < k; c++)
             {
                 scores[c] = Math.Exp(scores[c] - max);
                 sum += scores[c];
             }
-            var label = _labels[i];
-            loss += Math.Log(sum) + max - (Math.Log(scores[label]) + max);
+            // -log softmax(label) = log(sum of exp(s - max)) + max - s_label
+            loss += Math.Log(sum) + max - labelScore;
+            var inverseSum = 1.0 / sum;
             for (var c = 0; c < k; c++)
             {
-                var residual = scores[c] / sum - (c == label ? 1.0 : 0.0);
+                var residual = scores[c] * inverseSum - (c == label ? 1.0 : 0.0);
                 var g = gradient.Slice(c * stride, stride);
-                for (var j = 0; j < d; j++) g[j] += residual * row[j];
+                for (var j = 0; j < row.Length; j++) g[j] += residual * row[j];
                 g[d] += residual;
             }
         }

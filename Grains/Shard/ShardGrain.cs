@@ -1,6 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Storage;
 using Unlearning.Learning;
 using Unlearning.Storage;
 
@@ -17,7 +19,7 @@ public sealed class ShardGrain : Grain, IShardGrain
     private readonly UnlearningOptions _options;
     private readonly ILogger<ShardGrain> _logger;
     private readonly CoalescingWriter _writer;
-    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+    private RecordStore _records = null!;
     private readonly List<TaskCompletionSource> _trainedWaiters = [];
     private Task _retraining = Task.CompletedTask;
     private CancellationTokenSource? _inFlight;
@@ -40,43 +42,37 @@ public sealed class ShardGrain : Grain, IShardGrain
     private string ModelName => Key[..Key.LastIndexOf('/')];
     private bool FullyTrained => State.Config is { } config && State.Checkpoints.Count == config.Slices;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        foreach (var slice in State.Slices)
-            foreach (var record in slice) _ids.Add(record.Id);
+        _records = new RecordStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Shards), this.GetGrainId());
+        if (State.Config is null) return;
+        if (await _records.LoadAsync(State, State.Config.Slices)) await _writer.WriteAsync();
         if (State.Training && !FullyTrained) ScheduleRetraining();
-        return Task.CompletedTask;
     }
 
     public async Task<long> Add(ModelConfig config, DataRecord[] records)
     {
-        EnsureConfigured(config);
+        await EnsureConfiguredAsync(config);
         foreach (var record in records)
         {
-            if (Partitioning.ShardOf(record.Subject, config.Shards) != Index)
-                throw new ArgumentException($"record '{record.Id}' belongs to shard {Partitioning.ShardOf(record.Subject, config.Shards)}, not {Index}");
-            if (_ids.Contains(record.Id))
+            var owner = Partitioning.ShardOf(record.Subject, config.Shards);
+            if (owner != Index)
+                throw new ArgumentException($"record '{record.Id}' belongs to shard {owner}, not {Index}");
+            if (_records.Contains(record.Id))
                 throw new ArgumentException($"duplicate record id '{record.Id}'");
         }
+        if (records.Length == 0) return _records.Count;
 
-        var touched = new SortedSet<int>();
-        foreach (var record in records)
-        {
-            var slice = Partitioning.SliceOf(record.Id, config.Slices);
-            State.Slices[slice].Add(record);
-            _ids.Add(record.Id);
-            touched.Add(slice);
-        }
-        foreach (var slice in touched) State.Slices[slice].Sort(ById);
-        if (touched.Count > 0) Invalidate(touched.Min);
+        var touched = await _records.AddAsync(records, r => Partitioning.SliceOf(r.Id, config.Slices), State, _writer.WriteAsync);
+        Invalidate(touched.Min());
         await _writer.WriteAsync();
         if (State.Training) ScheduleRetraining();
-        return _ids.Count;
+        return _records.Count;
     }
 
     public async Task StartTraining(ModelConfig config)
     {
-        EnsureConfigured(config);
+        await EnsureConfiguredAsync(config);
         if (!State.Training)
         {
             State.Training = true;
@@ -88,6 +84,7 @@ public sealed class ShardGrain : Grain, IShardGrain
     public Task<ShardSnapshot> WaitUntilTrained()
     {
         if (!State.Training || FullyTrained) return Task.FromResult(Snapshot());
+        ScheduleRetraining(); // restarts a loop that stopped on an error
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _trainedWaiters.Add(waiter);
         return AwaitTrained(waiter.Task);
@@ -102,52 +99,44 @@ public sealed class ShardGrain : Grain, IShardGrain
     public async Task<ForgetAcceptance> Forget(string subject)
     {
         var versionBefore = State.Version;
-        var removed = new List<string>();
-        var firstAffected = int.MaxValue;
-        for (var s = 0; s < State.Slices.Count; s++)
-        {
-            var count = State.Slices[s].RemoveAll(record =>
-            {
-                if (!string.Equals(record.Subject, subject, StringComparison.Ordinal)) return false;
-                removed.Add(record.Id);
-                return true;
-            });
-            if (count > 0) firstAffected = Math.Min(firstAffected, s);
-        }
-        if (removed.Count == 0)
+        var removal = _records.TakeSubject(subject);
+        if (removal.RecordIds.Length == 0)
             return new ForgetAcceptance(0, -1, 0, versionBefore, [], Snapshot());
 
-        foreach (var id in removed) _ids.Remove(id);
         State.ForgetsAccepted++;
-        Invalidate(firstAffected);
+        Invalidate(removal.FirstSlice);
         // The served weights may have seen the subject: fall back to the newest checkpoint that cannot have.
         Serve(State.Checkpoints.Count > 0 ? State.Checkpoints[^1].Weights : null);
+        // Weights first, records second: a crash in between keeps the records (the forget was not
+        // acknowledged) but never leaves weights that saw records already gone.
+        await _writer.WriteAsync();
+        await _records.RewriteAsync(removal, State);
         await _writer.WriteAsync();
 
-        var slicesToRetrain = State.Training ? State.Config!.Slices - State.Checkpoints.Count : 0;
+        var slicesToRetrain = State.Training ? State.Config!.Slices - removal.FirstSlice : 0;
         if (State.Training) ScheduleRetraining();
         _logger.LogInformation("Shard {Shard} accepted a forget: {Records} records removed, retraining from slice {Slice}",
-            Key, removed.Count, firstAffected);
-        return new ForgetAcceptance(removed.Count, firstAffected, slicesToRetrain, versionBefore, [.. removed], Snapshot());
+            Key, removal.RecordIds.Length, removal.FirstSlice);
+        return new ForgetAcceptance(removal.RecordIds.Length, removal.FirstSlice, slicesToRetrain, versionBefore, removal.RecordIds, Snapshot());
     }
 
     public Task<ShardSnapshot> GetSnapshot() => Task.FromResult(Snapshot());
 
-    public Task<string[]> GetRecordIds() => Task.FromResult(_ids.ToArray());
+    public Task<string[]> GetRecordIds() => Task.FromResult(_records.Ids.ToArray());
 
     public Task<ShardStatus> GetStatus()
     {
         var state = !State.Training ? ShardStates.Untrained : FullyTrained ? ShardStates.Serving : ShardStates.Retraining;
         return Task.FromResult(new ShardStatus(
-            Index, _ids.Count, State.Version, state, RuntimeIdentity, [.. State.SliceTrainings], State.ForgetsAccepted));
+            Index, _records.Count, State.Version, state, RuntimeIdentity, [.. State.SliceTrainings], State.ForgetsAccepted));
     }
 
-    private void EnsureConfigured(ModelConfig config)
+    private async Task EnsureConfiguredAsync(ModelConfig config)
     {
         if (State.Config is not null) return;
         State.Config = config;
-        State.Slices = [.. Enumerable.Range(0, config.Slices).Select(_ => new List<DataRecord>())];
         State.SliceTrainings = new int[config.Slices];
+        await _records.LoadAsync(State, config.Slices);
     }
 
     /// <summary>Drops every checkpoint that trained on <paramref name="slice"/> or later, and stops computing one.</summary>
@@ -181,7 +170,12 @@ public sealed class ShardGrain : Grain, IShardGrain
         try
         {
             await Task.Delay(_options.RetrainDelay);
-            await ComputeMissingCheckpointsAsync();
+            // Every await below lets changes in, so the condition is checked again after each one.
+            while (State.Training && !FullyTrained)
+            {
+                await ComputeMissingCheckpointsAsync();
+                if (FullyTrained) await PublishAsync();
+            }
         }
         catch (Exception error)
         {
@@ -190,9 +184,6 @@ public sealed class ShardGrain : Grain, IShardGrain
             _trainedWaiters.Clear();
             return;
         }
-        if (!FullyTrained) return;
-
-        await PublishAsync();
         foreach (var waiter in _trainedWaiters) waiter.TrySetResult();
         _trainedWaiters.Clear();
     }
@@ -201,10 +192,11 @@ public sealed class ShardGrain : Grain, IShardGrain
     {
         var config = State.Config!;
         var settings = new TrainerSettings(config.Lambda, config.MaxIterations);
+        var computed = false;
         while (State.Training && !FullyTrained)
         {
             var slice = State.Checkpoints.Count;
-            var input = TrainingInput.ForPrefix(State.Slices, slice, config);
+            var input = TrainingInput.ForPrefix(_records.Slices, slice, config);
             var warmStart = slice > 0 ? State.Checkpoints[slice - 1].Weights : null;
             using var cancellation = new CancellationTokenSource();
             _inFlight = cancellation;
@@ -226,9 +218,13 @@ public sealed class ShardGrain : Grain, IShardGrain
 
             State.Checkpoints.Add(new SliceCheckpoint(fit?.Weights));
             State.SliceTrainings[slice]++;
-            if (FullyTrained) Serve(State.Checkpoints[^1].Weights);
-            await _writer.WriteAsync();
+            computed = true;
         }
+        if (!computed) return;
+        Serve(State.Checkpoints[^1].Weights);
+        // One write for the whole retrain: a crash before it resumes from the clean prefix persisted when
+        // the change was accepted.
+        await _writer.WriteAsync();
     }
 
     private async Task PublishAsync()
@@ -243,6 +239,4 @@ public sealed class ShardGrain : Grain, IShardGrain
             _logger.LogWarning(error, "Shard {Shard} could not publish version {Version}", Key, State.Version);
         }
     }
-
-    private static readonly Comparison<DataRecord> ById = (a, b) => string.CompareOrdinal(a.Id, b.Id);
 }

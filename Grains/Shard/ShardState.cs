@@ -1,29 +1,43 @@
 namespace Unlearning.Shard;
 
 /// <summary>
-/// Everything a shard persists. <see cref="Checkpoints"/> is the valid prefix: entry r holds the weights
-/// trained on slices 0..r, so a change to slice s truncates it to s entries and retraining resumes there.
-/// Nothing else keeps a copy of a record or of weights trained on one.
+/// A shard's own row: its chunk index, checkpoints and served weights. Records live in chunk rows of
+/// their own (<see cref="RecordChunk"/>), so a forget or an ingest rewrites only the chunks it touches.
+/// <see cref="Checkpoints"/> is the valid prefix: entry r holds the weights trained on slices 0..r, so a
+/// change to slice s truncates it to s entries and retraining resumes there.
 /// </summary>
 [GenerateSerializer, Alias("Unlearning.ShardState")]
 public sealed class ShardState
 {
     [Id(0)] public ModelConfig? Config { get; set; }
-    /// <summary>Records per slice, each slice sorted by id (ordinal): the canonical training order.</summary>
-    [Id(1)] public List<List<DataRecord>> Slices { get; set; } = [];
-    [Id(2)] public List<SliceCheckpoint> Checkpoints { get; set; } = [];
+    [Id(1)] public List<ChunkRef> Chunks { get; set; } = [];
+    /// <summary>Chunks being written by an ingest not yet acknowledged; deleted if the shard restarts before it is.</summary>
+    [Id(2)] public List<int> PendingChunks { get; set; } = [];
+    [Id(3)] public int NextChunk { get; set; }
+    [Id(4)] public List<SliceCheckpoint> Checkpoints { get; set; } = [];
     /// <summary>The weights served now; never trained on a record whose forget was accepted.</summary>
-    [Id(3)] public double[]? Serving { get; set; }
+    [Id(5)] public double[]? Serving { get; set; }
     /// <summary>Bumped every time <see cref="Serving"/> changes.</summary>
-    [Id(4)] public long Version { get; set; }
+    [Id(6)] public long Version { get; set; }
     /// <summary>How many forgets that removed records this shard has accepted.</summary>
-    [Id(5)] public long ForgetsAccepted { get; set; }
+    [Id(7)] public long ForgetsAccepted { get; set; }
     /// <summary>Whether the model has been trained, after which every change retrains.</summary>
-    [Id(6)] public bool Training { get; set; }
+    [Id(8)] public bool Training { get; set; }
     /// <summary>How many times each slice's checkpoint has been computed: what tests and operators audit.</summary>
-    [Id(7)] public int[] SliceTrainings { get; set; } = [];
+    [Id(9)] public int[] SliceTrainings { get; set; } = [];
 }
 
 /// <summary>Weights (raw feature space) after training on slices 0..r; null when those slices hold no record.</summary>
 [GenerateSerializer, Immutable, Alias("Unlearning.SliceCheckpoint")]
 public sealed record SliceCheckpoint([property: Id(0)] double[]? Weights);
+
+/// <summary>A stored chunk of one slice's records.</summary>
+[GenerateSerializer, Immutable, Alias("Unlearning.ChunkRef")]
+public sealed record ChunkRef([property: Id(0)] int Slice, [property: Id(1)] int Number);
+
+/// <summary>Up to <see cref="RecordStore.ChunkSize"/> records of one slice, stored as one row.</summary>
+[GenerateSerializer, Alias("Unlearning.RecordChunk")]
+public sealed class RecordChunk
+{
+    [Id(0)] public List<DataRecord> Records { get; set; } = [];
+}

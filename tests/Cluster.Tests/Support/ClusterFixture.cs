@@ -19,10 +19,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(2);
         builder.Options.ClusterId = ClusterId;
         builder.Options.ServiceId = ClusterIdentity.DefaultServiceId;
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Unlearning:RetrainDelay"] = "00:00:00.020",
-        }).Build();
+        // Production defaults: no test-only timings.
+        var configuration = new ConfigurationBuilder().Build();
         builder.ConfigureSilo((options, silo) =>
         {
             lock (_gatewayPorts) _gatewayPorts.Add(options.GatewayPort);

@@ -1,0 +1,148 @@
+using Orleans.Storage;
+using Unlearning.Storage;
+
+namespace Unlearning.Shard;
+
+/// <summary>
+/// A shard's records: in memory by slice (each sorted by id, the canonical training order), and in
+/// storage as chunk rows named after the shard, so writes stay proportional to what changed.
+/// </summary>
+internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
+{
+    public const int ChunkSize = 4096;
+
+    private readonly Dictionary<int, GrainState<RecordChunk>> _chunks = [];
+    private readonly Dictionary<string, int> _chunkOfRecord = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, CoalescingWriter> _writers = [];
+
+    public List<List<DataRecord>> Slices { get; private set; } = [];
+    public int Count => _chunkOfRecord.Count;
+
+    public bool Contains(string recordId) => _chunkOfRecord.ContainsKey(recordId);
+
+    public IEnumerable<string> Ids => _chunkOfRecord.Keys;
+
+    /// <summary>Reads every committed chunk, and deletes chunks of an ingest that never completed.</summary>
+    /// <returns>Whether <paramref name="state"/> changed and must be written.</returns>
+    public async Task<bool> LoadAsync(ShardState state, int slices)
+    {
+        Slices = [.. Enumerable.Range(0, slices).Select(_ => new List<DataRecord>())];
+        var abandoned = state.PendingChunks.ToArray();
+        foreach (var number in abandoned)
+        {
+            var chunk = await ReadAsync(number);
+            if (chunk.RecordExists) await storage.ClearStateAsync(Name(number), shard, chunk);
+        }
+        state.PendingChunks.Clear();
+
+        var chunks = await Task.WhenAll(state.Chunks.Select(async chunk => (chunk.Slice, chunk.Number, State: await ReadAsync(chunk.Number))));
+        foreach (var (slice, number, chunk) in chunks)
+        {
+            _chunks[number] = chunk;
+            foreach (var record in chunk.State!.Records)
+            {
+                Slices[slice].Add(record);
+                _chunkOfRecord[record.Id] = number;
+            }
+        }
+        foreach (var slice in Slices) slice.Sort(ById);
+        return abandoned.Length > 0;
+    }
+
+    /// <summary>
+    /// Stores <paramref name="records"/> in new chunks: first marks them pending in the shard's row, so a crash
+    /// mid-way leaves nothing unaccounted for, then writes them; the caller commits by writing the shard's row.
+    /// </summary>
+    /// <returns>The slices that received records.</returns>
+    public async Task<IReadOnlyCollection<int>> AddAsync(DataRecord[] records, Func<DataRecord, int> sliceOf, ShardState state, Func<Task> writeState)
+    {
+        var planned = records.GroupBy(sliceOf)
+            .SelectMany(group => group.Chunk(ChunkSize).Select(part => (Slice: group.Key, Number: state.NextChunk++, Records: part)))
+            .ToArray();
+        state.PendingChunks.AddRange(planned.Select(p => p.Number));
+        await writeState();
+        await Task.WhenAll(planned.Select(async p =>
+        {
+            var chunk = new GrainState<RecordChunk>(new RecordChunk { Records = [.. p.Records] });
+            await storage.WriteStateAsync(Name(p.Number), shard, chunk);
+            _chunks[p.Number] = chunk;
+        }));
+
+        foreach (var (slice, number, part) in planned)
+        {
+            state.PendingChunks.Remove(number);
+            state.Chunks.Add(new ChunkRef(slice, number));
+            Slices[slice].AddRange(part);
+            foreach (var record in part) _chunkOfRecord[record.Id] = number;
+        }
+        var touched = planned.Select(p => p.Slice).Distinct().ToArray();
+        foreach (var slice in touched) Slices[slice].Sort(ById);
+        return touched;
+    }
+
+    /// <summary>Removes a subject's records from memory; <see cref="RewriteAsync"/> then removes them from storage.</summary>
+    public SubjectRemoval TakeSubject(string subject)
+    {
+        var removed = new List<(int Slice, DataRecord Record)>();
+        for (var s = 0; s < Slices.Count; s++)
+        {
+            Slices[s].RemoveAll(record =>
+            {
+                if (!string.Equals(record.Subject, subject, StringComparison.Ordinal)) return false;
+                removed.Add((s, record));
+                return true;
+            });
+        }
+        var chunks = new HashSet<int>();
+        foreach (var (_, record) in removed)
+        {
+            chunks.Add(_chunkOfRecord[record.Id]);
+            _chunkOfRecord.Remove(record.Id);
+        }
+        return new SubjectRemoval(
+            [.. removed.Select(r => r.Record.Id)],
+            removed.Count == 0 ? -1 : removed.Min(r => r.Slice),
+            chunks);
+    }
+
+    /// <summary>Rewrites the chunks that held removed records; emptied ones are cleared and leave the index.</summary>
+    public Task RewriteAsync(SubjectRemoval removal, ShardState state) =>
+        Task.WhenAll(removal.Chunks.Select(async number =>
+        {
+            var records = _chunks[number].State!.Records;
+            records.RemoveAll(record => !_chunkOfRecord.TryGetValue(record.Id, out var at) || at != number);
+            await WriterOf(number).WriteAsync();
+            if (records.Count == 0) state.Chunks.RemoveAll(c => c.Number == number);
+        }));
+
+    /// <summary>Concurrent forgets may touch one chunk: its writes go one at a time, each storing its newest content.</summary>
+    private CoalescingWriter WriterOf(int number)
+    {
+        if (!_writers.TryGetValue(number, out var writer))
+        {
+            writer = new CoalescingWriter(async () =>
+            {
+                var chunk = _chunks[number];
+                if (chunk.State!.Records.Count > 0) await storage.WriteStateAsync(Name(number), shard, chunk);
+                else await storage.ClearStateAsync(Name(number), shard, chunk);
+            });
+            _writers[number] = writer;
+        }
+        return writer;
+    }
+
+    private async Task<GrainState<RecordChunk>> ReadAsync(int number)
+    {
+        var chunk = new GrainState<RecordChunk>(new RecordChunk());
+        await storage.ReadStateAsync(Name(number), shard, chunk);
+        chunk.State ??= new RecordChunk();
+        return chunk;
+    }
+
+    private static string Name(int number) => $"records-{number}";
+
+    private static readonly Comparison<DataRecord> ById = (a, b) => string.CompareOrdinal(a.Id, b.Id);
+}
+
+/// <summary>What taking a subject out of a shard's memory removed, and which stored chunks must follow.</summary>
+internal sealed record SubjectRemoval(string[] RecordIds, int FirstSlice, IReadOnlySet<int> Chunks);
