@@ -21,7 +21,7 @@ public static class Cli
         var parse = BuildRootCommand(new CliContext(stdout, stderr, connector)).Parse(args);
         if (parse.Action is ParseErrorAction)
         {
-            await stderr.WriteLineAsync($"error: {CliContext.OneLine(parse.Errors[0].Message)}");
+            await stderr.WriteLineAsync($"error: {UsageError(parse)} (see --help)");
             return ExitCodes.Usage;
         }
 
@@ -32,6 +32,11 @@ public static class Cli
             EnableDefaultExceptionHandler = false,
         });
     }
+
+    // An unknown word usually also leaves a command or argument missing; naming the word is the useful part.
+    private static string UsageError(ParseResult parse) => parse.UnmatchedTokens.Count > 0
+        ? $"unrecognized {(parse.UnmatchedTokens.Count == 1 ? "argument" : "arguments")} {string.Join(" ", parse.UnmatchedTokens.Select(t => $"'{t}'"))}"
+        : CliContext.OneLine(parse.Errors[0].Message).TrimEnd('.');
 
     private static RootCommand BuildRootCommand(CliContext cli)
     {

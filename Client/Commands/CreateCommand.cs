@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using Unlearning.Client.Csv;
 
 namespace Unlearning.Client.Commands;
@@ -24,32 +26,25 @@ internal static class CreateCommand
         {
             Description = "L2 regularization strength",
             DefaultValueFactory = _ => ModelConfig.DefaultLambda,
+            CustomParser = result => Parse(result, "--lambda", "a finite number >= 0",
+                (string text, out double value) =>
+                    double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value)
+                    && double.IsFinite(value) && value >= 0),
         };
-        lambda.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<double>();
-            if (!double.IsFinite(value) || value < 0)
-            {
-                result.AddError($"--lambda must be a finite number >= 0, not {value}");
-            }
-        });
-        var ensemble = new Option<EnsembleMode>("--ensemble")
+        var ensemble = new Option<string>("--ensemble")
         {
             Description = "How shard predictions are combined",
             HelpName = $"{EnsembleNames.Average}|{EnsembleNames.Vote}",
-            DefaultValueFactory = _ => EnsembleMode.Average,
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Single().Value;
-                var mode = EnsembleNames.Parse(text);
-                if (mode is null)
-                {
-                    result.AddError($"--ensemble must be '{EnsembleNames.Average}' or '{EnsembleNames.Vote}', not '{text}'");
-                }
-
-                return mode.GetValueOrDefault();
-            },
+            DefaultValueFactory = _ => EnsembleNames.Average,
         };
+        ensemble.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>();
+            if (EnsembleNames.Parse(text) is null)
+            {
+                result.AddError($"--ensemble must be '{EnsembleNames.Average}' or '{EnsembleNames.Vote}', not '{text}'");
+            }
+        });
 
         var command = new Command("create", "Create a model whose features and labels come from a CSV file")
         {
@@ -66,7 +61,7 @@ internal static class CreateCommand
                 parse.GetValue(shards),
                 parse.GetValue(slices),
                 parse.GetValue(lambda),
-                parse.GetValue(ensemble),
+                EnsembleNames.Parse(parse.GetRequiredValue(ensemble))!.Value,
                 parse.GetValue(maxIterations));
             var grain = await invocation.ModelAsync(config.Name, ct);
             invocation.Output.Created(await grain.Create(config));
@@ -74,17 +69,26 @@ internal static class CreateCommand
         return command;
     }
 
-    private static Option<int> AtLeastOne(string name, int defaultValue, string description)
+    private static Option<int> AtLeastOne(string name, int defaultValue, string description) => new(name)
     {
-        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        option.Validators.Add(result =>
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result => Parse(result, name, "an integer of at least 1",
+            (string text, out int value) =>
+                int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value >= 1),
+    };
+
+    private delegate bool TryParse<T>(string text, out T value);
+
+    // A custom parser rather than a validator: validators also run on values that failed to convert, and then throw.
+    private static T Parse<T>(ArgumentResult result, string option, string expected, TryParse<T> tryParse)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(" ", result.Tokens);
+        if (!tryParse(text, out var value))
         {
-            var value = result.GetValueOrDefault<int>();
-            if (value < 1)
-            {
-                result.AddError($"{name} must be at least 1, not {value}");
-            }
-        });
-        return option;
+            result.AddError($"{option} must be {expected}, not '{text}'");
+        }
+
+        return value;
     }
 }

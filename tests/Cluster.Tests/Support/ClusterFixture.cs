@@ -8,11 +8,9 @@ namespace Unlearning.Tests.Support;
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public const string ClusterId = "unlearning-tests";
-    private readonly List<int> _gatewayPorts = [];
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
-    public IReadOnlyList<int> GatewayPorts => _gatewayPorts;
 
     public async Task InitializeAsync()
     {
@@ -21,11 +19,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.Options.ServiceId = ClusterIdentity.DefaultServiceId;
         // Production defaults: no test-only timings.
         var configuration = new ConfigurationBuilder().Build();
-        builder.ConfigureSilo((options, silo) =>
-        {
-            lock (_gatewayPorts) _gatewayPorts.Add(options.GatewayPort);
-            silo.AddUnlearningGrains(configuration);
-        });
+        builder.ConfigureSilo((_, silo) => silo.AddUnlearningGrains(configuration));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
