@@ -48,6 +48,7 @@ public static class Cli
             PredictCommand.Create(cli),
             EvaluateCommand.Create(cli),
             ForgetCommand.Create(cli),
+            ExplainCommand.Create(cli),
             StatusCommand.Create(cli),
         };
         cli.Options.AddTo(root);

@@ -15,6 +15,9 @@ public interface IShardGrain : IGrainWithStringKey
     [Alias("GetSnapshot")] Task<ShardSnapshot> GetSnapshot();
     [Alias("GetRecordIds")] Task<string[]> GetRecordIds();
     [Alias("GetStatus")] Task<ShardStatus> GetStatus();
+    /// <summary>Per row, this shard's top records by influence on the loss of <paramref name="labels"/>; unscaled scores.</summary>
+    [Alias("Explain")] Task<Explanation[]> Explain(double[][] rows, int[] labels, int top);
+    [Alias("EstimateForget")] Task<ShardForgetEstimate> EstimateForget(string subject);
 }
 
 public static class ShardKey

@@ -16,6 +16,7 @@ public sealed class ModelGrain : Grain, IModelGrain
     private readonly IPersistentState<ModelState> _state;
     private readonly UnlearningOptions _options;
     private readonly ILogger<ModelGrain> _logger;
+    private const int MaxTop = 100;
     private ShardView[] _shards = [];
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
     private Task? _loading;
@@ -38,6 +39,8 @@ public sealed class ModelGrain : Grain, IModelGrain
         ConfigValidation.Validate(config, Name);
         if (_state.State.Config is not null)
             throw new InvalidOperationException($"model '{Name}' already exists");
+        if (config.Certified is { NoiseSeed: 0 } certified)
+            config = config with { Certified = certified with { NoiseSeed = SecretSeed() } };
         _state.State.Config = config;
         await _state.WriteStateAsync();
         _logger.LogInformation("Created model {Model} with {Shards} shards of {Slices} slices", Name, config.Shards, config.Slices);
@@ -100,17 +103,57 @@ public sealed class ModelGrain : Grain, IModelGrain
         CheckRows(rows, config);
         await EnsureLoadedAsync();
         var members = await UsableShardsAsync();
-        var weights = members.Select(view => view.Snapshot.Weights!).ToArray();
-        var vote = config.Ensemble == EnsembleMode.Vote;
-        var predictions = new Prediction[rows.Length];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var probabilities = new double[config.ClassCount];
-            var label = Ensemble.Predict(weights, vote, rows[i], probabilities);
-            predictions[i] = new Prediction(label, probabilities);
-        }
+        var predictions = PredictWith(members.Select(view => view.Classifier!).ToArray(), rows, config);
         var used = members.Select(view => new ShardVersion(view.Index, view.Snapshot.Version, view.Snapshot.CleanThrough)).ToArray();
         return new PredictionBatch(predictions, Version, used);
+    }
+
+    public async Task<ExplanationBatch> Explain(double[][] rows, int top)
+    {
+        var config = RequireConfig();
+        if (config.Method != UnlearningMethod.Exact)
+            throw new InvalidOperationException($"explain works on exact (SISA) models; model '{Name}' uses certified removal");
+        if (top is < 1 or > MaxTop) throw new ArgumentException($"top must be between 1 and {MaxTop}, not {top}");
+        var predicted = await Predict(rows);
+        var labels = predicted.Predictions.Select(p => p.Label).ToArray();
+        var members = predicted.ShardsUsed;
+        // Each member's share of the ensemble's average: its scores count with that weight.
+        var weight = 1.0 / members.Length;
+        var parts = await Task.WhenAll(members.Select(async used =>
+            (used.Shard, Rows: await Shard(used.Shard).Explain(rows, labels, top))));
+        // A shard that is retraining sends nothing: its records cannot be scored against weights it no longer serves.
+        var scored = parts.Where(p => p.Rows.Length == rows.Length).ToArray();
+        var explanations = new Explanation[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var row = i;
+            var raising = scored.SelectMany(p => p.Rows[row].Raising.Select(r => r with { Shard = p.Shard, Score = r.Score * weight }));
+            var lowering = scored.SelectMany(p => p.Rows[row].Lowering.Select(r => r with { Shard = p.Shard, Score = r.Score * weight }));
+            explanations[i] = new Explanation(labels[i],
+                [.. raising.OrderByDescending(r => r.Score).ThenBy(r => r.RecordId, StringComparer.Ordinal).Take(top)],
+                [.. lowering.OrderBy(r => r.Score).ThenBy(r => r.RecordId, StringComparer.Ordinal).Take(top)]);
+        }
+        return new ExplanationBatch(explanations, predicted.Version);
+    }
+
+    public async Task<ForgetEstimate> EstimateForget(string subject, double[][] probe)
+    {
+        var config = RequireConfig();
+        CheckSubject(subject);
+        CheckRows(probe, config);
+        await EnsureLoadedAsync();
+        var members = await UsableShardsAsync();
+        var index = Partitioning.ShardOf(subject, config.Shards);
+        var estimate = await Shard(index).EstimateForget(subject);
+
+        var before = PredictWith(members.Select(view => view.Classifier!).ToArray(), probe, config);
+        var after = members.Where(view => view.Index != index).Select(view => view.Classifier!).ToList();
+        if (EnsembleMembers.Create(config, estimate.WeightsAfter) is { } estimated)
+            after.Insert(members.Count(view => view.Index < index), estimated);
+        if (after.Count == 0)
+            throw new InvalidOperationException($"forgetting this subject would leave model '{Name}' with no shard to predict with");
+        return new ForgetEstimate(Name, subject, index, estimate.RecordsAffected, estimate.Method,
+            before, PredictWith(after, probe, config), Version);
     }
 
     public async Task<EvaluationResult> Evaluate(double[][] rows, int[] labels)
@@ -134,8 +177,7 @@ public sealed class ModelGrain : Grain, IModelGrain
     public async Task<ForgetReceipt> Forget(string subject)
     {
         var config = RequireConfig();
-        if (string.IsNullOrEmpty(subject) || subject.Length > RecordValidation.MaxIdLength)
-            throw new ArgumentException($"subject ids must have 1 to {RecordValidation.MaxIdLength} characters");
+        CheckSubject(subject);
         await EnsureLoadedAsync();
         var stopwatch = Stopwatch.StartNew();
         var requestId = Guid.NewGuid().ToString("N");
@@ -168,15 +210,20 @@ public sealed class ModelGrain : Grain, IModelGrain
         _logger.LogInformation("Forget {Request} on model {Model}: shard {Shard} removed {Records} records",
             requestId, Name, index, acceptance.RecordsRemoved);
 
-        var versionAfter = acceptance.Serving.Version;
+        var final = acceptance.Serving;
         if (acceptance.RecordsRemoved > 0 && _state.State.Trained)
         {
-            var retrained = await shard.WaitUntilTrained();
-            Offer(retrained);
-            versionAfter = retrained.Version;
+            final = await shard.WaitUntilTrained();
+            Offer(final);
         }
+        var method = config.Method == UnlearningMethod.Certified
+            ? (acceptance.RecordsRemoved > 0 ? final.Method : ForgetMethods.Certified)
+            : config.IsFullRetrain ? ForgetMethods.Retrain : ForgetMethods.Exact;
+        var certified = config.Method == UnlearningMethod.Certified;
         return new ForgetReceipt(requestId, Name, subject, index, acceptance.RecordsRemoved, acceptance.SlicesToRetrain,
-            acceptance.VersionBefore, versionAfter, "exact", stopwatch.ElapsedMilliseconds);
+            acceptance.VersionBefore, final.Version, method, stopwatch.ElapsedMilliseconds,
+            certified ? (acceptance.RecordsRemoved > 0 ? final.BoundSpent ?? 0 : 0) : null,
+            certified ? final.BudgetLeft : null);
     }
 
     public async Task<ModelStatus> GetStatus()
@@ -200,6 +247,32 @@ public sealed class ModelGrain : Grain, IModelGrain
         _state.State.Config ?? throw new KeyNotFoundException($"model '{Name}' does not exist");
 
     private IShardGrain Shard(int index) => GrainFactory.GetGrain<IShardGrain>(ShardKey.For(Name, index));
+
+    private static void CheckSubject(string subject)
+    {
+        if (string.IsNullOrEmpty(subject) || subject.Length > RecordValidation.MaxIdLength)
+            throw new ArgumentException($"subject ids must have 1 to {RecordValidation.MaxIdLength} characters");
+    }
+
+    private static Prediction[] PredictWith(IReadOnlyList<IClassifier> members, double[][] rows, ModelConfig config)
+    {
+        var vote = config.Ensemble == EnsembleMode.Vote;
+        var predictions = new Prediction[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var probabilities = new double[config.ClassCount];
+            var label = Ensemble.Predict(members, vote, rows[i], probabilities);
+            predictions[i] = new Prediction(label, probabilities);
+        }
+        return predictions;
+    }
+
+    private static ulong SecretSeed()
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(bytes);
+        return BitConverter.ToUInt64(bytes) | 1;
+    }
 
     private void CheckRows(double[][] rows, ModelConfig config)
     {
@@ -253,7 +326,7 @@ public sealed class ModelGrain : Grain, IModelGrain
     {
         var config = RequireConfig();
         if (_shards.Length == 0)
-            _shards = [.. Enumerable.Range(0, config.Shards).Select(i => new ShardView(i))];
+            _shards = [.. Enumerable.Range(0, config.Shards).Select(i => new ShardView(i, weights => EnsembleMembers.Create(config, weights)))];
         var loaded = await Task.WhenAll(_shards.Select(async view =>
         {
             var shard = Shard(view.Index);

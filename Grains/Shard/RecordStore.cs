@@ -100,10 +100,13 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
             _chunkOfRecord.Remove(record.Id);
         }
         return new SubjectRemoval(
-            [.. removed.Select(r => r.Record.Id)],
+            [.. removed.Select(r => r.Record)],
             removed.Count == 0 ? -1 : removed.Min(r => r.Slice),
             chunks);
     }
+
+    public DataRecord[] FindSubject(string subject) =>
+        [.. Slices.SelectMany(slice => slice).Where(record => string.Equals(record.Subject, subject, StringComparison.Ordinal))];
 
     /// <summary>Rewrites the chunks that held removed records; emptied ones are cleared and leave the index.</summary>
     public Task RewriteAsync(SubjectRemoval removal, ShardState state) =>
@@ -145,4 +148,7 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
 }
 
 /// <summary>What taking a subject out of a shard's memory removed, and which stored chunks must follow.</summary>
-internal sealed record SubjectRemoval(string[] RecordIds, int FirstSlice, IReadOnlySet<int> Chunks);
+internal sealed record SubjectRemoval(DataRecord[] Records, int FirstSlice, IReadOnlySet<int> Chunks)
+{
+    public string[] RecordIds => [.. Records.Select(r => r.Id)];
+}

@@ -72,19 +72,7 @@ public sealed class CertifiedModel
     {
         if (transformedRow.Length != Dimension) throw new ArgumentException($"a row of {transformedRow.Length} values for {Dimension}");
         if (probabilities.Length != ClassCount) throw new ArgumentException($"{probabilities.Length} outputs for {ClassCount} classes");
-        if (ClassCount == 2)
-        {
-            probabilities[1] = LogisticLoss.Sigmoid(Vectors.Dot(_weights[0], transformedRow));
-            probabilities[0] = 1 - probabilities[1];
-            return;
-        }
-        var sum = 0.0;
-        for (var c = 0; c < ClassCount; c++)
-        {
-            probabilities[c] = LogisticLoss.Sigmoid(Vectors.Dot(_weights[c], transformedRow));
-            sum += probabilities[c];
-        }
-        for (var c = 0; c < ClassCount; c++) probabilities[c] /= sum;
+        OneVsRest.Probabilities(_weights, transformedRow, probabilities);
     }
 
     internal CertifiedModel With(int rows, double[][] weights, double[] residualBounds) =>

@@ -17,7 +17,7 @@ public sealed class CliArgumentTests : IDisposable
         var result = await _cli.RunAsync("--help");
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var command in new[] { "create", "ingest", "train", "predict", "evaluate", "forget", "status" })
+        foreach (var command in new[] { "create", "ingest", "train", "predict", "evaluate", "forget", "explain", "status" })
         {
             Assert.Contains(command, result.Stdout);
         }

@@ -24,7 +24,7 @@ public sealed class CliCommandTests : IDisposable
         Assert.Equal((8, 4, ModelConfig.DefaultLambda, EnsembleMode.Average, ModelConfig.DefaultMaxIterations),
             (config.Shards, config.Slices, config.Lambda, config.Ensemble, config.MaxIterations));
         Assert.Equal(
-            """{"name":"heart","featureNames":["b","a"],"labels":["No","maybe","yes"],"shards":8,"slices":4,"lambda":0.0001,"ensemble":"average","maxIterations":1000}""",
+            """{"name":"heart","featureNames":["b","a"],"labels":["No","maybe","yes"],"shards":8,"slices":4,"lambda":0.0001,"ensemble":"average","maxIterations":1000,"method":"exact"}""",
             Assert.Single(result.StdoutLines));
     }
 
@@ -282,7 +282,7 @@ public sealed class CliCommandTests : IDisposable
     public async Task Connection_failures_are_one_error_line()
     {
         var stderr = new StringWriter();
-        var exitCode = await Unlearning.Client.Cli.RunAsync(["train", "m"], new StringWriter(), stderr,
+        var exitCode = await global::Unlearning.Client.Cli.RunAsync(["train", "m"], new StringWriter(), stderr,
             (gateway, _) => throw new IOException($"cannot reach {gateway}"));
 
         Assert.Equal(1, exitCode);

@@ -36,7 +36,8 @@ public class FakeCluster : DispatchProxy
 
 /// <summary>
 /// Records what the client sends; predicts label 1 when a row's first feature is positive, with
-/// probabilities that are not round decimals so that JSON round-tripping is exercised.
+/// probabilities that are not round decimals so that JSON round-tripping is exercised. A forget dry run
+/// estimates each row as if its first feature were one lower; an explanation names records after the row's first feature.
 /// </summary>
 internal sealed class FakeModelGrain(string name) : IModelGrain
 {
@@ -45,6 +46,12 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
     public List<double[][]> PredictBatches { get; } = [];
     public List<(double[][] Rows, int[] Labels)> EvaluateCalls { get; } = [];
     public List<string> Forgotten { get; } = [];
+    public List<(string Subject, double[][] Probe)> EstimateCalls { get; } = [];
+    public List<(double[][] Rows, int Top)> ExplainCalls { get; } = [];
+    public ForgetReceipt? Receipt { get; set; }
+    public string EstimateMethod { get; set; } = ForgetMethods.Influence;
+    /// <summary>The budget each of the two shards reports in its status.</summary>
+    public CertifiedBudget?[] Budgets { get; set; } = [null, null];
     public Exception? Failure { get; set; }
 
     public Task<ModelConfig> Create(ModelConfig config)
@@ -92,7 +99,22 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
     {
         ThrowIfFailing();
         Forgotten.Add(subject);
-        return Task.FromResult(new ForgetReceipt("req-1", name, subject, 3, 2, 1, 10, 12, "exact", 5));
+        return Task.FromResult(Receipt ?? new ForgetReceipt("req-1", name, subject, 3, 2, 1, 10, 12, "exact", 5));
+    }
+
+    public Task<ForgetEstimate> EstimateForget(string subject, double[][] probe)
+    {
+        ThrowIfFailing();
+        EstimateCalls.Add((subject, probe));
+        return Task.FromResult(new ForgetEstimate(name, subject, 3, 2, EstimateMethod,
+            [.. probe.Select(PredictRow)], [.. probe.Select(EstimateRow)], 6 + EstimateCalls.Count));
+    }
+
+    public Task<ExplanationBatch> Explain(double[][] rows, int top)
+    {
+        ThrowIfFailing();
+        ExplainCalls.Add((rows, top));
+        return Task.FromResult(new ExplanationBatch([.. rows.Select(row => ExplainRow(row, top))], 7));
     }
 
     public Task<ModelStatus> GetStatus()
@@ -100,8 +122,8 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
         ThrowIfFailing();
         return Task.FromResult(new ModelStatus(name, 5, true, 9,
         [
-            new ShardStatus(0, 3, 4, ShardStates.Serving, "S127.0.0.1:11111:1", [1, 1], 0),
-            new ShardStatus(1, 2, 5, ShardStates.Retraining, "S127.0.0.1:11112:1", [2, 1], 1),
+            new ShardStatus(0, 3, 4, ShardStates.Serving, "S127.0.0.1:11111:1", [1, 1], 0, Budgets[0]),
+            new ShardStatus(1, 2, 5, ShardStates.Retraining, "S127.0.0.1:11112:1", [2, 1], 1, Budgets[1]),
         ]));
     }
 
@@ -112,6 +134,15 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
         var p1 = 1 / (1 + Math.Exp(-row[0] / 3));
         return new Prediction(row[0] > 0 ? 1 : 0, [1 - p1, p1]);
     }
+
+    /// <summary>The dry run's "after": the prediction for the row with its first feature one lower.</summary>
+    public static Prediction EstimateRow(double[] row) => PredictRow([row[0] - 1, .. row[1..]]);
+
+    /// <summary><paramref name="top"/> records each way, named "up:{x}:{k}" and "down:{x}:{k}" after the row's first feature x.</summary>
+    public static Explanation ExplainRow(double[] row, int top) => new(
+        PredictRow(row).Label,
+        [.. Enumerable.Range(0, top).Select(k => new RecordInfluence($"up:{row[0]}:{k}", k % 3, (top - k) / 3.0))],
+        [.. Enumerable.Range(0, top).Select(k => new RecordInfluence($"down:{row[0]}:{k}", k % 3, -(top - k) / 7.0))]);
 
     private void ThrowIfFailing()
     {

@@ -79,4 +79,38 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.Equal("", stdout);
         Assert.Equal("error: model 'no-such-model' does not exist", stderr.Trim());
     }
+
+    [Fact]
+    public async Task Certified_models_explanations_and_dry_runs_through_the_cli()
+    {
+        var train = Path.Combine(DataFolder, "wdbc_train.csv");
+        var holdout = Path.Combine(DataFolder, "wdbc_holdout.csv");
+
+        var certified = ClusterFixture.UniqueName("clicert");
+        await JsonAsync("create", certified, "--schema", train, "--shards", "2", "--unlearning", "certified",
+            "--epsilon", "10", "--delta", "1e-5", "--lambda", "0.01");
+        await JsonAsync("ingest", certified, train);
+        await JsonAsync("train", certified);
+        var receipt = await JsonAsync("forget", certified, "--subject", "P000123");
+        Assert.Equal("certified", receipt.GetProperty("method").GetString());
+        Assert.True(receipt.GetProperty("boundSpent").GetDouble() > 0);
+        var shards = (await JsonAsync("status", certified)).GetProperty("shards");
+        Assert.All(shards.EnumerateArray(), s => Assert.True(s.GetProperty("budget").GetProperty("left").GetDouble() > 0));
+
+        var exact = ClusterFixture.UniqueName("cliexp");
+        await JsonAsync("create", exact, "--schema", train, "--shards", "2", "--slices", "2");
+        await JsonAsync("ingest", exact, train);
+        await JsonAsync("train", exact);
+        var (exit, explained, _) = await RunAsync("explain", exact, holdout, "--top", "3", "--json");
+        Assert.Equal(0, exit);
+        var first = JsonDocument.Parse(explained.Split('\n')[0]).RootElement;
+        Assert.Equal("P000005", first.GetProperty("id").GetString());
+        Assert.InRange(first.GetProperty("raising").GetArrayLength(), 1, 3);
+        Assert.StartsWith("P", first.GetProperty("lowering")[0].GetProperty("record").GetString());
+
+        var dryRun = await JsonAsync("forget", exact, "--subject", "P000123", "--dry-run", "--probe", holdout);
+        Assert.Equal("influence", dryRun.GetProperty("method").GetString());
+        Assert.Equal(113, dryRun.GetProperty("rows").GetArrayLength());
+        Assert.Equal(456, (await JsonAsync("status", exact)).GetProperty("records").GetInt64());
+    }
 }

@@ -1,9 +1,9 @@
 using Unlearning.Learning;
 using Unlearning.Removal;
 using Xunit.Abstractions;
-using static Unlearning.Tests.Unlearning.UnlearningData;
+using static Unlearning.Tests.Maths.UnlearningData;
 
-namespace Unlearning.Tests.Unlearning;
+namespace Unlearning.Tests.Maths;
 
 public sealed class CertifiedRemovalTests(ITestOutputHelper output)
 {

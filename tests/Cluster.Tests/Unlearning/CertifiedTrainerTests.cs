@@ -1,8 +1,8 @@
 using Unlearning.Learning;
 using Unlearning.Removal;
-using static Unlearning.Tests.Unlearning.UnlearningData;
+using static Unlearning.Tests.Maths.UnlearningData;
 
-namespace Unlearning.Tests.Unlearning;
+namespace Unlearning.Tests.Maths;
 
 public sealed class CertifiedTrainerTests
 {

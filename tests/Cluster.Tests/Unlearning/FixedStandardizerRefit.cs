@@ -2,7 +2,7 @@ using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Optimization;
 using Unlearning.Learning;
 
-namespace Unlearning.Tests.Unlearning;
+namespace Unlearning.Tests.Maths;
 
 /// <summary>
 /// Exact refits of <see cref="SoftmaxObjective"/> without some records, over rows standardised ONCE by the full

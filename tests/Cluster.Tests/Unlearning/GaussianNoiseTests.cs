@@ -1,6 +1,6 @@
 using Unlearning.Removal;
 
-namespace Unlearning.Tests.Unlearning;
+namespace Unlearning.Tests.Maths;
 
 public sealed class GaussianNoiseTests
 {

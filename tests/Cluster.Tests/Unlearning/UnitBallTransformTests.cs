@@ -1,7 +1,7 @@
 using Unlearning.Learning;
 using Unlearning.Removal;
 
-namespace Unlearning.Tests.Unlearning;
+namespace Unlearning.Tests.Maths;
 
 public sealed class UnitBallTransformTests
 {

@@ -2,7 +2,7 @@ using Unlearning.Learning;
 using Unlearning.Removal;
 using Unlearning.Tests.Support;
 
-namespace Unlearning.Tests.Unlearning;
+namespace Unlearning.Tests.Maths;
 
 /// <summary>Data sets shaped for the unlearning tests.</summary>
 internal static class UnlearningData
