@@ -62,7 +62,8 @@ internal sealed class CertifiedLearner : IShardLearner
 
     public void RecordsRemoved(IReadOnlyList<DataRecord> removed, ShardState state)
     {
-        _pendingRemovals.AddRange(removed);
+        // Only a model that saw them needs them for its Newton step; otherwise they are dropped at once.
+        if (_model is not null) _pendingRemovals.AddRange(removed);
         state.Certified = null;
     }
 

@@ -16,7 +16,7 @@ internal interface IShardLearner
 
     void RecordsAdded(ShardState state);
 
-    /// <summary>A forget was accepted on a trained shard; <paramref name="removed"/> are in memory only and never persisted.</summary>
+    /// <summary>A forget was accepted; <paramref name="removed"/> are in memory only and must never be persisted.</summary>
     void RecordsRemoved(IReadOnlyList<DataRecord> removed, ShardState state);
 
     CertifiedBudget? Budget { get; }

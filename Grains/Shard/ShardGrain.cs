@@ -111,7 +111,7 @@ public sealed class ShardGrain : Grain, IShardGrain
 
         State.ForgetsAccepted++;
         Invalidate(removal.FirstSlice);
-        if (State.Training) _learner.RecordsRemoved(removal.Records, State);
+        _learner.RecordsRemoved(removal.Records, State);
         // The served weights may have seen the subject: fall back to the newest checkpoint that cannot have.
         Serve(State.Checkpoints.Count > 0 ? State.Checkpoints[^1].Weights : null);
         // Weights first, records second: a crash in between keeps the records (the forget was not

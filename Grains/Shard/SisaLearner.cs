@@ -29,7 +29,8 @@ internal sealed class SisaLearner(ModelConfig config) : IShardLearner
 
     public void RecordsAdded(ShardState state) { }
 
-    public void RecordsRemoved(IReadOnlyList<DataRecord> removed, ShardState state) { }
+    /// <summary>The cached analysis holds a copy of the training rows: it must not outlive a forget.</summary>
+    public void RecordsRemoved(IReadOnlyList<DataRecord> removed, ShardState state) => _influence = null;
 
     public async Task<Explanation[]> ExplainAsync(double[][] rows, int[] labels, int top, ShardServing serving)
     {
