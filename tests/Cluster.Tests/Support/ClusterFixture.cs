@@ -22,6 +22,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Unlearning:RetrainDelay"] = "00:00:00.020",
+            // The behaviour tests keep state in memory; tests/Cluster.Tests/Storage covers SQLite and PostgreSQL.
+            ["Storage:Provider"] = "Memory",
         }).Build();
         builder.ConfigureSilo((options, silo) =>
         {
