@@ -31,7 +31,8 @@ public sealed class StorageMeasurements(ITestOutputHelper output)
         }).ToArray();
 
         using var directory = new TempDirectory("measure");
-        await MeasureAsync("memory", new StorageOptions { Provider = StorageProvider.Memory }, data, records, null);
+        // The first run pays for JIT and warm-up: it is repeated at the end.
+        await MeasureAsync("memory (cold)", new StorageOptions { Provider = StorageProvider.Memory }, data, records, null);
         await MeasureAsync("sqlite", new StorageOptions { Provider = StorageProvider.Sqlite, DataDirectory = directory.Path }, data, records,
             () => SqliteSizeAsync(Path.Combine(directory.Path, StorageOptions.SqliteFileName)));
         await using var database = await TestPostgres.CreateDatabaseAsync("measure");
@@ -40,6 +41,7 @@ public sealed class StorageMeasurements(ITestOutputHelper output)
             await MeasureAsync("postgres", new StorageOptions { Provider = StorageProvider.Postgres, Postgres = database.ConnectionString, VacuumInterval = TimeSpan.FromHours(1) },
                 data, records, () => PostgresSizeAsync(database.ConnectionString));
         }
+        await MeasureAsync("memory (warm)", new StorageOptions { Provider = StorageProvider.Memory }, data, records, null);
     }
 
     private async Task MeasureAsync(string label, StorageOptions storage, Dataset data, DataRecord[] records, Func<Task<string>>? size)
