@@ -7,11 +7,20 @@ namespace Unlearning.Tests.Cluster;
 /// <summary>The real CLI, connecting over TCP to a real Silo process, through a whole model lifecycle.</summary>
 public sealed class CliEndToEndTests : IAsyncLifetime
 {
+    private readonly string _clusterId = $"cli-{Guid.NewGuid():N}"[..16];
     private SiloProcess _silo = null!;
 
-    public async Task InitializeAsync() => _silo = await SiloProcess.StartAsync();
+    public async Task InitializeAsync()
+    {
+        _silo = SiloProcess.Start("cli", ["--storage", "memory", "--cluster-id", _clusterId]);
+        await _silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
+    }
 
-    public async Task DisposeAsync() => await _silo.DisposeAsync();
+    public Task DisposeAsync()
+    {
+        _silo.Dispose();
+        return Task.CompletedTask;
+    }
 
     private static readonly string DataFolder = Path.Combine(AppContext.BaseDirectory, "data");
 
@@ -19,7 +28,7 @@ public sealed class CliEndToEndTests : IAsyncLifetime
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        string[] connection = ["--gateway", _silo.Gateway, "--cluster-id", _silo.ClusterId];
+        string[] connection = ["--gateway", $"127.0.0.1:{_silo.GatewayPort}", "--cluster-id", _clusterId];
         var exit = await Cli.RunAsync([.. args, .. connection], stdout, stderr);
         return (exit, stdout.ToString(), stderr.ToString());
     }

@@ -17,8 +17,12 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(2);
         builder.Options.ClusterId = ClusterId;
         builder.Options.ServiceId = ClusterIdentity.DefaultServiceId;
-        // Production defaults: no test-only timings.
-        var configuration = new ConfigurationBuilder().Build();
+        // Production defaults but for storage: the behaviour tests keep state in memory;
+        // tests/Cluster.Tests/Storage covers SQLite and PostgreSQL.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Memory",
+        }).Build();
         builder.ConfigureSilo((_, silo) => silo.AddUnlearningGrains(configuration));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
