@@ -14,6 +14,8 @@ public interface IShardGrain : IGrainWithStringKey
     [Alias("Forget")] Task<ForgetAcceptance> Forget(string subject);
     [Alias("GetSnapshot")] Task<ShardSnapshot> GetSnapshot();
     [Alias("GetRecordIds")] Task<string[]> GetRecordIds();
+    /// <summary>The ids of <paramref name="records"/> this shard stores with exactly the same subject, features and label.</summary>
+    [Alias("FindStored")] Task<string[]> FindStored(DataRecord[] records);
     [Alias("GetStatus")] Task<ShardStatus> GetStatus();
     /// <summary>Per row, this shard's top records by influence on the loss of <paramref name="labels"/>; unscaled scores.</summary>
     [Alias("Explain")] Task<Explanation[]> Explain(double[][] rows, int[] labels, int top);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Unlearning.Learning;
+using Unlearning.Storage;
 
 namespace Unlearning.Model;
 
@@ -15,6 +16,7 @@ public sealed class ModelGrain : Grain, IModelGrain
 {
     private readonly IPersistentState<ModelState> _state;
     private readonly UnlearningOptions _options;
+    private readonly IForgottenDataScrubber[] _scrubbers;
     private readonly ILogger<ModelGrain> _logger;
     private const int MaxTop = 100;
     private ShardView[] _shards = [];
@@ -25,10 +27,12 @@ public sealed class ModelGrain : Grain, IModelGrain
     public ModelGrain(
         [PersistentState("model", StorageNames.Models)] IPersistentState<ModelState> state,
         IOptions<UnlearningOptions> options,
+        IEnumerable<IForgottenDataScrubber> scrubbers,
         ILogger<ModelGrain> logger)
     {
         _state = state;
         _options = options.Value;
+        _scrubbers = [.. scrubbers];
         _logger = logger;
     }
 
@@ -54,11 +58,13 @@ public sealed class ModelGrain : Grain, IModelGrain
         var config = RequireConfig();
         RecordValidation.CheckBatchSize(records.Length, _options.MaxBatchRows);
         await EnsureLoadedAsync();
-        RecordValidation.CheckRecords(records, config, _ids);
-        // Claimed before the first await, so a concurrent batch with the same ids is refused.
-        foreach (var record in records) _ids.Add(record.Id);
+        RecordValidation.CheckRecords(records, config);
+        var fresh = await SkipStoredAsync(records, config);
+        // Claimed before the next await, so a concurrent batch with the same ids is refused.
+        RecordValidation.CheckNotClaimed(fresh, config, _ids);
+        foreach (var record in fresh) _ids.Add(record.Id);
 
-        var byShard = records.GroupBy(r => Partitioning.ShardOf(r.Subject, config.Shards));
+        var byShard = fresh.GroupBy(r => Partitioning.ShardOf(r.Subject, config.Shards));
         await Task.WhenAll(byShard.Select(async group =>
         {
             var batch = group.ToArray();
@@ -68,11 +74,41 @@ public sealed class ModelGrain : Grain, IModelGrain
             }
             catch
             {
-                foreach (var record in batch) _ids.Remove(record.Id);
+                await ReleaseUnstoredAsync(group.Key, batch);
                 throw;
             }
         }));
         return new IngestResult(records.Length, _ids.Count);
+    }
+
+    /// <summary>
+    /// Records already stored with the same content are skipped, so a client may resend a batch whose answer it
+    /// lost; an id stored with other content is an error naming it.
+    /// </summary>
+    private async Task<DataRecord[]> SkipStoredAsync(DataRecord[] records, ModelConfig config)
+    {
+        var known = records.Where(r => _ids.Contains(r.Id)).ToArray();
+        if (known.Length == 0) return records;
+        var stored = await Task.WhenAll(known.GroupBy(r => Partitioning.ShardOf(r.Subject, config.Shards))
+            .Select(group => Shard(group.Key).FindStored(group.ToArray())));
+        var identical = stored.SelectMany(ids => ids).ToHashSet(StringComparer.Ordinal);
+        RecordValidation.CheckNoConflicts(known.Where(r => !identical.Contains(r.Id)), config);
+        return [.. records.Where(r => !identical.Contains(r.Id))];
+    }
+
+    /// <summary>After a failed add, keeps claimed only the ids the shard did store (its answer may have been lost, not its write).</summary>
+    private async Task ReleaseUnstoredAsync(int shard, DataRecord[] batch)
+    {
+        try
+        {
+            var stored = (await Shard(shard).FindStored(batch)).ToHashSet(StringComparer.Ordinal);
+            foreach (var record in batch.Where(r => !stored.Contains(r.Id))) _ids.Remove(record.Id);
+        }
+        catch (Exception error)
+        {
+            // Unknown what the shard holds: keep the ids claimed; a resend of identical records will be accepted.
+            _logger.LogWarning(error, "Shard {Shard} of model {Model} did not answer after a failed ingest", shard, Name);
+        }
     }
 
     public async Task<TrainResult> Train()
@@ -215,6 +251,10 @@ public sealed class ModelGrain : Grain, IModelGrain
         {
             final = await shard.WaitUntilTrained();
             Offer(final);
+        }
+        if (acceptance.RecordsRemoved > 0)
+        {
+            foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync(CancellationToken.None);
         }
         var method = config.Method == UnlearningMethod.Certified
             ? (acceptance.RecordsRemoved > 0 ? final.Method : ForgetMethods.Certified)

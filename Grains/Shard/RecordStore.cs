@@ -105,6 +105,12 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
             chunks);
     }
 
+    /// <summary>The stored record with this id, if any.</summary>
+    public DataRecord? Find(string recordId) =>
+        _chunkOfRecord.TryGetValue(recordId, out var number)
+            ? _chunks[number].State!.Records.Find(r => string.Equals(r.Id, recordId, StringComparison.Ordinal))
+            : null;
+
     public DataRecord[] FindSubject(string subject) =>
         [.. Slices.SelectMany(slice => slice).Where(record => string.Equals(record.Subject, subject, StringComparison.Ordinal))];
 

@@ -68,10 +68,13 @@ public sealed class ShardGrain : Grain, IShardGrain
         }
         if (records.Length == 0) return _records.Count;
 
-        var touched = await _records.AddAsync(records, r => Partitioning.SliceOf(r.Id, config.Slices), State, _writer.WriteAsync);
-        Invalidate(touched.Min());
-        _learner.RecordsAdded(State);
-        await _writer.WriteAsync();
+        await PersistOrReloadAsync(async () =>
+        {
+            var touched = await _records.AddAsync(records, r => Partitioning.SliceOf(r.Id, config.Slices), State, _writer.WriteAsync);
+            Invalidate(touched.Min());
+            _learner.RecordsAdded(State);
+            await _writer.WriteAsync();
+        });
         if (State.Training) ScheduleRetraining();
         return _records.Count;
     }
@@ -116,9 +119,12 @@ public sealed class ShardGrain : Grain, IShardGrain
         Serve(State.Checkpoints.Count > 0 ? State.Checkpoints[^1].Weights : null);
         // Weights first, records second: a crash in between keeps the records (the forget was not
         // acknowledged) but never leaves weights that saw records already gone.
-        await _writer.WriteAsync();
-        await _records.RewriteAsync(removal, State);
-        await _writer.WriteAsync();
+        await PersistOrReloadAsync(async () =>
+        {
+            await _writer.WriteAsync();
+            await _records.RewriteAsync(removal, State);
+            await _writer.WriteAsync();
+        });
 
         var slicesToRetrain = State.Training ? State.Config!.Slices - removal.FirstSlice : 0;
         if (State.Training) ScheduleRetraining();
@@ -130,6 +136,13 @@ public sealed class ShardGrain : Grain, IShardGrain
     public Task<ShardSnapshot> GetSnapshot() => Task.FromResult(Snapshot());
 
     public Task<string[]> GetRecordIds() => Task.FromResult(_records.Ids.ToArray());
+
+    public Task<string[]> FindStored(DataRecord[] records) => Task.FromResult(records
+        .Where(record => _records.Find(record.Id) is { } stored
+            && stored.Subject == record.Subject && stored.Label == record.Label
+            && stored.Features.AsSpan().SequenceEqual(record.Features))
+        .Select(record => record.Id)
+        .ToArray());
 
     public Task<ShardStatus> GetStatus()
     {
@@ -146,6 +159,23 @@ public sealed class ShardGrain : Grain, IShardGrain
         State.Config is null
             ? Task.FromResult(new ShardForgetEstimate(0, null, ForgetMethods.Influence))
             : _learner.EstimateForgetAsync(_records.FindSubject(subject), Serving());
+
+    /// <summary>
+    /// Runs a change's writes; if one fails, memory may hold what storage does not, so the activation is
+    /// dropped and the next call reloads what was stored.
+    /// </summary>
+    private async Task PersistOrReloadAsync(Func<Task> writes)
+    {
+        try
+        {
+            await writes();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
 
     private ShardServing Serving() => new(State.Version, State.Serving, _records.Slices, State.Training && FullyTrained);
 
@@ -203,7 +233,8 @@ public sealed class ShardGrain : Grain, IShardGrain
         }
         catch (Exception error)
         {
-            _logger.LogError(error, "Shard {Shard} failed to retrain; it keeps serving version {Version}", Key, State.Version);
+            _logger.LogError(error, "Shard {Shard} failed to retrain; it reloads from storage on its next call", Key);
+            DeactivateOnIdle();
             foreach (var waiter in _trainedWaiters) waiter.TrySetException(error);
             _trainedWaiters.Clear();
             return;

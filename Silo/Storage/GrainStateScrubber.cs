@@ -1,3 +1,4 @@
+using Unlearning.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -20,7 +21,7 @@ namespace Unlearning.Silo.Storage;
 /// and a rollback journal that is deleted at each commit (see <see cref="SecureSqliteDataSource"/>).
 /// </para>
 /// </summary>
-public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStateScrubber> logger)
+public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStateScrubber> logger) : IForgottenDataScrubber
 {
     /// <summary>Arbitrary, fixed: only one silo vacuums grain_state at a time.</summary>
     private const long VacuumLock = 0x756e6c6561726f;

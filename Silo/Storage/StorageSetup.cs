@@ -1,3 +1,4 @@
+using Unlearning.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
@@ -21,6 +22,7 @@ public static class StorageSetup
         var storage = options.Validated();
         silo.Services.AddSingleton(storage);
         silo.Services.AddSingleton<GrainStateScrubber>();
+        silo.Services.AddSingleton<IForgottenDataScrubber>(services => services.GetRequiredService<GrainStateScrubber>());
         silo.Services.AddHostedService<GrainStateScrubberService>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaInstallation>();
 
