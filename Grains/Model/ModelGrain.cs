@@ -23,6 +23,7 @@ public sealed class ModelGrain : Grain, IModelGrain
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
     private Task? _loading;
     private TaskCompletionSource _shardsChanged = NewSignal();
+    private EnsembleView? _ensemble;
 
     public ModelGrain(
         [PersistentState("model", StorageNames.Models)] IPersistentState<ModelState> state,
@@ -133,16 +134,39 @@ public sealed class ModelGrain : Grain, IModelGrain
         return new TrainResult(Name, _ids.Count, _shards.Count(s => s.IsUsable), Version, stopwatch.ElapsedMilliseconds);
     }
 
-    public async Task<PredictionBatch> Predict(double[][] rows)
+    public Task<PredictionBatch> Predict(double[][] rows)
     {
         var config = RequireConfig();
         CheckRows(rows, config);
-        await EnsureLoadedAsync();
-        var members = await UsableShardsAsync();
-        var predictions = PredictWith(members.Select(view => view.Classifier!).ToArray(), rows, config);
-        var used = members.Select(view => new ShardVersion(view.Index, view.Snapshot.Version, view.Snapshot.CleanThrough)).ToArray();
-        return new PredictionBatch(predictions, Version, used);
+        // The common case answers in this turn, from the ensemble as it stands, without waiting for anything.
+        if (_loading is { IsCompletedSuccessfully: true } && CurrentEnsemble() is { Members.Length: > 0 } ensemble)
+            return Task.FromResult(PredictWith(ensemble, rows, config));
+        return PredictWhenServingAsync(rows, config);
     }
+
+    private async Task<PredictionBatch> PredictWhenServingAsync(double[][] rows, ModelConfig config)
+    {
+        await EnsureLoadedAsync();
+        await UsableShardsAsync();
+        return PredictWith(CurrentEnsemble(), rows, config);
+    }
+
+    private PredictionBatch PredictWith(EnsembleView ensemble, double[][] rows, ModelConfig config) =>
+        new(PredictWith(ensemble.Classifiers, rows, config), ensemble.Version, ensemble.Used);
+
+    /// <summary>The shards predictions use now, rebuilt only after something about a shard changed.</summary>
+    private EnsembleView CurrentEnsemble()
+    {
+        if (_ensemble is { } cached) return cached;
+        var members = _shards.Where(view => view.IsUsable).ToArray();
+        return _ensemble = new EnsembleView(
+            members,
+            [.. members.Select(view => view.Classifier!)],
+            [.. members.Select(view => new ShardVersion(view.Index, view.Snapshot.Version, view.Snapshot.CleanThrough))],
+            Version);
+    }
+
+    private sealed record EnsembleView(ShardView[] Members, IClassifier[] Classifiers, ShardVersion[] Used, long Version);
 
     public async Task<ExplanationBatch> Explain(double[][] rows, int top)
     {
@@ -223,6 +247,7 @@ public sealed class ModelGrain : Grain, IModelGrain
 
         // From here on no prediction uses this shard until it confirms what it serves is clean.
         view.ForgetsInFlight++;
+        Signal();
         ForgetAcceptance acceptance;
         try
         {
@@ -329,8 +354,10 @@ public sealed class ModelGrain : Grain, IModelGrain
         if (_shards[snapshot.Shard].Offer(snapshot)) Signal();
     }
 
+    /// <summary>Something about a shard changed: drop the cached ensemble and wake predictions waiting for one.</summary>
     private void Signal()
     {
+        _ensemble = null;
         var changed = _shardsChanged;
         _shardsChanged = NewSignal();
         changed.TrySetResult();

@@ -122,8 +122,7 @@ public sealed class ShardGrain : Grain, IShardGrain
         await PersistOrReloadAsync(async () =>
         {
             await _writer.WriteAsync();
-            await _records.RewriteAsync(removal, State);
-            await _writer.WriteAsync();
+            if (await _records.RewriteAsync(removal, State)) await _writer.WriteAsync();
         });
 
         var slicesToRetrain = State.Training ? State.Config!.Slices - removal.FirstSlice : 0;
@@ -223,7 +222,8 @@ public sealed class ShardGrain : Grain, IShardGrain
     {
         try
         {
-            await Task.Delay(_options.RetrainDelay);
+            if (_options.RetrainDelay > TimeSpan.Zero) await Task.Delay(_options.RetrainDelay);
+            else await Task.Yield();
             // Every await below lets changes in, so the condition is checked again after each one.
             while (State.Training && !FullyTrained)
             {

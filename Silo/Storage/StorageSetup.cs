@@ -29,8 +29,12 @@ public static class StorageSetup
         switch (storage.Provider)
         {
             case StorageProvider.Memory:
-                silo.AddMemoryGrainStorage(StorageNames.Models);
-                silo.AddMemoryGrainStorage(StorageNames.Shards);
+                foreach (var name in new[] { StorageNames.Models, StorageNames.Shards })
+                {
+                    // The same binary format as the databases: memory then costs what storage costs, minus the I/O.
+                    silo.AddMemoryGrainStorage(name, builder => builder.Configure<Serializer>((options, serializer) =>
+                        options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
+                }
                 break;
             case StorageProvider.Sqlite:
                 var dataSource = new SecureSqliteDataSource(
