@@ -11,7 +11,8 @@ public interface IShardGrain : IGrainWithStringKey
     [Alias("StartTraining")] Task StartTraining(ModelConfig config);
     /// <summary>Completes once the shard serves weights trained on every record it holds.</summary>
     [Alias("WaitUntilTrained")] Task<ShardSnapshot> WaitUntilTrained();
-    [Alias("Forget")] Task<ForgetAcceptance> Forget(string subject);
+    /// <summary>Forgets several subjects at once (one write, one retrain); one acceptance per subject, in order.</summary>
+    [Alias("Forget")] Task<ForgetAcceptance[]> Forget(string[] subjects);
     [Alias("GetSnapshot")] Task<ShardSnapshot> GetSnapshot();
     [Alias("GetRecordIds")] Task<string[]> GetRecordIds();
     /// <summary>The ids of <paramref name="records"/> this shard stores with exactly the same subject, features and label.</summary>

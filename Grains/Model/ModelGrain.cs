@@ -24,6 +24,7 @@ public sealed class ModelGrain : Grain, IModelGrain
     private Task? _loading;
     private TaskCompletionSource _shardsChanged = NewSignal();
     private EnsembleView? _ensemble;
+    private ForgetBatcher[] _forgets = [];
 
     public ModelGrain(
         [PersistentState("model", StorageNames.Models)] IPersistentState<ModelState> state,
@@ -251,7 +252,7 @@ public sealed class ModelGrain : Grain, IModelGrain
         ForgetAcceptance acceptance;
         try
         {
-            acceptance = await shard.Forget(subject);
+            acceptance = await _forgets[index].Submit(subject);
             view.RequireCleanThrough(acceptance.Serving.CleanThrough);
             Offer(acceptance.Serving);
         }
@@ -393,7 +394,10 @@ public sealed class ModelGrain : Grain, IModelGrain
     {
         var config = RequireConfig();
         if (_shards.Length == 0)
+        {
             _shards = [.. Enumerable.Range(0, config.Shards).Select(i => new ShardView(i, weights => EnsembleMembers.Create(config, weights)))];
+            _forgets = [.. Enumerable.Range(0, config.Shards).Select(i => new ForgetBatcher(Shard(i).Forget))];
+        }
         var loaded = await Task.WhenAll(_shards.Select(async view =>
         {
             var shard = Shard(view.Index);

@@ -162,4 +162,13 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
 internal sealed record SubjectRemoval(DataRecord[] Records, int FirstSlice, IReadOnlySet<int> Chunks)
 {
     public string[] RecordIds => [.. Records.Select(r => r.Id)];
+
+    public static SubjectRemoval Merge(IReadOnlyCollection<SubjectRemoval> removals)
+    {
+        var found = removals.Where(r => r.Records.Length > 0).ToArray();
+        return new SubjectRemoval(
+            [.. found.SelectMany(r => r.Records)],
+            found.Length == 0 ? -1 : found.Min(r => r.FirstSlice),
+            found.SelectMany(r => r.Chunks).ToHashSet());
+    }
 }

@@ -105,17 +105,18 @@ public sealed class ShardGrain : Grain, IShardGrain
         }
     }
 
-    public async Task<ForgetAcceptance> Forget(string subject)
+    public async Task<ForgetAcceptance[]> Forget(string[] subjects)
     {
         var versionBefore = State.Version;
-        var removal = _records.TakeSubject(subject);
-        if (removal.RecordIds.Length == 0)
-            return new ForgetAcceptance(0, -1, 0, versionBefore, [], Snapshot());
+        var removals = subjects.Select(_records.TakeSubject).ToArray();
+        var removal = SubjectRemoval.Merge(removals);
+        if (removal.Records.Length == 0)
+            return [.. subjects.Select(_ => new ForgetAcceptance(0, -1, 0, versionBefore, [], Snapshot()))];
 
         State.ForgetsAccepted++;
         Invalidate(removal.FirstSlice);
         _learner.RecordsRemoved(removal.Records, State);
-        // The served weights may have seen the subject: fall back to the newest checkpoint that cannot have.
+        // The served weights may have seen the subjects: fall back to the newest checkpoint that cannot have.
         Serve(State.Checkpoints.Count > 0 ? State.Checkpoints[^1].Weights : null);
         // Weights first, records second: a crash in between keeps the records (the forget was not
         // acknowledged) but never leaves weights that saw records already gone.
@@ -125,11 +126,13 @@ public sealed class ShardGrain : Grain, IShardGrain
             if (await _records.RewriteAsync(removal, State)) await _writer.WriteAsync();
         });
 
-        var slicesToRetrain = State.Training ? State.Config!.Slices - removal.FirstSlice : 0;
         if (State.Training) ScheduleRetraining();
-        _logger.LogInformation("Shard {Shard} accepted a forget: {Records} records removed, retraining from slice {Slice}",
-            Key, removal.RecordIds.Length, removal.FirstSlice);
-        return new ForgetAcceptance(removal.RecordIds.Length, removal.FirstSlice, slicesToRetrain, versionBefore, removal.RecordIds, Snapshot());
+        _logger.LogInformation("Shard {Shard} accepted {Subjects} forgets: {Records} records removed, retraining from slice {Slice}",
+            Key, subjects.Length, removal.Records.Length, removal.FirstSlice);
+        var serving = Snapshot();
+        return [.. removals.Select(r => new ForgetAcceptance(
+            r.Records.Length, r.FirstSlice, State.Training && r.Records.Length > 0 ? State.Config!.Slices - r.FirstSlice : 0,
+            versionBefore, r.RecordIds, serving))];
     }
 
     public Task<ShardSnapshot> GetSnapshot() => Task.FromResult(Snapshot());
