@@ -10,15 +10,21 @@ public static class Cli
     /// <summary>
     /// Parses and runs one command, writing results to <paramref name="stdout"/> and errors to
     /// <paramref name="stderr"/>; returns the exit code. <paramref name="connect"/> supplies the cluster client
-    /// for a gateway ("HOST:PORT") and stays owned by the caller; by default a client is started (and stopped) per command.
+    /// for a target (a gateway "HOST:PORT", or "postgres CONNECTION-STRING" with the password redacted) and stays
+    /// owned by the caller; by default a client is started (and stopped) per command.
     /// </summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr,
-        Func<string, CancellationToken, Task<IClusterClient>>? connect = null)
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr,
+        Func<string, CancellationToken, Task<IClusterClient>>? connect = null) =>
+        RunAsync(args, stdout, stderr, connect, Environment.GetEnvironmentVariable);
+
+    /// <summary>As the public overload, with the environment variables read from <paramref name="environment"/>.</summary>
+    internal static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr,
+        Func<string, CancellationToken, Task<IClusterClient>>? connect, Func<string, string?> environment)
     {
         ClusterConnector connector = connect is null
             ? ClusterConnection.OpenAsync
-            : async (target, ct) => ClusterConnection.Borrow(await connect(target.Gateway.ToString(), ct));
-        var parse = BuildRootCommand(new CliContext(stdout, stderr, connector)).Parse(args);
+            : async (target, ct) => ClusterConnection.Borrow(await connect(target.ToString(), ct));
+        var parse = BuildRootCommand(new CliContext(stdout, stderr, connector, environment)).Parse(args);
         if (parse.Action is ParseErrorAction)
         {
             await stderr.WriteLineAsync($"error: {UsageError(parse)} (see --help)");

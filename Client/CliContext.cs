@@ -5,7 +5,7 @@ using Unlearning.Client.Output;
 namespace Unlearning.Client;
 
 /// <summary>What all commands share: the output writers, the global options and the way to reach the cluster.</summary>
-internal sealed class CliContext(TextWriter stdout, TextWriter stderr, ClusterConnector connect)
+internal sealed class CliContext(TextWriter stdout, TextWriter stderr, ClusterConnector connect, Func<string, string?> environment)
 {
     public GlobalOptions Options { get; } = new();
 
@@ -13,7 +13,13 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, ClusterCo
     public async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<Invocation, CancellationToken, Task> body)
     {
         var json = parse.GetValue(Options.Json);
-        var target = new ClusterTarget(parse.GetRequiredValue(Options.Gateway), parse.GetRequiredValue(Options.ClusterId));
+        var target = Options.Target(parse, environment, out var targetError);
+        if (target is null)
+        {
+            await stderr.WriteLineAsync($"error: {targetError}");
+            return ExitCodes.Usage;
+        }
+
         IResultWriter output = json ? new JsonResultWriter(stdout) : new HumanResultWriter(Terminal.On(stdout));
         try
         {
@@ -28,17 +34,17 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, ClusterCo
         }
         catch (Exception e)
         {
-            await stderr.WriteLineAsync($"error: {Describe(e, target.Gateway)}");
+            await stderr.WriteLineAsync($"error: {Describe(e, target)}");
             return ExitCodes.Failure;
         }
     }
 
-    private static string Describe(Exception e, GatewayAddress gateway)
+    private static string Describe(Exception e, ClusterTarget target)
     {
         var message = e is OrleansMessageRejectionException or ConnectionFailedException
-            ? $"lost the connection to the cluster at gateway {gateway}: {e.Message}"
+            ? $"lost the connection to the cluster {target.Where}: {e.Message}"
             : e.Message;
-        return OneLine(message);
+        return OneLine(target.Scrub(message));
     }
 
     public static string OneLine(string message) =>

@@ -6,14 +6,26 @@ using Orleans.Configuration;
 
 namespace Unlearning.Client;
 
-/// <summary>The cluster a command talks to.</summary>
-internal sealed record ClusterTarget(GatewayAddress Gateway, string ClusterId);
+/// <summary>The cluster a command talks to: through one gateway, or through the gateways listed in the PostgreSQL membership table.</summary>
+internal sealed record ClusterTarget(string ClusterId, GatewayAddress? Gateway = null, string? Postgres = null)
+{
+    /// <summary>Where the cluster was looked for, for messages: never the password.</summary>
+    public string Where => Postgres is null
+        ? $"at gateway {Gateway}"
+        : $"through the PostgreSQL membership table ({PostgresConnectionString.Redact(Postgres)})";
+
+    /// <summary><paramref name="message"/> without the connection string's passwords.</summary>
+    public string Scrub(string message) => Postgres is null ? message : PostgresConnectionString.Scrub(message, Postgres);
+
+    // Not the generated one, which would print the connection string with its password.
+    public override string ToString() => Postgres is null ? $"{Gateway}" : $"postgres {PostgresConnectionString.Redact(Postgres)}";
+}
 
 internal delegate Task<ClusterConnection> ClusterConnector(ClusterTarget target, CancellationToken cancellationToken);
 
 /// <summary>The gateway could not be resolved or reached.</summary>
-internal sealed class ClusterUnreachableException(GatewayAddress gateway, string reason, Exception? inner = null)
-    : Exception($"cannot reach the cluster at gateway {gateway}: {reason}", inner);
+internal sealed class ClusterUnreachableException(string where, string reason, Exception? inner = null)
+    : Exception($"cannot reach the cluster {where}: {reason}", inner);
 
 /// <summary>A connected Orleans client, owning the host it runs in unless it was borrowed.</summary>
 internal sealed class ClusterConnection : IAsyncDisposable
@@ -37,18 +49,33 @@ internal sealed class ClusterConnection : IAsyncDisposable
 
     public static async Task<ClusterConnection> OpenAsync(ClusterTarget target, CancellationToken cancellationToken)
     {
-        var gateway = new IPEndPoint(await ResolveAsync(target.Gateway, cancellationToken), target.Gateway.Port);
+        var gateway = target.Gateway is { } address ? new IPEndPoint(await ResolveAsync(address, cancellationToken), address.Port) : null;
 
         // The empty builder registers no logging providers, so nothing reaches stdout.
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.UseOrleansClient(client => client
-            .UseStaticClustering(gateway)
-            .Configure<ClusterOptions>(options =>
+        builder.UseOrleansClient(client =>
+        {
+            if (gateway is null)
             {
-                options.ClusterId = target.ClusterId;
-                options.ServiceId = ClusterIdentity.DefaultServiceId;
-            })
-            .Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout));
+                client.UseAdoNetClustering(options =>
+                {
+                    options.Invariant = PostgresConnectionString.Invariant;
+                    options.ConnectionString = target.Postgres;
+                });
+            }
+            else
+            {
+                client.UseStaticClustering(gateway);
+            }
+
+            client
+                .Configure<ClusterOptions>(options =>
+                {
+                    options.ClusterId = target.ClusterId;
+                    options.ServiceId = ClusterIdentity.DefaultServiceId;
+                })
+                .Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout);
+        });
         var host = builder.Build();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ConnectTimeout);
@@ -63,7 +90,7 @@ internal sealed class ClusterConnection : IAsyncDisposable
             var reason = e is OperationCanceledException
                 ? $"no connection within {ConnectTimeout.TotalSeconds} s"
                 : e.GetBaseException().Message;
-            throw new ClusterUnreachableException(target.Gateway, reason, e);
+            throw new ClusterUnreachableException(target.Where, target.Scrub(reason), e);
         }
 
         return new ClusterConnection(host.Services.GetRequiredService<IClusterClient>(), host);
@@ -92,12 +119,12 @@ internal sealed class ClusterConnection : IAsyncDisposable
         }
         catch (SocketException e)
         {
-            throw new ClusterUnreachableException(gateway, $"cannot resolve host '{gateway.Host}' ({e.Message})", e);
+            throw new ClusterUnreachableException($"at gateway {gateway}", $"cannot resolve host '{gateway.Host}' ({e.Message})", e);
         }
 
         // Silos usually listen on IPv4, while "localhost" often resolves to ::1 first.
         return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
             ?? addresses.FirstOrDefault()
-            ?? throw new ClusterUnreachableException(gateway, $"host '{gateway.Host}' has no address");
+            ?? throw new ClusterUnreachableException($"at gateway {gateway}", $"host '{gateway.Host}' has no address");
     }
 }

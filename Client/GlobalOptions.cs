@@ -6,6 +6,18 @@ namespace Unlearning.Client;
 /// <summary>The options every command accepts.</summary>
 internal sealed class GlobalOptions
 {
+    /// <summary>The environment variable that gives the connection string when neither --postgres nor --gateway is given.</summary>
+    public const string PostgresVariable = "UNLEARNING_POSTGRES";
+
+    public GlobalOptions()
+    {
+        Postgres.Validators.Add(result =>
+        {
+            if (result.GetResult(Gateway) is { Implicit: false })
+                result.AddError("--postgres and --gateway both say where the cluster is: give one of them");
+        });
+    }
+
     public Option<GatewayAddress> Gateway { get; } = new("--gateway")
     {
         Description = "The cluster gateway to connect to",
@@ -13,6 +25,15 @@ internal sealed class GlobalOptions
         Recursive = true,
         DefaultValueFactory = _ => GatewayAddress.Default,
         CustomParser = ParseGateway,
+    };
+
+    public Option<string?> Postgres { get; } = new("--postgres")
+    {
+        Description = "Find the gateways in the cluster's PostgreSQL membership table, given an Npgsql connection string " +
+            $"(default: ${PostgresVariable}, unless --gateway is given)",
+        HelpName = "CONNECTION-STRING",
+        Recursive = true,
+        CustomParser = ParsePostgres,
     };
 
     public Option<bool> Json { get; } = new("--json")
@@ -31,8 +52,37 @@ internal sealed class GlobalOptions
     public void AddTo(RootCommand root)
     {
         root.Add(Gateway);
+        root.Add(Postgres);
         root.Add(Json);
         root.Add(ClusterId);
+    }
+
+    /// <summary>
+    /// Where the cluster is: --postgres; else --gateway when given; else $UNLEARNING_POSTGRES when set; else the
+    /// default gateway. Null, with <paramref name="error"/>, when the environment variable holds no usable connection string.
+    /// </summary>
+    public ClusterTarget? Target(ParseResult parse, Func<string, string?> environment, out string? error)
+    {
+        error = null;
+        var clusterId = parse.GetRequiredValue(ClusterId);
+        var postgres = parse.GetValue(Postgres);
+        if (postgres is null && parse.GetResult(Gateway) is not { Implicit: false })
+        {
+            var variable = environment(PostgresVariable);
+            if (!string.IsNullOrWhiteSpace(variable))
+            {
+                if (PostgresConnectionString.Problem(variable) is { } problem)
+                {
+                    error = $"{PostgresVariable} is not a usable connection string: {problem}";
+                    return null;
+                }
+                postgres = variable;
+            }
+        }
+
+        return postgres is null
+            ? new ClusterTarget(clusterId, Gateway: parse.GetRequiredValue(Gateway))
+            : new ClusterTarget(clusterId, Postgres: postgres);
     }
 
     private static GatewayAddress? ParseGateway(ArgumentResult result)
@@ -44,5 +94,17 @@ internal sealed class GlobalOptions
         }
 
         return address;
+    }
+
+    // The value is a secret: errors say what is wrong with it, never what it is.
+    private static string? ParsePostgres(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        if (PostgresConnectionString.Problem(text) is { } problem)
+        {
+            result.AddError($"--postgres is not a usable connection string: {problem}");
+        }
+
+        return text;
     }
 }

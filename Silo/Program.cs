@@ -9,12 +9,7 @@ var started = Stopwatch.StartNew();
 var installOnly = args.Contains("--install-schema");
 args = [.. args.Where(a => a != "--install-schema")];
 
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-{
-    Args = args,
-    ContentRootPath = AppContext.BaseDirectory,
-});
-builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(SiloOptions.SwitchMappings.Concat(StorageOptions.SwitchMappings)));
+var (builder, dashboard) = SiloHost.CreateBuilder(args);
 var options = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
 var storage = SiloConfiguration.StorageFrom(builder.Configuration);
 Console.WriteLine($"Storage: {storage.Describe()}");
@@ -26,11 +21,12 @@ if (installOnly)
     return 0;
 }
 
-builder.UseOrleans(silo => silo.ConfigureUnlearningSilo(options, builder.Configuration));
+builder.UseOrleans(silo => silo.ConfigureUnlearningSilo(options, builder.Configuration, dashboard));
 
-using var host = builder.Build();
+using var host = SiloHost.Build(builder);
 await host.StartAsync();
-Console.WriteLine($"Silo ready in {started.ElapsedMilliseconds} ms: cluster '{options.ClusterId}', silo port {options.SiloPort}, " +
-    $"clients connect to {options.AdvertisedAddress}:{options.GatewayPort}. Ctrl+C stops it.");
+if (dashboard.Enabled) Console.WriteLine($"Dashboard: {dashboard.Url}");
+Console.WriteLine($"Silo ready in {started.ElapsedMilliseconds} ms (pid {Environment.ProcessId}): cluster '{options.ClusterId}', silo port {options.SiloPort}, " +
+    $"clients connect to {options.AdvertisedAddress}:{options.GatewayPort}{(options.Rebalance ? ", rebalancing activations" : "")}. Ctrl+C stops it.");
 await host.WaitForShutdownAsync();
 return 0;

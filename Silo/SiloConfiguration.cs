@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Unlearning.Silo.Storage;
 
 namespace Unlearning.Silo;
@@ -23,8 +24,11 @@ public static class SiloConfiguration
         return silo.AddUnlearningStorage(storage);
     }
 
-    /// <summary>The Silo program's setup: clustering chosen by the storage (localhost, or the PostgreSQL membership table), then the grains.</summary>
-    public static ISiloBuilder ConfigureUnlearningSilo(this ISiloBuilder silo, SiloOptions options, IConfiguration configuration)
+    /// <summary>
+    /// The Silo program's setup: clustering chosen by the storage (localhost, or the PostgreSQL membership
+    /// table), the grains, and the optional activation rebalancer and dashboard.
+    /// </summary>
+    public static ISiloBuilder ConfigureUnlearningSilo(this ISiloBuilder silo, SiloOptions options, IConfiguration configuration, DashboardSettings? dashboard = null)
     {
         var storage = StorageFrom(configuration).Validated();
         if (storage.Provider == StorageProvider.Postgres)
@@ -47,6 +51,24 @@ public static class SiloConfiguration
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
         }
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection(SiloOptions.MembershipSection));
+        if (options.Rebalance)
+        {
+#pragma warning disable ORLEANSEXP002 // experimental: the rebalancer is opt-in (--rebalance) and documented as such
+            silo.AddActivationRebalancer();
+#pragma warning restore ORLEANSEXP002
+            silo.Services.Configure<ActivationRebalancerOptions>(configuration.GetSection(SiloOptions.RebalancerSection));
+        }
+        if (dashboard is { Enabled: true })
+        {
+            silo.AddDashboard();
+        }
+        else
+        {
+            // The dashboard's grains come with its assembly, but their services only with AddDashboard: a silo
+            // without it must not host them, or a dashboard elsewhere in the cluster fails on activations placed here.
+            var dashboardAssembly = typeof(DashboardOptions).Assembly;
+            silo.Services.PostConfigure<GrainTypeOptions>(types => types.Classes.RemoveWhere(type => type.Assembly == dashboardAssembly));
+        }
         return silo.AddUnlearningGrains(configuration, storage);
     }
 

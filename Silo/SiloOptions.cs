@@ -8,6 +8,9 @@ public sealed class SiloOptions
     /// <summary>Orleans' ClusterMembershipOptions (probe timeouts, votes, ...), bound as they are named.</summary>
     public const string MembershipSection = "Membership";
 
+    /// <summary>Orleans' ActivationRebalancerOptions (due time, cycle period, ...), bound as they are named; used with <see cref="Rebalance"/>.</summary>
+    public const string RebalancerSection = "Rebalancer";
+
     public string ClusterId { get; set; } = ClusterIdentity.DefaultClusterId;
     public string ServiceId { get; set; } = ClusterIdentity.DefaultServiceId;
     public int SiloPort { get; set; } = 11111;
@@ -20,6 +23,13 @@ public sealed class SiloOptions
     /// </summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
+    /// <summary>
+    /// Enables Orleans' experimental activation rebalancer: activations (shards) migrate between silos to
+    /// even out their counts and memory, so a joining silo also takes a share of existing shards, not only
+    /// of new ones. Every silo of the cluster should have the same setting.
+    /// </summary>
+    public bool Rebalance { get; set; }
+
     /// <summary>Short command-line switches for the options operators change most.</summary>
     public static readonly Dictionary<string, string> SwitchMappings = new()
     {
@@ -27,5 +37,11 @@ public sealed class SiloOptions
         ["--gateway-port"] = $"{Section}:{nameof(GatewayPort)}",
         ["--cluster-id"] = $"{Section}:{nameof(ClusterId)}",
         ["--address"] = $"{Section}:{nameof(AdvertisedAddress)}",
+    };
+
+    /// <summary>Command-line flags (no value), rewritten to settings before the configuration reads the command line.</summary>
+    public static readonly Dictionary<string, string> Flags = new()
+    {
+        ["--rebalance"] = $"--{Section}:{nameof(Rebalance)}=true",
     };
 }

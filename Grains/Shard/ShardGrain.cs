@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Placement;
 using Orleans.Storage;
 using Unlearning.Learning;
 using Unlearning.Storage;
@@ -14,6 +15,8 @@ namespace Unlearning.Shard;
 /// the thread pool; every state change happens in a grain turn, so turns never race.
 /// </summary>
 [Reentrant]
+// Shards train on the CPU of the silo they live on: spread them rather than stack them beside their model.
+[ActivationCountBasedPlacement]
 public sealed class ShardGrain : Grain, IShardGrain
 {
     private readonly IPersistentState<ShardState> _state;

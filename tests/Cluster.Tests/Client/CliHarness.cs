@@ -27,6 +27,9 @@ internal sealed class CliHarness : IDisposable
 
     public (IClusterClient Client, FakeCluster Cluster) Fake { get; } = FakeCluster.Create();
 
+    /// <summary>The environment variables the CLI sees: none unless a test sets them (the machine's are ignored).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public FakeModelGrain Model(string name, params string[] features) => Model(name, features, ["no", "yes"]);
 
     public FakeModelGrain Model(string name, string[] features, string[] labels)
@@ -69,7 +72,7 @@ internal sealed class CliHarness : IDisposable
         {
             gateways.Add(gateway);
             return Task.FromResult(Fake.Client);
-        });
+        }, name => Environment.GetValueOrDefault(name));
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString(), gateways);
     }
 
