@@ -1,0 +1,106 @@
+using System.Globalization;
+
+namespace Unlearning.Bench.Runner;
+
+/// <summary>Every size and count a scenario uses, per mode; printed with the results.</summary>
+public sealed record BenchSettings
+{
+    public required BenchMode Mode { get; init; }
+    /// <summary>Measured runs per figure (the figure is their median), after <see cref="WarmupRuns"/>.</summary>
+    public required int Runs { get; init; }
+    public int WarmupRuns { get; init; } = 1;
+    public int Silos { get; init; } = 2;
+    public int IngestBatch { get; init; } = 10_000;
+
+    // 1. forget cost
+    public required int SyntheticRows { get; init; }
+    public required int SyntheticFeatures { get; init; }
+    public required bool ForgetOnLargestRealSet { get; init; }
+    public required int SisaShards { get; init; }
+    public required int SisaSlices { get; init; }
+    public required int ForgetBatch { get; init; }
+
+    // 2. serving
+    public required TimeSpan ServingDuration { get; init; }
+    public int ServingCallers { get; init; } = 64;
+    public int BatchCallers { get; init; } = 8;
+    public int BatchRows { get; init; } = 1_000;
+
+    // 3. availability
+    public required double AvailabilityRate { get; init; }
+    public required TimeSpan AvailabilityIdle { get; init; }
+    public required int AvailabilityForgets { get; init; }
+    public TimeSpan ForgetInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    // 4. accuracy
+    public required int[] AccuracyShards { get; init; }
+    public required bool AccuracyOnSharedSets { get; init; }
+    public required bool AccuracyOnFashionMnist { get; init; }
+
+    // 5. ingest and train
+    public required int IngestSyntheticRows { get; init; }
+
+    // 6. growth
+    public required int[] GrowthRecords { get; init; }
+    public required int GrowthShardsRecords { get; init; }
+    public required int[] GrowthShards { get; init; }
+
+    public static BenchSettings For(BenchMode mode) => mode switch
+    {
+        BenchMode.Smoke => new BenchSettings
+        {
+            Mode = mode, Runs = 1,
+            SyntheticRows = 3_000, SyntheticFeatures = 8, ForgetOnLargestRealSet = false, SisaShards = 4, SisaSlices = 2, ForgetBatch = 10,
+            ServingDuration = TimeSpan.FromMilliseconds(300),
+            AvailabilityRate = 200, AvailabilityIdle = TimeSpan.FromMilliseconds(500), AvailabilityForgets = 3,
+            AccuracyShards = [1, 4], AccuracyOnSharedSets = false, AccuracyOnFashionMnist = false,
+            IngestSyntheticRows = 5_000,
+            GrowthRecords = [2_000, 4_000], GrowthShardsRecords = 4_000, GrowthShards = [2, 4],
+        },
+        BenchMode.Quick => new BenchSettings
+        {
+            Mode = mode, Runs = 3,
+            SyntheticRows = 100_000, SyntheticFeatures = 50, ForgetOnLargestRealSet = true, SisaShards = 16, SisaSlices = 4, ForgetBatch = 100,
+            ServingDuration = TimeSpan.FromSeconds(2),
+            AvailabilityRate = 500, AvailabilityIdle = TimeSpan.FromSeconds(3), AvailabilityForgets = 20,
+            AccuracyShards = [1, 4, 8, 16, 32], AccuracyOnSharedSets = true, AccuracyOnFashionMnist = false,
+            IngestSyntheticRows = 100_000,
+            GrowthRecords = [10_000, 30_000, 100_000], GrowthShardsRecords = 100_000, GrowthShards = [4, 8, 16, 32, 64],
+        },
+        _ => new BenchSettings
+        {
+            Mode = mode, Runs = 5,
+            SyntheticRows = 1_000_000, SyntheticFeatures = 50, ForgetOnLargestRealSet = true, SisaShards = 16, SisaSlices = 4, ForgetBatch = 100,
+            ServingDuration = TimeSpan.FromSeconds(4),
+            AvailabilityRate = 500, AvailabilityIdle = TimeSpan.FromSeconds(5), AvailabilityForgets = 40,
+            AccuracyShards = [1, 4, 8, 16, 32], AccuracyOnSharedSets = true, AccuracyOnFashionMnist = true,
+            IngestSyntheticRows = 1_000_000,
+            GrowthRecords = [10_000, 30_000, 100_000, 300_000, 1_000_000], GrowthShardsRecords = 300_000, GrowthShards = [4, 8, 16, 32, 64],
+        },
+    };
+
+    public IReadOnlyList<KeyValuePair<string, string>> Describe()
+    {
+        static string List(IEnumerable<int> values) => string.Join(", ", values.Select(v => v.ToString("#,0", CultureInfo.InvariantCulture)));
+        var unlearning = new UnlearningOptions();
+        return
+        [
+            new("mode", Mode.ToString().ToLowerInvariant()),
+            new("runs", $"{WarmupRuns} warm-up + {Runs} measured; figures are medians of the measured runs"),
+            new("cluster", $"{Silos} silos, production AddUnlearningGrains (memory storage), fresh cluster per scenario"),
+            new("grain options", $"production defaults: RetrainDelay {unlearning.RetrainDelay.TotalMilliseconds:0} ms, " +
+                                 $"MaxBatchRows {unlearning.MaxBatchRows:#,0}"),
+            new("learner", $"lambda {ModelConfig.DefaultLambda}, max iterations {ModelConfig.DefaultMaxIterations}, ensemble average"),
+            new("ML.NET peer", "LbfgsLogisticRegression (2 classes) / LbfgsMaximumEntropy; L1 0, L2 mapped from lambda (see scenario 1), " +
+                               "history 10, NormalizeMeanVariance(fixZero: false), cache checkpoint, default threads"),
+            new("1 forget cost", $"largest real set: {(ForgetOnLargestRealSet ? "yes" : "no (repository wdbc)")}; synthetic {SyntheticRows:#,0} x {SyntheticFeatures}; " +
+                                 $"SISA S={SisaShards} R={SisaSlices} vs full retrain S=1 R=1; batch of {ForgetBatch}"),
+            new("2 serving", $"{ServingCallers} callers of 1 row and {BatchCallers} callers of {BatchRows:#,0}-row batches, {ServingDuration.TotalSeconds:0.#} s per run"),
+            new("3 availability", $"{AvailabilityRate:0} single-row predictions/s; {AvailabilityIdle.TotalSeconds:0.#} s idle, then {AvailabilityForgets} forgets, one every {ForgetInterval.TotalMilliseconds:0} ms or back to back"),
+            new("4 accuracy", $"S in {{{List(AccuracyShards)}}}, R=1; " +
+                              (AccuracyOnSharedSets ? AccuracyOnFashionMnist ? "every shared set" : "every shared set but fashion_mnist (--full)" : "repository wdbc only")),
+            new("5 ingest/train", $"batches of {IngestBatch:#,0}; synthetic {IngestSyntheticRows:#,0} x {SyntheticFeatures} when the largest real set is absent or in smoke mode"),
+            new("6 growth", $"records {{{List(GrowthRecords)}}} at S={SisaShards}; shards {{{List(GrowthShards)}}} at {GrowthShardsRecords:#,0} records; synthetic x {SyntheticFeatures}, R={SisaSlices}"),
+        ];
+    }
+}
