@@ -20,6 +20,8 @@ namespace Unlearning.Bench.Peers;
 /// </summary>
 public sealed class MlNetPeer
 {
+    private const string ClassKey = "ClassKey";
+    private const string PredictedClass = "PredictedClass";
     private readonly MLContext _ml = new(seed: 0);
     private readonly int _features;
     private readonly int _classes;
@@ -31,7 +33,6 @@ public sealed class MlNetPeer
         _classes = classes;
         _schema = SchemaDefinition.Create(typeof(Row));
         _schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, features);
-        _schema[nameof(Row.Class)].ColumnType = new KeyDataViewType(typeof(uint), (ulong)classes);
     }
 
     public bool Binary => _classes == 2;
@@ -45,7 +46,7 @@ public sealed class MlNetPeer
             var record = records[i];
             var features = new float[_features];
             for (var j = 0; j < features.Length; j++) features[j] = (float)record.Features[j];
-            rows[i] = new Row { Features = features, Positive = record.Label == 1, Class = (uint)record.Label + 1 };
+            rows[i] = new Row { Features = features, Positive = record.Label == 1, Class = (uint)record.Label };
         }
         return rows;
     }
@@ -67,16 +68,17 @@ public sealed class MlNetPeer
                     HistorySize = 10,
                     MaximumNumberOfIterations = ModelConfig.DefaultMaxIterations,
                 })).Fit(data)
-            : normalize.AppendCacheCheckpoint(_ml).Append(_ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(
+            : _ml.Transforms.Conversion.MapValueToKey(ClassKey, nameof(Row.Class))
+                .Append(normalize).AppendCacheCheckpoint(_ml).Append(_ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(
                 new LbfgsMaximumEntropyMulticlassTrainer.Options
                 {
-                    LabelColumnName = nameof(Row.Class),
+                    LabelColumnName = ClassKey,
                     FeatureColumnName = nameof(Row.Features),
                     L1Regularization = 0,
                     L2Regularization = (float)(ModelConfig.DefaultLambda * count),
                     HistorySize = 10,
                     MaximumNumberOfIterations = ModelConfig.DefaultMaxIterations,
-                })).Fit(data);
+                })).Append(_ml.Transforms.Conversion.MapKeyToValue(PredictedClass, "PredictedLabel")).Fit(data);
         return new Fitted(this, model, stopwatch.Elapsed.TotalMilliseconds);
     }
 
@@ -91,7 +93,7 @@ public sealed class MlNetPeer
         }
         else
         {
-            var predicted = predictions.GetColumn<uint>("PredictedLabel").ToArray();
+            var predicted = predictions.GetColumn<uint>(PredictedClass).ToArray();
             for (var i = 0; i < predicted.Length; i++) if (predicted[i] == holdout[i].Class) correct++;
         }
         return (double)correct / holdout.Count;
@@ -106,7 +108,7 @@ public sealed class MlNetPeer
     {
         public float[] Features { get; set; } = [];
         public bool Positive { get; set; }
-        /// <summary>Our label index + 1 (ML.NET keys are 1-based; 0 means missing).</summary>
+        /// <summary>Our label index; mapped to an ML.NET key inside the pipeline and back for predictions.</summary>
         public uint Class { get; set; }
     }
 }

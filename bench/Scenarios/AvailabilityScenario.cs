@@ -39,6 +39,8 @@ public sealed class AvailabilityScenario : IScenario
         var idleP50 = new List<double>();
         var busyP50 = new List<double>();
         var forgetMs = new List<double>();
+        var idleGc = new List<GcSample>();
+        var busyGc = new List<GcSample>();
         long failures = 0, stale = 0, answered = 0;
         string? firstFailure = null;
         IReadOnlyList<Call<PredictionBatch>> lastIdle = [], lastBusy = [];
@@ -48,11 +50,13 @@ public sealed class AvailabilityScenario : IScenario
         for (var run = 0; run < context.WarmupRuns + context.Runs; run++)
         {
             var runStart = Stopwatch.GetTimestamp();
+            var before = GcSample.Now();
             using (var idleStop = new CancellationTokenSource(settings.AvailabilityIdle))
             {
                 lastIdle = await OpenLoopAsync(settings.AvailabilityRate, idleStop.Token, k => model.Predict(rows[(k * 31 + run) % rows.Length]));
             }
 
+            var afterIdle = GcSample.Now();
             var runCompletions = completions.Count;
             var forgetTimes = new List<double>();
             using var busyStop = new CancellationTokenSource();
@@ -75,6 +79,7 @@ public sealed class AvailabilityScenario : IScenario
                 busyStop.Cancel();
             }
             lastBusy = await predictions;
+            var afterBusy = GcSample.Now();
             lastForgets = [.. completions.Skip(runCompletions).Select(c => c.ReturnedAt)];
             lastStart = runStart;
             if (run < context.WarmupRuns) continue;
@@ -95,6 +100,8 @@ public sealed class AvailabilityScenario : IScenario
             busyP50.Add(Stats.Percentile(lastBusy.Where(c => c.Error is null).Select(c => c.LatencyMs), 50));
             busyP99.Add(Stats.Percentile(lastBusy.Where(c => c.Error is null).Select(c => c.LatencyMs), 99));
             forgetMs.AddRange(forgetTimes);
+            idleGc.Add(afterIdle - before);
+            busyGc.Add(afterBusy - afterIdle);
         }
 
         var caseName = $"{settings.AvailabilityRate:0} predictions/s, S={settings.SisaShards}";
@@ -127,6 +134,8 @@ public sealed class AvailabilityScenario : IScenario
                    $"{settings.ForgetInterval.TotalMilliseconds:0} ms pause after each",
         });
 
+        recorder.Note($"process-wide, per second of each phase (median of runs): idle {GcSample.Describe(idleGc)}; during forgets {GcSample.Describe(busyGc)}");
+
         double Seconds(long ticks) => (ticks - lastStart) / (double)Stopwatch.Frequency;
         var okIdle = lastIdle.Where(c => c.Error is null).ToArray();
         var okBusy = lastBusy.Where(c => c.Error is null).ToArray();
@@ -145,6 +154,26 @@ public sealed class AvailabilityScenario : IScenario
             ],
             VerticalLines = [.. lastForgets.Select((t, i) => new ChartLine(Seconds(t), i == 0 ? "forget returned" : ""))],
         });
+    }
+
+    /// <summary>GC and CPU counters of this process (client and silos alike), to tell CPU contention from GC pauses.</summary>
+    private readonly record struct GcSample(double Seconds, double CpuSeconds, double PauseMs, int Gen0, int Gen1, int Gen2)
+    {
+        public static GcSample Now() => new(
+            Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency,
+            Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
+            GC.GetTotalPauseDuration().TotalMilliseconds,
+            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+
+        public static GcSample operator -(GcSample a, GcSample b) =>
+            new(a.Seconds - b.Seconds, a.CpuSeconds - b.CpuSeconds, a.PauseMs - b.PauseMs, a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2);
+
+        public static string Describe(IReadOnlyList<GcSample> samples)
+        {
+            double PerSecond(Func<GcSample, double> value) => Stats.Median([.. samples.Select(s => value(s) / s.Seconds)]);
+            return $"CPU {PerSecond(s => s.CpuSeconds):0.00} cores busy, GC pauses {PerSecond(s => s.PauseMs):0.0} ms/s, " +
+                   $"{PerSecond(s => s.Gen0):0.0} gen0 / {PerSecond(s => s.Gen1):0.0} gen1 / {PerSecond(s => s.Gen2):0.00} gen2 collections/s";
+        }
     }
 
     /// <summary>Whether <paramref name="call"/> used a shard at weights that predate a forget that had returned before it was issued.</summary>
