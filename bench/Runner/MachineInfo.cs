@@ -26,7 +26,7 @@ public static class MachineInfo
     ];
 
     private static string Version(Assembly assembly) =>
-        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+', ' ')[0].TrimEnd('.')
         ?? assembly.GetName().Version?.ToString() ?? "unknown";
 
     private static string CpuModel()
