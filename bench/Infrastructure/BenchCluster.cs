@@ -71,6 +71,7 @@ public sealed class BenchCluster : IAsyncDisposable
             for (var i = 0; i < silos; i++)
             {
                 var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+                builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
                 var siloPort = ports[2 * i];
                 var gatewayPort = ports[2 * i + 1];
                 builder.UseOrleans(silo =>
@@ -85,6 +86,7 @@ public sealed class BenchCluster : IAsyncDisposable
 
             var gateways = Enumerable.Range(0, silos).Select(i => new IPEndPoint(IPAddress.Loopback, ports[2 * i + 1])).ToArray();
             var clientBuilder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            clientBuilder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
             clientBuilder.UseOrleansClient(client => client
                 .UseStaticClustering(gateways)
                 .Configure<ClusterOptions>(options =>
@@ -141,6 +143,16 @@ public sealed class BenchCluster : IAsyncDisposable
             if (host is IAsyncDisposable asyncDisposable) await asyncDisposable.DisposeAsync();
             else host.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The hosts live and die with the benchmark: without the default console lifetime, Ctrl+C and SIGTERM end the
+    /// process at once instead of stopping the silos under a benchmark that keeps running.
+    /// </summary>
+    private sealed class NoSignalLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>Ports the OS reports free on loopback now (held together, so they are distinct).</summary>
