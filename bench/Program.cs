@@ -40,7 +40,7 @@ var settings = BenchSettings.For(options.Mode);
 var data = new DataSets(options.DataDirectory ?? RepoPaths.SharedData(), RepoPaths.Root);
 var report = new BenchReport
 {
-    Command = "dotnet run -c Release --project bench --" + string.Concat(args.Select(a => " " + a)),
+    Command = "dotnet run -c Release --project bench" + (args.Length == 0 ? "" : " -- " + string.Join(' ', args)),
     Mode = options.Mode.ToString().ToLowerInvariant(),
     StartedUtc = DateTimeOffset.UtcNow,
     Machine = MachineInfo.Collect(),
