@@ -21,7 +21,7 @@ public static class Cli
         var parse = BuildRootCommand(new CliContext(stdout, stderr, connector)).Parse(args);
         if (parse.Action is ParseErrorAction)
         {
-            await stderr.WriteLineAsync($"error: {CliContext.OneLine(parse.Errors[0].Message)}");
+            await stderr.WriteLineAsync($"error: {UsageError(parse)} (see --help)");
             return ExitCodes.Usage;
         }
 
@@ -33,6 +33,11 @@ public static class Cli
         });
     }
 
+    // An unknown word usually also leaves a command or argument missing; naming the word is the useful part.
+    private static string UsageError(ParseResult parse) => parse.UnmatchedTokens.Count > 0
+        ? $"unrecognized {(parse.UnmatchedTokens.Count == 1 ? "argument" : "arguments")} {string.Join(" ", parse.UnmatchedTokens.Select(t => $"'{t}'"))}"
+        : CliContext.OneLine(parse.Errors[0].Message).TrimEnd('.');
+
     private static RootCommand BuildRootCommand(CliContext cli)
     {
         var root = new RootCommand("Train, serve and unlearn SISA models on an Orleans cluster.")
@@ -43,6 +48,7 @@ public static class Cli
             PredictCommand.Create(cli),
             EvaluateCommand.Create(cli),
             ForgetCommand.Create(cli),
+            ExplainCommand.Create(cli),
             StatusCommand.Create(cli),
         };
         cli.Options.AddTo(root);

@@ -18,12 +18,9 @@ internal sealed class ClusterUnreachableException(GatewayAddress gateway, string
 /// <summary>A connected Orleans client, owning the host it runs in unless it was borrowed.</summary>
 internal sealed class ClusterConnection : IAsyncDisposable
 {
-    public const string DefaultClusterId = "unlearning";
-    public const string ServiceId = "unlearning";
-
-    // Train and forget answer only once shards have retrained, which can take far longer than
-    // Orleans' 30 s default; a lost gateway still fails calls at once.
-    private static readonly TimeSpan ResponseTimeout = TimeSpan.FromMinutes(30);
+    // Orleans keeps retrying an unreachable gateway for minutes; a command should fail fast instead,
+    // while still riding out a silo that is a few seconds from listening.
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
     private readonly IHost? _host;
 
@@ -49,23 +46,24 @@ internal sealed class ClusterConnection : IAsyncDisposable
             .Configure<ClusterOptions>(options =>
             {
                 options.ClusterId = target.ClusterId;
-                options.ServiceId = ServiceId;
+                options.ServiceId = ClusterIdentity.DefaultServiceId;
             })
-            .Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ResponseTimeout));
+            .Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout));
         var host = builder.Build();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ConnectTimeout);
         try
         {
-            await host.StartAsync(cancellationToken);
+            await host.StartAsync(timeout.Token);
         }
         catch (Exception e)
         {
             host.Dispose();
-            if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-
-            throw new ClusterUnreachableException(target.Gateway, e.GetBaseException().Message, e);
+            cancellationToken.ThrowIfCancellationRequested();
+            var reason = e is OperationCanceledException
+                ? $"no connection within {ConnectTimeout.TotalSeconds} s"
+                : e.GetBaseException().Message;
+            throw new ClusterUnreachableException(target.Gateway, reason, e);
         }
 
         return new ClusterConnection(host.Services.GetRequiredService<IClusterClient>(), host);

@@ -6,7 +6,7 @@ namespace Unlearning.Client;
 /// <summary>A gateway given as HOST:PORT (an IPv6 host in brackets: [::1]:30000).</summary>
 internal sealed record GatewayAddress(string Host, int Port)
 {
-    public const string Default = "localhost:30000";
+    public static readonly GatewayAddress Default = new("localhost", ClusterIdentity.DefaultGatewayPort);
 
     public static bool TryParse(string text, [NotNullWhen(true)] out GatewayAddress? address)
     {

@@ -11,7 +11,7 @@ internal sealed class GlobalOptions
         Description = "The cluster gateway to connect to",
         HelpName = "HOST:PORT",
         Recursive = true,
-        DefaultValueFactory = _ => Parse(GatewayAddress.Default)!,
+        DefaultValueFactory = _ => GatewayAddress.Default,
         CustomParser = ParseGateway,
     };
 
@@ -25,7 +25,7 @@ internal sealed class GlobalOptions
     {
         Description = "The Orleans cluster id",
         Recursive = true,
-        DefaultValueFactory = _ => ClusterConnection.DefaultClusterId,
+        DefaultValueFactory = _ => ClusterIdentity.DefaultClusterId,
     };
 
     public void AddTo(RootCommand root)
@@ -38,14 +38,11 @@ internal sealed class GlobalOptions
     private static GatewayAddress? ParseGateway(ArgumentResult result)
     {
         var text = result.Tokens.Single().Value;
-        var address = Parse(text);
-        if (address is null)
+        if (!GatewayAddress.TryParse(text, out var address))
         {
             result.AddError($"--gateway must be HOST:PORT with a port from 1 to 65535, not '{text}'");
         }
 
         return address;
     }
-
-    private static GatewayAddress? Parse(string text) => GatewayAddress.TryParse(text, out var address) ? address : null;
 }

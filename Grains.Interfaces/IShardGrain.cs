@@ -11,10 +11,16 @@ public interface IShardGrain : IGrainWithStringKey
     [Alias("StartTraining")] Task StartTraining(ModelConfig config);
     /// <summary>Completes once the shard serves weights trained on every record it holds.</summary>
     [Alias("WaitUntilTrained")] Task<ShardSnapshot> WaitUntilTrained();
-    [Alias("Forget")] Task<ForgetAcceptance> Forget(string subject);
+    /// <summary>Forgets several subjects at once (one write, one retrain); one acceptance per subject, in order.</summary>
+    [Alias("Forget")] Task<ForgetAcceptance[]> Forget(string[] subjects);
     [Alias("GetSnapshot")] Task<ShardSnapshot> GetSnapshot();
     [Alias("GetRecordIds")] Task<string[]> GetRecordIds();
+    /// <summary>The ids of <paramref name="records"/> this shard stores with exactly the same subject, features and label.</summary>
+    [Alias("FindStored")] Task<string[]> FindStored(DataRecord[] records);
     [Alias("GetStatus")] Task<ShardStatus> GetStatus();
+    /// <summary>Per row, this shard's top records by influence on the loss of <paramref name="labels"/>; unscaled scores.</summary>
+    [Alias("Explain")] Task<Explanation[]> Explain(double[][] rows, int[] labels, int top);
+    [Alias("EstimateForget")] Task<ShardForgetEstimate> EstimateForget(string subject);
 }
 
 public static class ShardKey

@@ -24,18 +24,20 @@ internal sealed record ColumnLayout(int Id, int? Subject, int? Label, IReadOnlyL
     /// <summary>Every column other than id, subject and label is a feature, in file order.</summary>
     public static ColumnLayout FromHeader(CsvTable table, LabelColumn label)
     {
+        var reserved = Reserved(table, label);
         var features = table.Header.Where(IsFeature).ToArray();
         if (features.Length == 0)
         {
-            throw new CsvFormatException(table.FileName, "the header has no feature columns");
+            throw new CsvFormatException(table.FileName, table.HeaderLine, "the header has no feature columns");
         }
 
-        return Create(table, label, features);
+        return reserved with { FeatureNames = features, FeatureColumns = [.. features.Select(table.IndexOf)] };
     }
 
     /// <summary>The table's feature columns must be exactly <paramref name="schema"/>'s, in any order.</summary>
     public static ColumnLayout ForSchema(CsvTable table, LabelColumn label, IReadOnlyList<string> schema)
     {
+        var reserved = Reserved(table, label);
         var fileFeatures = table.Header.Where(IsFeature).ToArray();
         var missing = schema.Except(fileFeatures, StringComparer.Ordinal).ToArray();
         var unexpected = fileFeatures.Except(schema, StringComparer.Ordinal).ToArray();
@@ -56,20 +58,19 @@ internal sealed record ColumnLayout(int Id, int? Subject, int? Label, IReadOnlyL
                 $"the feature columns do not match the model's: {string.Join("; ", problems)}");
         }
 
-        return Create(table, label, schema);
+        return reserved with { FeatureNames = schema, FeatureColumns = [.. schema.Select(table.IndexOf)] };
     }
 
-    private static ColumnLayout Create(CsvTable table, LabelColumn label, IReadOnlyList<string> features)
+    /// <summary>The id, subject and label columns, checked before the features so a missing id is named as such.</summary>
+    private static ColumnLayout Reserved(CsvTable table, LabelColumn label)
     {
-        var id = Require(table, ReservedColumns.Id);
         var subject = table.IndexOf(ReservedColumns.Subject);
-        int? labelIndex = label == LabelColumn.Required ? Require(table, ReservedColumns.Label) : null;
         return new ColumnLayout(
-            id,
+            Require(table, ReservedColumns.Id),
             subject < 0 ? null : subject,
-            labelIndex,
-            features,
-            [.. features.Select(table.IndexOf)]);
+            label == LabelColumn.Required ? Require(table, ReservedColumns.Label) : null,
+            [],
+            []);
     }
 
     private static int Require(CsvTable table, string column)

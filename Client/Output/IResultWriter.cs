@@ -16,5 +16,11 @@ internal interface IResultWriter
 
     void Forgot(ForgetReceipt receipt);
 
+    /// <summary>A forget dry run; <paramref name="estimate"/>'s Before[i] and After[i] answer probe row <paramref name="ids"/>[i].</summary>
+    void EstimatedForget(ModelConfig config, IReadOnlyList<string> ids, ForgetEstimate estimate);
+
+    /// <summary><paramref name="explanations"/>[i] explains row <paramref name="ids"/>[i].</summary>
+    void Explained(ModelConfig config, IReadOnlyList<string> ids, IReadOnlyList<Explanation> explanations);
+
     void Status(ModelStatus status);
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Unlearning.Client.Output;
 
-/// <summary>One compact JSON object per result (one per row for predictions: JSON Lines).</summary>
+/// <summary>One compact JSON object per result (one per row for predictions and explanations: JSON Lines).</summary>
 internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
 {
     // Relaxed escaping keeps ids and labels readable ("O'Brien", "é"); the output is never embedded in HTML.
@@ -32,6 +32,17 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
     public void Evaluated(EvaluationResult result) => Write(EvaluationDocument.From(result));
 
     public void Forgot(ForgetReceipt receipt) => Write(ForgetDocument.From(receipt));
+
+    public void EstimatedForget(ModelConfig config, IReadOnlyList<string> ids, ForgetEstimate estimate) =>
+        Write(ForgetEstimateDocument.From(config, ids, estimate));
+
+    public void Explained(ModelConfig config, IReadOnlyList<string> ids, IReadOnlyList<Explanation> explanations)
+    {
+        for (var i = 0; i < ids.Count; i++)
+        {
+            Write(ExplanationDocument.From(config, ids[i], explanations[i]));
+        }
+    }
 
     public void Status(ModelStatus status) => Write(StatusDocument.From(status));
 

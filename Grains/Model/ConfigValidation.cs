@@ -1,3 +1,5 @@
+using Unlearning.Shard;
+
 namespace Unlearning.Model;
 
 internal static class ConfigValidation
@@ -29,6 +31,22 @@ internal static class ConfigValidation
             throw new ArgumentException($"max iterations must be between 1 and 1000000, not {config.MaxIterations}");
         if (!Enum.IsDefined(config.Ensemble))
             throw new ArgumentException($"unknown ensemble mode {config.Ensemble}");
+        if (!Enum.IsDefined(config.Method))
+            throw new ArgumentException($"unknown unlearning method {config.Method}");
+        if (config.Method == UnlearningMethod.Certified) ValidateCertified(config);
+        else if (config.Certified is not null)
+            throw new ArgumentException("certified-removal settings (epsilon, delta, sigma) apply only to certified models");
+    }
+
+    private static void ValidateCertified(ModelConfig config)
+    {
+        if (config.Certified is not { } certified)
+            throw new ArgumentException("a certified model needs epsilon, delta and sigma");
+        if (config.Slices != 1)
+            throw new ArgumentException($"certified models train each shard as one slice; slices must be 1, not {config.Slices}");
+        // Both throw ArgumentException (or ArgumentOutOfRangeException) naming what is wrong.
+        _ = CertifiedShardModel.Settings(config);
+        _ = CertifiedShardModel.Transform(config);
     }
 
     private static void RequireDistinct(string[] names, string what)

@@ -23,7 +23,8 @@ internal static class RecordValidation
         }
     }
 
-    public static void CheckRecords(DataRecord[] records, ModelConfig config, IReadOnlySet<string> existingIds)
+    /// <summary>Each record on its own, and ids unique within the batch.</summary>
+    public static void CheckRecords(DataRecord[] records, ModelConfig config)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var repeated = new List<string>();
@@ -37,13 +38,30 @@ internal static class RecordValidation
             CheckRow(record.Features, config, $"record '{record.Id}'");
             if (record.Label < 0 || record.Label >= config.ClassCount)
                 throw new ArgumentException($"record '{record.Id}' has label index {record.Label}; model '{config.Name}' has {config.ClassCount} labels");
-            if (!seen.Add(record.Id) || existingIds.Contains(record.Id)) repeated.Add(record.Id);
+            if (!seen.Add(record.Id)) repeated.Add(record.Id);
         }
         if (repeated.Count > 0)
-        {
-            var shown = string.Join(", ", repeated.Distinct().Take(NamesShown));
-            var more = repeated.Count > NamesShown ? $" and {repeated.Count - NamesShown} more" : "";
-            throw new ArgumentException($"duplicate record ids (in the batch or already in model '{config.Name}'): {shown}{more}");
-        }
+            throw new ArgumentException($"duplicate record ids in the batch: {Names(repeated)}");
+    }
+
+    /// <summary>Ids already claimed by a batch still being stored.</summary>
+    public static void CheckNotClaimed(IEnumerable<DataRecord> records, ModelConfig config, IReadOnlySet<string> claimed)
+    {
+        var repeated = records.Where(r => claimed.Contains(r.Id)).Select(r => r.Id).ToList();
+        if (repeated.Count > 0)
+            throw new ArgumentException($"duplicate record ids (already in model '{config.Name}' or being ingested): {Names(repeated)}");
+    }
+
+    public static void CheckNoConflicts(IEnumerable<DataRecord> records, ModelConfig config)
+    {
+        var conflicting = records.Select(r => r.Id).ToList();
+        if (conflicting.Count > 0)
+            throw new ArgumentException($"duplicate record ids already in model '{config.Name}' with other content: {Names(conflicting)}");
+    }
+
+    private static string Names(List<string> ids)
+    {
+        var shown = string.Join(", ", ids.Distinct().Take(NamesShown));
+        return ids.Count > NamesShown ? $"{shown} and {ids.Count - NamesShown} more" : shown;
     }
 }

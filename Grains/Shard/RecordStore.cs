@@ -9,7 +9,8 @@ namespace Unlearning.Shard;
 /// </summary>
 internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
 {
-    public const int ChunkSize = 4096;
+    /// <summary>Small enough that a forget rewrites little, large enough that a shard holds few rows.</summary>
+    public const int ChunkSize = 1024;
 
     private readonly Dictionary<int, GrainState<RecordChunk>> _chunks = [];
     private readonly Dictionary<string, int> _chunkOfRecord = new(StringComparer.Ordinal);
@@ -100,20 +101,33 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
             _chunkOfRecord.Remove(record.Id);
         }
         return new SubjectRemoval(
-            [.. removed.Select(r => r.Record.Id)],
+            [.. removed.Select(r => r.Record)],
             removed.Count == 0 ? -1 : removed.Min(r => r.Slice),
             chunks);
     }
 
+    /// <summary>The stored record with this id, if any.</summary>
+    public DataRecord? Find(string recordId) =>
+        _chunkOfRecord.TryGetValue(recordId, out var number)
+            ? _chunks[number].State!.Records.Find(r => string.Equals(r.Id, recordId, StringComparison.Ordinal))
+            : null;
+
+    public DataRecord[] FindSubject(string subject) =>
+        [.. Slices.SelectMany(slice => slice).Where(record => string.Equals(record.Subject, subject, StringComparison.Ordinal))];
+
     /// <summary>Rewrites the chunks that held removed records; emptied ones are cleared and leave the index.</summary>
-    public Task RewriteAsync(SubjectRemoval removal, ShardState state) =>
-        Task.WhenAll(removal.Chunks.Select(async number =>
+    /// <returns>Whether the index in <paramref name="state"/> changed and must be written.</returns>
+    public async Task<bool> RewriteAsync(SubjectRemoval removal, ShardState state)
+    {
+        var emptied = await Task.WhenAll(removal.Chunks.Select(async number =>
         {
             var records = _chunks[number].State!.Records;
             records.RemoveAll(record => !_chunkOfRecord.TryGetValue(record.Id, out var at) || at != number);
             await WriterOf(number).WriteAsync();
-            if (records.Count == 0) state.Chunks.RemoveAll(c => c.Number == number);
+            return records.Count == 0 && state.Chunks.RemoveAll(c => c.Number == number) > 0;
         }));
+        return emptied.Any(e => e);
+    }
 
     /// <summary>Concurrent forgets may touch one chunk: its writes go one at a time, each storing its newest content.</summary>
     private CoalescingWriter WriterOf(int number)
@@ -145,4 +159,16 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
 }
 
 /// <summary>What taking a subject out of a shard's memory removed, and which stored chunks must follow.</summary>
-internal sealed record SubjectRemoval(string[] RecordIds, int FirstSlice, IReadOnlySet<int> Chunks);
+internal sealed record SubjectRemoval(DataRecord[] Records, int FirstSlice, IReadOnlySet<int> Chunks)
+{
+    public string[] RecordIds => [.. Records.Select(r => r.Id)];
+
+    public static SubjectRemoval Merge(IReadOnlyCollection<SubjectRemoval> removals)
+    {
+        var found = removals.Where(r => r.Records.Length > 0).ToArray();
+        return new SubjectRemoval(
+            [.. found.SelectMany(r => r.Records)],
+            found.Length == 0 ? -1 : found.Min(r => r.FirstSlice),
+            found.SelectMany(r => r.Chunks).ToHashSet());
+    }
+}

@@ -9,7 +9,8 @@ using Unlearning.Storage;
 namespace Unlearning.Shard;
 
 /// <summary>
-/// One SISA shard. Reentrant so that it answers status, snapshots and forgets while a slice trains on
+/// One shard of a model: its records, checkpoints and served weights; how it learns and forgets is its
+/// <see cref="IShardLearner"/> (exact SISA or certified removal). Reentrant so that it answers status, snapshots and forgets while a slice trains on
 /// the thread pool; every state change happens in a grain turn, so turns never race.
 /// </summary>
 [Reentrant]
@@ -20,6 +21,9 @@ public sealed class ShardGrain : Grain, IShardGrain
     private readonly ILogger<ShardGrain> _logger;
     private readonly CoalescingWriter _writer;
     private RecordStore _records = null!;
+    private IShardLearner _learner = null!;
+    private string _lastMethod = ForgetMethods.Exact;
+    private double? _lastBound;
     private readonly List<TaskCompletionSource> _trainedWaiters = [];
     private Task _retraining = Task.CompletedTask;
     private CancellationTokenSource? _inFlight;
@@ -46,6 +50,7 @@ public sealed class ShardGrain : Grain, IShardGrain
     {
         _records = new RecordStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Shards), this.GetGrainId());
         if (State.Config is null) return;
+        _learner = CreateLearner(State.Config);
         if (await _records.LoadAsync(State, State.Config.Slices)) await _writer.WriteAsync();
         if (State.Training && !FullyTrained) ScheduleRetraining();
     }
@@ -63,9 +68,13 @@ public sealed class ShardGrain : Grain, IShardGrain
         }
         if (records.Length == 0) return _records.Count;
 
-        var touched = await _records.AddAsync(records, r => Partitioning.SliceOf(r.Id, config.Slices), State, _writer.WriteAsync);
-        Invalidate(touched.Min());
-        await _writer.WriteAsync();
+        await PersistOrReloadAsync(async () =>
+        {
+            var touched = await _records.AddAsync(records, r => Partitioning.SliceOf(r.Id, config.Slices), State, _writer.WriteAsync);
+            Invalidate(touched.Min());
+            _learner.RecordsAdded(State);
+            await _writer.WriteAsync();
+        });
         if (State.Training) ScheduleRetraining();
         return _records.Count;
     }
@@ -96,46 +105,92 @@ public sealed class ShardGrain : Grain, IShardGrain
         }
     }
 
-    public async Task<ForgetAcceptance> Forget(string subject)
+    public async Task<ForgetAcceptance[]> Forget(string[] subjects)
     {
         var versionBefore = State.Version;
-        var removal = _records.TakeSubject(subject);
-        if (removal.RecordIds.Length == 0)
-            return new ForgetAcceptance(0, -1, 0, versionBefore, [], Snapshot());
+        var removals = subjects.Select(_records.TakeSubject).ToArray();
+        var removal = SubjectRemoval.Merge(removals);
+        if (removal.Records.Length == 0)
+            return [.. subjects.Select(_ => new ForgetAcceptance(0, -1, 0, versionBefore, [], Snapshot()))];
 
         State.ForgetsAccepted++;
         Invalidate(removal.FirstSlice);
-        // The served weights may have seen the subject: fall back to the newest checkpoint that cannot have.
+        _learner.RecordsRemoved(removal.Records, State);
+        // The served weights may have seen the subjects: fall back to the newest checkpoint that cannot have.
         Serve(State.Checkpoints.Count > 0 ? State.Checkpoints[^1].Weights : null);
         // Weights first, records second: a crash in between keeps the records (the forget was not
         // acknowledged) but never leaves weights that saw records already gone.
-        await _writer.WriteAsync();
-        await _records.RewriteAsync(removal, State);
-        await _writer.WriteAsync();
+        await PersistOrReloadAsync(async () =>
+        {
+            await _writer.WriteAsync();
+            if (await _records.RewriteAsync(removal, State)) await _writer.WriteAsync();
+        });
 
-        var slicesToRetrain = State.Training ? State.Config!.Slices - removal.FirstSlice : 0;
         if (State.Training) ScheduleRetraining();
-        _logger.LogInformation("Shard {Shard} accepted a forget: {Records} records removed, retraining from slice {Slice}",
-            Key, removal.RecordIds.Length, removal.FirstSlice);
-        return new ForgetAcceptance(removal.RecordIds.Length, removal.FirstSlice, slicesToRetrain, versionBefore, removal.RecordIds, Snapshot());
+        _logger.LogInformation("Shard {Shard} accepted {Subjects} forgets: {Records} records removed, retraining from slice {Slice}",
+            Key, subjects.Length, removal.Records.Length, removal.FirstSlice);
+        var serving = Snapshot();
+        return [.. removals.Select(r => new ForgetAcceptance(
+            r.Records.Length, r.FirstSlice, State.Training && r.Records.Length > 0 ? State.Config!.Slices - r.FirstSlice : 0,
+            versionBefore, r.RecordIds, serving))];
     }
 
     public Task<ShardSnapshot> GetSnapshot() => Task.FromResult(Snapshot());
 
     public Task<string[]> GetRecordIds() => Task.FromResult(_records.Ids.ToArray());
 
+    public Task<string[]> FindStored(DataRecord[] records) => Task.FromResult(records
+        .Where(record => _records.Find(record.Id) is { } stored
+            && stored.Subject == record.Subject && stored.Label == record.Label
+            && stored.Features.AsSpan().SequenceEqual(record.Features))
+        .Select(record => record.Id)
+        .ToArray());
+
     public Task<ShardStatus> GetStatus()
     {
         var state = !State.Training ? ShardStates.Untrained : FullyTrained ? ShardStates.Serving : ShardStates.Retraining;
         return Task.FromResult(new ShardStatus(
-            Index, _records.Count, State.Version, state, RuntimeIdentity, [.. State.SliceTrainings], State.ForgetsAccepted));
+            Index, _records.Count, State.Version, state, RuntimeIdentity, [.. State.SliceTrainings], State.ForgetsAccepted,
+            State.Config is null ? null : _learner.Budget));
     }
+
+    public Task<Explanation[]> Explain(double[][] rows, int[] labels, int top) =>
+        State.Config is null ? Task.FromResult(Array.Empty<Explanation>()) : _learner.ExplainAsync(rows, labels, top, Serving());
+
+    public Task<ShardForgetEstimate> EstimateForget(string subject) =>
+        State.Config is null
+            ? Task.FromResult(new ShardForgetEstimate(0, null, ForgetMethods.Influence))
+            : _learner.EstimateForgetAsync(_records.FindSubject(subject), Serving());
+
+    /// <summary>
+    /// Runs a change's writes; if one fails, memory may hold what storage does not, so the activation is
+    /// dropped and the next call reloads what was stored.
+    /// </summary>
+    private async Task PersistOrReloadAsync(Func<Task> writes)
+    {
+        try
+        {
+            await writes();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private ShardServing Serving() => new(State.Version, State.Serving, _records.Slices, State.Training && FullyTrained);
+
+    private IShardLearner CreateLearner(ModelConfig config) => config.Method == UnlearningMethod.Certified
+        ? new CertifiedLearner(config, Index, State)
+        : new SisaLearner(config);
 
     private async Task EnsureConfiguredAsync(ModelConfig config)
     {
         if (State.Config is not null) return;
         State.Config = config;
         State.SliceTrainings = new int[config.Slices];
+        _learner = CreateLearner(config);
         await _records.LoadAsync(State, config.Slices);
     }
 
@@ -153,7 +208,8 @@ public sealed class ShardGrain : Grain, IShardGrain
         State.Version++;
     }
 
-    private ShardSnapshot Snapshot() => new(Index, State.Version, State.ForgetsAccepted, State.Serving);
+    private ShardSnapshot Snapshot() =>
+        new(Index, State.Version, State.ForgetsAccepted, State.Serving, _lastMethod, _lastBound, _learner?.Budget?.Left);
 
     private void ScheduleRetraining()
     {
@@ -169,7 +225,8 @@ public sealed class ShardGrain : Grain, IShardGrain
     {
         try
         {
-            await Task.Delay(_options.RetrainDelay);
+            if (_options.RetrainDelay > TimeSpan.Zero) await Task.Delay(_options.RetrainDelay);
+            else await Task.Yield();
             // Every await below lets changes in, so the condition is checked again after each one.
             while (State.Training && !FullyTrained)
             {
@@ -179,7 +236,8 @@ public sealed class ShardGrain : Grain, IShardGrain
         }
         catch (Exception error)
         {
-            _logger.LogError(error, "Shard {Shard} failed to retrain; it keeps serving version {Version}", Key, State.Version);
+            _logger.LogError(error, "Shard {Shard} failed to retrain; it reloads from storage on its next call", Key);
+            DeactivateOnIdle();
             foreach (var waiter in _trainedWaiters) waiter.TrySetException(error);
             _trainedWaiters.Clear();
             return;
@@ -190,21 +248,18 @@ public sealed class ShardGrain : Grain, IShardGrain
 
     private async Task ComputeMissingCheckpointsAsync()
     {
-        var config = State.Config!;
-        var settings = new TrainerSettings(config.Lambda, config.MaxIterations);
         var computed = false;
         while (State.Training && !FullyTrained)
         {
             var slice = State.Checkpoints.Count;
-            var input = TrainingInput.ForPrefix(_records.Slices, slice, config);
-            var warmStart = slice > 0 ? State.Checkpoints[slice - 1].Weights : null;
+            var job = _learner.Prepare(slice, _records.Slices, State.Checkpoints);
             using var cancellation = new CancellationTokenSource();
             _inFlight = cancellation;
             _inFlightSlice = slice;
-            FitResult? fit;
+            CheckpointResult result;
             try
             {
-                fit = input is null ? null : await Task.Run(() => SoftmaxTrainer.Fit(input, settings, warmStart, cancellation.Token));
+                result = await Task.Run(() => job(cancellation.Token));
             }
             catch (OperationCanceledException)
             {
@@ -216,8 +271,10 @@ public sealed class ShardGrain : Grain, IShardGrain
             }
             if (cancellation.IsCancellationRequested || State.Checkpoints.Count != slice) continue;
 
-            State.Checkpoints.Add(new SliceCheckpoint(fit?.Weights));
+            State.Checkpoints.Add(new SliceCheckpoint(result.Weights));
             State.SliceTrainings[slice]++;
+            _learner.Accept(result, State);
+            (_lastMethod, _lastBound) = (result.Method, result.BoundSpent);
             computed = true;
         }
         if (!computed) return;

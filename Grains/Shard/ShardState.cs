@@ -25,6 +25,8 @@ public sealed class ShardState
     [Id(8)] public bool Training { get; set; }
     /// <summary>How many times each slice's checkpoint has been computed: what tests and operators audit.</summary>
     [Id(9)] public int[] SliceTrainings { get; set; } = [];
+    /// <summary>A certified shard's model; cleared the moment a forget is accepted, so no stored copy saw the subject.</summary>
+    [Id(10)] public CertifiedState? Certified { get; set; }
 }
 
 /// <summary>Weights (raw feature space) after training on slices 0..r; null when those slices hold no record.</summary>

@@ -67,6 +67,26 @@ public sealed class BadInputTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Resending_stored_records_is_accepted_without_change()
+    {
+        var (model, train, holdout) = await TrainedAsync();
+        var before = await model.GetStatus();
+        var predictionsBefore = await model.Predict(Rows(holdout));
+
+        var result = await model.Ingest(train.Take(50).ToArray());
+
+        Assert.Equal(50, result.Accepted);
+        Assert.Equal(before.Records, result.TotalRecords);
+        var after = await model.GetStatus();
+        Assert.Equal(before.Version, after.Version);
+        Assert.Equal(predictionsBefore.Predictions.Select(p => Bits(p.Probabilities)), (await model.Predict(Rows(holdout))).Predictions.Select(p => Bits(p.Probabilities)));
+        // The same id with other content is still a conflict.
+        var changed = train[0] with { Label = 1 - train[0].Label };
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => model.Ingest([changed]));
+        Assert.Contains("other content", error.Message);
+    }
+
+    [Fact]
     public async Task Oversized_batches_and_bad_labels_are_refused()
     {
         var (model, train, holdout) = await TrainedAsync();

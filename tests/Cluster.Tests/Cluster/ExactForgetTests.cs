@@ -129,4 +129,16 @@ public sealed class ExactForgetTests(ClusterFixture cluster)
         // Six separate retrains would compute at least six checkpoints; coalesced they share far fewer.
         Assert.True(retrains < subjects.Length, $"{retrains} checkpoint computations for {subjects.Length} forgets");
     }
+
+    [Fact]
+    public async Task One_shard_of_one_slice_is_the_full_retrain_baseline()
+    {
+        var (data, train, _) = WdbcWithSharedSubject();
+        var model = await BuildAsync(cluster, data, ClusterFixture.UniqueName("full"), 1, 1, train);
+        var receipt = await model.Forget("family-7");
+        Assert.Equal("retrain", receipt.Method);
+        Assert.Equal(3, receipt.RecordsRemoved);
+        Assert.Equal(1, receipt.SlicesRetrained);
+        Assert.Null(receipt.BoundSpent);
+    }
 }

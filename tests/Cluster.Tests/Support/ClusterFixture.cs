@@ -8,24 +8,22 @@ namespace Unlearning.Tests.Support;
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public const string ClusterId = "unlearning-tests";
-    private readonly List<int> _gatewayPorts = [];
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
-    public IReadOnlyList<int> GatewayPorts => _gatewayPorts;
 
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
         builder.Options.ClusterId = ClusterId;
         builder.Options.ServiceId = ClusterIdentity.DefaultServiceId;
-        // Production defaults: no test-only timings.
-        var configuration = new ConfigurationBuilder().Build();
-        builder.ConfigureSilo((options, silo) =>
+        // Production defaults but for storage: the behaviour tests keep state in memory;
+        // tests/Cluster.Tests/Storage covers SQLite and PostgreSQL.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            lock (_gatewayPorts) _gatewayPorts.Add(options.GatewayPort);
-            silo.AddUnlearningGrains(configuration);
-        });
+            ["Storage:Provider"] = "Memory",
+        }).Build();
+        builder.ConfigureSilo((_, silo) => silo.AddUnlearningGrains(configuration));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -1,0 +1,74 @@
+using Unlearning.Influence;
+using Unlearning.Learning;
+
+namespace Unlearning.Shard;
+
+/// <summary>
+/// Exact unlearning: checkpoint r is the softmax model fitted on slices 0..r, warm-started from checkpoint r-1.
+/// Explanations and forget estimates use influence functions on the served model.
+/// </summary>
+internal sealed class SisaLearner(ModelConfig config) : IShardLearner
+{
+    private readonly TrainerSettings _settings = new(config.Lambda, config.MaxIterations);
+    private (long Version, Task<(InfluenceAnalysis Analysis, string[] Ids)> Analysis)? _influence;
+
+    private string Method => config.IsFullRetrain ? ForgetMethods.Retrain : ForgetMethods.Exact;
+
+    public CertifiedBudget? Budget => null;
+
+    public Func<CancellationToken, CheckpointResult> Prepare(int slice, IReadOnlyList<List<DataRecord>> slices, IReadOnlyList<SliceCheckpoint> checkpoints)
+    {
+        var input = TrainingInput.ForPrefix(slices, slice, config);
+        var warmStart = slice > 0 ? checkpoints[slice - 1].Weights : null;
+        var method = Method;
+        return cancellation => new CheckpointResult(
+            input is null ? null : SoftmaxTrainer.Fit(input.Set, _settings, warmStart, cancellation).Weights, method, null);
+    }
+
+    public void Accept(CheckpointResult result, ShardState state) { }
+
+    public void RecordsAdded(ShardState state) { }
+
+    /// <summary>The cached analysis holds a copy of the training rows: it must not outlive a forget.</summary>
+    public void RecordsRemoved(IReadOnlyList<DataRecord> removed, ShardState state) => _influence = null;
+
+    public async Task<Explanation[]> ExplainAsync(double[][] rows, int[] labels, int top, ShardServing serving)
+    {
+        if (!serving.Current || serving.Weights is null) return [];
+        var (analysis, ids) = await AnalysisFor(serving);
+        return await Task.Run(() => rows.Select((row, i) => Explain(analysis, ids, row, labels[i], top)).ToArray());
+    }
+
+    public async Task<ShardForgetEstimate> EstimateForgetAsync(IReadOnlyList<DataRecord> subjectRecords, ShardServing serving)
+    {
+        if (serving.Weights is null || subjectRecords.Count == 0 || !serving.Current)
+            return new ShardForgetEstimate(subjectRecords.Count, serving.Weights, ForgetMethods.Influence);
+        var (analysis, ids) = await AnalysisFor(serving);
+        var removed = subjectRecords.Select(r => Array.IndexOf(ids, r.Id)).ToArray();
+        if (removed.Length >= ids.Length)
+            return new ShardForgetEstimate(subjectRecords.Count, null, ForgetMethods.Influence);
+        var prediction = await Task.Run(() => analysis.PredictRemoval(removed));
+        return new ShardForgetEstimate(subjectRecords.Count, prediction.RawWeightsAfter, ForgetMethods.Influence);
+    }
+
+    /// <summary>The Hessian factorisation of the served model, kept until the shard serves other weights.</summary>
+    private Task<(InfluenceAnalysis Analysis, string[] Ids)> AnalysisFor(ShardServing serving)
+    {
+        if (_influence is { } cached && cached.Version == serving.Version && !cached.Analysis.IsFaulted) return cached.Analysis;
+        var data = TrainingInput.ForPrefix(serving.Slices, serving.Slices.Count - 1, config)!;
+        var weights = serving.Weights!;
+        var analysis = Task.Run(() => (InfluenceAnalysis.Create(data.Set, weights, config.Lambda), data.Ids));
+        _influence = (serving.Version, analysis);
+        return analysis;
+    }
+
+    private static Explanation Explain(InfluenceAnalysis analysis, string[] ids, double[] row, int label, int top)
+    {
+        var scores = analysis.UpweightingInfluence(row, label);
+        var order = Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ThenBy(i => ids[i], StringComparer.Ordinal).ToArray();
+        RecordInfluence At(int i) => new(ids[i], -1, scores[i]);
+        var raising = order.Reverse().Where(i => scores[i] > 0).Take(top).Select(At).ToArray();
+        var lowering = order.Where(i => scores[i] < 0).Take(top).Select(At).ToArray();
+        return new Explanation(label, raising, lowering);
+    }
+}

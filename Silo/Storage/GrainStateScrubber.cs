@@ -1,0 +1,115 @@
+using Unlearning.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Unlearning.Silo.Storage;
+
+/// <summary>
+/// Clears what deleted and overwritten grain state leaves behind in the store.
+/// <para>
+/// PostgreSQL never overwrites a row in place: an UPDATE of a grain's state writes a new row version
+/// and leaves the old one (with every record it held, forgotten ones included) as a dead version in
+/// the table and its TOAST table, invisible to queries but present in the files until a vacuum.
+/// A plain VACUUM makes that space reusable; VACUUM FULL (the default, <see cref="VacuumMode.Full"/>)
+/// rewrites grain_state into new files and unlinks the old ones, so no file of the table holds a dead
+/// version. Past versions also stay in PostgreSQL's write-ahead log until its segments are recycled
+/// (after the next checkpoints); backups and replicas are outside this process's reach.
+/// </para>
+/// <para>
+/// SQLite needs nothing here: its connections run with secure_delete (freed content zeroed in place)
+/// and a rollback journal that is deleted at each commit (see <see cref="SecureSqliteDataSource"/>).
+/// </para>
+/// </summary>
+public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStateScrubber> logger) : IForgottenDataScrubber
+{
+    /// <summary>Arbitrary, fixed: only one silo vacuums grain_state at a time.</summary>
+    private const long VacuumLock = 0x756e6c6561726f;
+
+    public bool IsActive => options.EffectiveProvider == StorageProvider.Postgres && options.Vacuum != VacuumMode.Off;
+
+    /// <summary>Vacuums grain_state now (PostgreSQL), waiting for a vacuum another silo runs.</summary>
+    public Task ScrubAsync(CancellationToken cancellationToken = default) => RunAsync(onlyIfChanged: false, wait: true, cancellationToken);
+
+    /// <summary>Vacuums grain_state if it changed since the last vacuum and no other silo is vacuuming it; true if it vacuumed.</summary>
+    public Task<bool> ScrubIfChangedAsync(CancellationToken cancellationToken = default) => RunAsync(onlyIfChanged: true, wait: false, cancellationToken);
+
+    private async Task<bool> RunAsync(bool onlyIfChanged, bool wait, CancellationToken cancellationToken)
+    {
+        if (!IsActive) return false;
+        await using var connection = new NpgsqlConnection(options.Postgres);
+        await connection.OpenAsync(cancellationToken);
+        await using (var take = new NpgsqlCommand(wait ? "SELECT pg_advisory_lock(@lock), true" : "SELECT pg_try_advisory_lock(@lock)", connection))
+        {
+            take.Parameters.AddWithValue("lock", VacuumLock);
+            if (wait) await take.ExecuteNonQueryAsync(cancellationToken);
+            else if (!(bool)(await take.ExecuteScalarAsync(cancellationToken))!) return false;
+        }
+        try
+        {
+            var changes = await ScalarAsync<long>(connection,
+                "SELECT COALESCE((SELECT n_tup_upd + n_tup_del FROM pg_stat_user_tables WHERE relid = 'grain_state'::regclass), 0)", cancellationToken);
+            if (onlyIfChanged)
+            {
+                var last = await ScalarAsync<long?>(connection, "SELECT changes_at_last_vacuum FROM storage_maintenance WHERE id = 1", cancellationToken);
+                if (last == changes) return false;
+            }
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            await using (var vacuum = new NpgsqlCommand(options.Vacuum == VacuumMode.Full ? "VACUUM (FULL) grain_state" : "VACUUM grain_state", connection))
+            {
+                vacuum.CommandTimeout = 0;
+                await vacuum.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await using (var record = new NpgsqlCommand(
+                "INSERT INTO storage_maintenance (id, changes_at_last_vacuum, vacuumed_on) VALUES (1, @changes, now()) " +
+                "ON CONFLICT (id) DO UPDATE SET changes_at_last_vacuum = EXCLUDED.changes_at_last_vacuum, vacuumed_on = EXCLUDED.vacuumed_on", connection))
+            {
+                record.Parameters.AddWithValue("changes", changes);
+                await record.ExecuteNonQueryAsync(cancellationToken);
+            }
+            logger.LogInformation("Vacuumed grain_state ({Mode}) in {Elapsed} ms", options.Vacuum, started.ElapsedMilliseconds);
+            return true;
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@lock)", connection);
+            release.Parameters.AddWithValue("lock", VacuumLock);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is null or DBNull ? default! : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>
+/// Runs <see cref="GrainStateScrubber.ScrubIfChangedAsync"/> every <see cref="StorageOptions.VacuumInterval"/>,
+/// so dead row versions left by forgets (and every other write) are cleared within about one interval.
+/// </summary>
+public sealed class GrainStateScrubberService(GrainStateScrubber scrubber, StorageOptions options, ILogger<GrainStateScrubberService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!scrubber.IsActive) return;
+        using var timer = new PeriodicTimer(options.VacuumInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await scrubber.ScrubIfChangedAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error)
+            {
+                logger.LogWarning(error, "Vacuum of grain_state failed; retrying in {Interval}", options.VacuumInterval);
+            }
+        }
+    }
+}

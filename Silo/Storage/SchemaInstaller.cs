@@ -1,0 +1,104 @@
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Unlearning.Silo.Storage;
+
+/// <summary>
+/// Creates the project's tables and writes its OrleansQuery rows; idempotent, so every silo runs it at
+/// start-up (before the storage and clustering providers read their queries), and safe when several
+/// silos start at once: PostgreSQL serialises installers on an advisory lock, SQLite on its write lock.
+/// </summary>
+public static class SchemaInstaller
+{
+    /// <summary>Arbitrary, fixed: the advisory lock that serialises schema installs on one database.</summary>
+    private const long PostgresInstallLock = 0x756e6c6561726eL;
+
+    public static Task InstallAsync(StorageOptions options, CancellationToken cancellationToken = default) => options.EffectiveProvider switch
+    {
+        StorageProvider.Sqlite => InstallSqliteAsync(options.SqlitePath, cancellationToken),
+        StorageProvider.Postgres => InstallPostgresAsync(options.Postgres!, cancellationToken),
+        _ => Task.CompletedTask,
+    };
+
+    public static async Task InstallPostgresAsync(string connectionString, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@lock)", connection, transaction))
+        {
+            command.Parameters.AddWithValue("lock", PostgresInstallLock);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var command = new NpgsqlCommand(SqlScripts.Schema(SqlDatabases.Postgres), connection, transaction))
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        foreach (var (key, text) in SqlScripts.Queries(SqlDatabases.Postgres))
+        {
+            await using var command = new NpgsqlCommand(
+                "INSERT INTO orleansquery (querykey, querytext) VALUES (@key, @text) " +
+                "ON CONFLICT (querykey) DO UPDATE SET querytext = EXCLUDED.querytext WHERE orleansquery.querytext IS DISTINCT FROM EXCLUDED.querytext",
+                connection, transaction);
+            command.Parameters.AddWithValue("key", key);
+            command.Parameters.AddWithValue("text", text);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public static async Task InstallSqliteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(directory))
+        {
+            // Patient records: only the silo's user may read them.
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(directory);
+            else Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        await using var dataSource = new SecureSqliteDataSource(SecureSqliteDataSource.BuildConnectionString(path, 60));
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var command = connection.CreateCommand())
+        {
+            // A rollback journal that is deleted at each commit: a WAL would keep old page images
+            // (forgotten records included) until checkpointed and truncated.
+            command.CommandText = "PRAGMA journal_mode = DELETE;";
+            await command.ExecuteScalarAsync(cancellationToken);
+        }
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "BEGIN IMMEDIATE;";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        try
+        {
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = SqlScripts.Schema(SqlDatabases.Sqlite);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            foreach (var (key, text) in SqlScripts.Queries(SqlDatabases.Sqlite))
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES (@key, @text) " +
+                    "ON CONFLICT (QueryKey) DO UPDATE SET QueryText = excluded.QueryText WHERE QueryText IS NOT excluded.QueryText";
+                command.Parameters.Add(new SqliteParameter("@key", key));
+                command.Parameters.Add(new SqliteParameter("@text", text));
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "COMMIT;";
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        catch
+        {
+            await using var rollback = connection.CreateCommand();
+            rollback.CommandText = "ROLLBACK;";
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+            throw;
+        }
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+}

@@ -1,0 +1,10 @@
+-- Grain state: clear by deleting the row (DeleteStateOnClear). Returns a value other than the grain's
+-- version when the row was deleted; nothing on a version conflict.
+DELETE FROM grain_state
+WHERE service_id = @ServiceId
+  AND state_name = @GrainTypeString
+  AND grain_n0 = @GrainIdN0
+  AND grain_n1 = @GrainIdN1
+  AND grain_key = COALESCE(@GrainIdExtensionString, '')
+  AND version = @GrainStateVersion
+RETURNING version + 1 AS "NewGrainStateVersion";

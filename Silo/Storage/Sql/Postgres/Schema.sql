@@ -1,0 +1,65 @@
+-- Schema of the unlearning cluster on PostgreSQL: the ADO.NET providers' query table, grain state
+-- and cluster membership. Written for this project from the contract of Microsoft.Orleans.*.AdoNet
+-- 10.4.x (query keys, parameter names, result columns). Every statement is idempotent; the installer
+-- runs this file in one transaction under an advisory lock, so silos starting together do not race.
+
+-- The providers read their SQL from here at start-up ("SELECT QueryKey, QueryText FROM OrleansQuery").
+CREATE TABLE IF NOT EXISTS orleansquery
+(
+    querykey  varchar(64) NOT NULL PRIMARY KEY,
+    querytext text        NOT NULL
+);
+
+-- One row per grain state. The key is the natural one (no hash columns: PostgreSQL indexes the text
+-- directly); grain_key holds the string key or key extension, '' when the grain has none.
+-- A cleared state is deleted (DeleteStateOnClear), so no row outlives its grain's data.
+CREATE TABLE IF NOT EXISTS grain_state
+(
+    service_id  varchar(150) NOT NULL,
+    state_name  varchar(512) NOT NULL,
+    grain_n0    bigint       NOT NULL,
+    grain_n1    bigint       NOT NULL,
+    grain_key   text         NOT NULL,
+    version     integer      NOT NULL,
+    payload     bytea        NULL,
+    modified_on timestamptz  NOT NULL DEFAULT now(),
+    CONSTRAINT pk_grain_state PRIMARY KEY (service_id, state_name, grain_n0, grain_n1, grain_key)
+);
+
+-- Payloads are Orleans-binary (doubles compress poorly) and are kept out of line uncompressed, so
+-- that an audit of the raw relation files sees what is stored.
+ALTER TABLE grain_state ALTER COLUMN payload SET STORAGE EXTERNAL;
+
+-- One row per cluster (the providers' "DeploymentId" is the ClusterId): the membership table's version.
+CREATE TABLE IF NOT EXISTS membership_version
+(
+    deployment_id varchar(150) NOT NULL PRIMARY KEY,
+    version       integer      NOT NULL DEFAULT 0,
+    changed_on    timestamptz  NOT NULL DEFAULT now()
+);
+
+-- One row per silo incarnation (address, port, generation).
+CREATE TABLE IF NOT EXISTS membership_silo
+(
+    deployment_id   varchar(150)  NOT NULL REFERENCES membership_version (deployment_id) ON DELETE CASCADE,
+    address         varchar(45)   NOT NULL,
+    port            integer       NOT NULL,
+    generation      integer       NOT NULL,
+    silo_name       varchar(150)  NOT NULL,
+    host_name       varchar(150)  NOT NULL,
+    status          integer       NOT NULL,
+    proxy_port      integer       NOT NULL DEFAULT 0,
+    suspect_times   varchar(8000) NULL,
+    start_time      timestamptz   NOT NULL,
+    i_am_alive_time timestamptz   NOT NULL,
+    CONSTRAINT pk_membership_silo PRIMARY KEY (deployment_id, address, port, generation)
+);
+
+-- Bookkeeping of the vacuum that clears dead row versions of grain_state (see GrainStateScrubber):
+-- the table's update/delete count when it was last vacuumed, shared by all silos.
+CREATE TABLE IF NOT EXISTS storage_maintenance
+(
+    id                     integer     NOT NULL PRIMARY KEY CHECK (id = 1),
+    changes_at_last_vacuum bigint      NOT NULL,
+    vacuumed_on            timestamptz NOT NULL
+);

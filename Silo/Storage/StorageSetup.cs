@@ -1,0 +1,83 @@
+using Unlearning.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Unlearning.Silo.Storage;
+
+public static class StorageSetup
+{
+    /// <summary>The ADO.NET invariant that Orleans maps to Microsoft.Data.Sqlite's factory.</summary>
+    public const string SqliteInvariant = "System.Data.SQLite";
+
+    /// <summary>
+    /// Registers the grain storage providers the grains use (<see cref="StorageNames.Models"/>,
+    /// <see cref="StorageNames.Shards"/>) on the configured store, with the Orleans binary serializer,
+    /// the schema installer and (PostgreSQL) the vacuum of dead row versions.
+    /// </summary>
+    public static ISiloBuilder AddUnlearningStorage(this ISiloBuilder silo, StorageOptions options)
+    {
+        var storage = options.Validated();
+        silo.Services.AddSingleton(storage);
+        silo.Services.AddSingleton<GrainStateScrubber>();
+        silo.Services.AddSingleton<IForgottenDataScrubber>(services => services.GetRequiredService<GrainStateScrubber>());
+        silo.Services.AddHostedService<GrainStateScrubberService>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaInstallation>();
+
+        switch (storage.Provider)
+        {
+            case StorageProvider.Memory:
+                foreach (var name in new[] { StorageNames.Models, StorageNames.Shards })
+                {
+                    // The same binary format as the databases: memory then costs what storage costs, minus the I/O.
+                    silo.AddMemoryGrainStorage(name, builder => builder.Configure<Serializer>((options, serializer) =>
+                        options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
+                }
+                break;
+            case StorageProvider.Sqlite:
+                var dataSource = new SecureSqliteDataSource(
+                    SecureSqliteDataSource.BuildConnectionString(storage.SqlitePath, storage.SqliteBusyTimeoutSeconds));
+                silo.Services.AddSingleton(dataSource); // disposed with the silo
+                AddAdoNet(silo, options => { options.Invariant = SqliteInvariant; options.DataSource = dataSource; });
+                break;
+            case StorageProvider.Postgres:
+                AddAdoNet(silo, options => { options.Invariant = PostgresStorage.Invariant; options.ConnectionString = storage.Postgres; });
+                break;
+            default:
+                throw new InvalidOperationException($"unknown storage provider {storage.Provider}");
+        }
+        return silo;
+    }
+
+    private static void AddAdoNet(ISiloBuilder silo, Action<AdoNetGrainStorageOptions> connect)
+    {
+        foreach (var name in new[] { StorageNames.Models, StorageNames.Shards })
+        {
+            silo.AddAdoNetGrainStorage(name, builder => builder.Configure<Serializer>((options, serializer) =>
+            {
+                connect(options);
+                // Orleans' binary format: the state types' [Id]s and [Alias]es, not CLR type names, define
+                // the stored bytes, so renaming or moving a class keeps old rows readable; and doubles
+                // take 8 bytes instead of their decimal text.
+                options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                // Clearing a state deletes its row instead of leaving an empty one behind.
+                options.DeleteStateOnClear = true;
+            }));
+        }
+    }
+
+    /// <summary>Installs the schema before any provider reads its queries (the first lifecycle stage).</summary>
+    private sealed class SchemaInstallation(StorageOptions options, ILogger<SchemaInstallation> logger) : ILifecycleParticipant<ISiloLifecycle>
+    {
+        public void Participate(ISiloLifecycle lifecycle) =>
+            lifecycle.Subscribe(nameof(SchemaInstallation), ServiceLifecycleStage.First, async cancellationToken =>
+            {
+                if (options.Provider is StorageProvider.Memory) return;
+                var started = System.Diagnostics.Stopwatch.StartNew();
+                await SchemaInstaller.InstallAsync(options, cancellationToken);
+                logger.LogInformation("Storage schema ({Provider}) checked in {Elapsed} ms", options.Provider, started.ElapsedMilliseconds);
+            });
+    }
+}

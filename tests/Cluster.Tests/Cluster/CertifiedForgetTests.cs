@@ -1,0 +1,112 @@
+using Unlearning.Tests.Support;
+using static Unlearning.Tests.Support.ModelHelpers;
+
+namespace Unlearning.Tests.Cluster;
+
+[Collection(ClusterCollection.Name)]
+public sealed class CertifiedForgetTests(ClusterFixture cluster)
+{
+    private static ModelConfig Certified(Dataset data, string name, int shards, double epsilon, ulong seed = 12345)
+    {
+        var columns = Enumerable.Range(0, data.FeatureNames.Length);
+        var centres = columns.Select(j => data.Records.Average(r => r.Features[j])).ToArray();
+        var scales = columns.Select(j => Math.Sqrt(data.Records.Average(r => Math.Pow(r.Features[j] - centres[j], 2)))).ToArray();
+        return data.Config(name, shards, 1) with
+        {
+            Lambda = 1e-2,
+            Method = UnlearningMethod.Certified,
+            Certified = new CertifiedOptions(epsilon, 1e-5, 1.0, centres, scales, seed),
+        };
+    }
+
+    private async Task<IModelGrain> BuildAsync(ModelConfig config, IEnumerable<DataRecord> records)
+    {
+        var model = cluster.Model(config.Name);
+        await model.Create(config);
+        await model.Ingest([.. records]);
+        await model.Train();
+        return model;
+    }
+
+    [Fact]
+    public async Task A_forget_is_a_certified_newton_step_that_spends_budget()
+    {
+        var data = Dataset.Wdbc();
+        var (train, holdout) = data.Split();
+        var model = await BuildAsync(Certified(data, ClusterFixture.UniqueName("cert"), 2, epsilon: 10), train);
+        var before = (await model.GetStatus()).Shards;
+        Assert.All(before, s => Assert.NotNull(s.Budget));
+        Assert.True(await AccuracyAsync(model, holdout) > 0.93);
+
+        var receipt = await model.Forget(train[7].Subject);
+
+        Assert.Equal("certified", receipt.Method);
+        Assert.Equal(1, receipt.RecordsRemoved);
+        Assert.True(receipt.BoundSpent > 0, $"bound {receipt.BoundSpent}");
+        var shard = (await model.GetStatus()).Shards[receipt.Shard];
+        Assert.Equal(before[receipt.Shard].Budget!.Spent + receipt.BoundSpent!.Value, shard.Budget!.Spent, 9);
+        Assert.Equal(shard.Budget.Left, receipt.BudgetLeft!.Value, 12);
+        Assert.True(receipt.VersionAfter > receipt.VersionBefore);
+    }
+
+    [Fact]
+    public async Task Exhausting_the_budget_retrains_to_the_bits_of_a_fresh_build()
+    {
+        var data = Dataset.Wdbc();
+        var (train, _) = data.Split();
+        // A budget so small that the first Newton step cannot fit in it.
+        var config = Certified(data, ClusterFixture.UniqueName("certx"), 1, epsilon: 1e-9);
+        var model = await BuildAsync(config, train);
+
+        var receipt = await model.Forget(train[3].Subject);
+        Assert.Equal("retrain", receipt.Method);
+
+        var fresh = config with { Name = ClusterFixture.UniqueName("certf") };
+        await BuildAsync(fresh, train.Where(r => r.Subject != train[3].Subject).Reverse());
+        var retrained = (await cluster.Shard(config.Name, 0).GetSnapshot()).Weights!;
+        var scratch = (await cluster.Shard(fresh.Name, 0).GetSnapshot()).Weights!;
+        Assert.Equal(Bits(scratch), Bits(retrained));
+    }
+
+    [Fact]
+    public async Task A_dry_run_of_a_certified_forget_previews_the_update_exactly_and_changes_nothing()
+    {
+        var data = Dataset.Wdbc();
+        var (train, holdout) = data.Split();
+        var model = await BuildAsync(Certified(data, ClusterFixture.UniqueName("certd"), 1, epsilon: 10), train);
+        var subject = train[11].Subject;
+        var status = await model.GetStatus();
+
+        var estimate = await model.EstimateForget(subject, Rows(holdout));
+        Assert.Equal("certified", estimate.Method);
+        Assert.Equal(1, estimate.RecordsAffected);
+        Assert.Equal(status.Version, (await model.GetStatus()).Version);
+
+        await model.Forget(subject);
+        var after = await model.Predict(Rows(holdout));
+        Assert.Equal(after.Predictions.Select(p => Bits(p.Probabilities)), estimate.After.Select(p => Bits(p.Probabilities)));
+    }
+
+    [Fact]
+    public async Task Invalid_certified_settings_are_refused_at_create()
+    {
+        var data = Dataset.Wdbc();
+        var name = ClusterFixture.UniqueName("certbad");
+        var good = Certified(data, name, 1, epsilon: 1);
+        var model = cluster.Model(name);
+        foreach (var (bad, expected) in new (ModelConfig, string)[]
+        {
+            (good with { Certified = good.Certified! with { Epsilon = 0 } }, "epsilon"),
+            (good with { Certified = good.Certified! with { Delta = 1.5 } }, "delta"),
+            (good with { Certified = good.Certified! with { Sigma = -1 } }, "sigma"),
+            (good with { Slices = 4 }, "slices must be 1"),
+            (good with { Certified = null }, "needs epsilon"),
+            (data.Config(name, 1, 1) with { Certified = good.Certified }, "only to certified"),
+        })
+        {
+            var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => model.Create(bad));
+            Assert.Contains(expected, error.Message);
+        }
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => model.GetConfig());
+    }
+}

@@ -1,0 +1,153 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Unlearning.Tests.Storage;
+
+/// <summary>A byte sequence that must not be stored once its record is forgotten, and what it stands for.</summary>
+public sealed record Needle(string What, byte[] Bytes);
+
+/// <summary>
+/// Looks for records in what a store keeps: every value of every row of every table (payloads as the
+/// bytes the Orleans binary serializer wrote: ids and subjects as UTF-8, doubles as 8 little-endian
+/// bytes), and on SQLite the raw bytes of the database file and its journals.
+/// </summary>
+public static class StorageAudit
+{
+    /// <summary>The UTF-8 of each record's id and subject and the 8-byte little-endian form of each feature value.</summary>
+    public static Needle[] NeedlesOf(IEnumerable<DataRecord> records) => records.SelectMany(record =>
+        new[]
+        {
+            new Needle($"id {record.Id}", Encoding.UTF8.GetBytes(record.Id)),
+            new Needle($"subject {record.Subject}", Encoding.UTF8.GetBytes(record.Subject)),
+        }.Concat(record.Features.Select((value, j) =>
+            new Needle($"feature {j} = {value:R} of {record.Id}", BitConverter.GetBytes(value)))))
+        .DistinctBy(n => Convert.ToHexString(n.Bytes)).ToArray();
+
+    /// <summary>
+    /// Features made unique to their record, so that finding one in storage can only mean that record:
+    /// every value is shifted by an amount no other record/feature gets (and none is 0.0).
+    /// </summary>
+    public static DataRecord[] WithUniqueFeatures(IEnumerable<DataRecord> records) => records.Select((record, i) =>
+        record with { Features = [.. record.Features.Select((value, j) => value + 1.0 + (i * 64 + j + 1) * 1.1e-7)] }).ToArray();
+
+    public static List<string> Find(IEnumerable<(string Where, byte[] Bytes)> haystacks, IEnumerable<Needle> needles)
+    {
+        var found = new List<string>();
+        var all = needles.ToArray();
+        foreach (var (where, bytes) in haystacks)
+        {
+            foreach (var needle in all)
+                if (bytes.AsSpan().IndexOf(needle.Bytes) >= 0) found.Add($"{needle.What} in {where}");
+        }
+        return found;
+    }
+
+    /// <summary>Every value of every row of every table of a SQLite database, as bytes.</summary>
+    public static List<(string Where, byte[] Bytes)> SqliteRows(string path)
+    {
+        var result = new List<(string, byte[])>();
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        var tables = new List<string>();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) tables.Add(reader.GetString(0));
+        }
+        foreach (var table in tables)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT * FROM \"{table}\"";
+            using var reader = command.ExecuteReader();
+            var row = 0;
+            while (reader.Read())
+            {
+                row++;
+                for (var c = 0; c < reader.FieldCount; c++)
+                    if (!reader.IsDBNull(c)) result.Add(($"sqlite {table} row {row} column {reader.GetName(c)}", AsBytes(reader.GetValue(c))));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The raw bytes of a SQLite database file and of its journal and WAL, when they exist.</summary>
+    public static List<(string Where, byte[] Bytes)> SqliteFiles(string path) =>
+        new[] { path, path + "-journal", path + "-wal", path + "-shm" }
+            .Where(File.Exists)
+            .Select(file => ($"file {Path.GetFileName(file)}", ReadShared(file)))
+            .ToList();
+
+    /// <summary>Every value of every row of every table in the public schema of a PostgreSQL database, as bytes.</summary>
+    public static async Task<List<(string Where, byte[] Bytes)>> PostgresRowsAsync(string connectionString)
+    {
+        var result = new List<(string, byte[])>();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var command = new NpgsqlCommand("SELECT tablename FROM pg_tables WHERE schemaname = 'public'", connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+        foreach (var table in tables)
+        {
+            await using var command = new NpgsqlCommand($"SELECT * FROM \"{table}\"", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            var row = 0;
+            while (await reader.ReadAsync())
+            {
+                row++;
+                for (var c = 0; c < reader.FieldCount; c++)
+                    if (!reader.IsDBNull(c)) result.Add(($"postgres {table} row {row} column {reader.GetName(c)}", AsBytes(reader.GetValue(c))));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The raw bytes of grain_state's files (heap and TOAST, all segments) after a CHECKPOINT, when the
+    /// test can read the server's data directory (the private server of .ci/run, run as root); else null.
+    /// </summary>
+    public static async Task<List<(string Where, byte[] Bytes)>?> PostgresGrainStateFilesAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using (var checkpoint = new NpgsqlCommand("CHECKPOINT", connection)) await checkpoint.ExecuteNonQueryAsync();
+        string dataDirectory;
+        var relations = new List<string>();
+        await using (var command = new NpgsqlCommand("SELECT current_setting('data_directory')", connection))
+            dataDirectory = (string)(await command.ExecuteScalarAsync())!;
+        await using (var command = new NpgsqlCommand(
+            "SELECT pg_relation_filepath(c.oid) FROM pg_class c WHERE c.oid = 'grain_state'::regclass OR c.oid = (SELECT reltoastrelid FROM pg_class WHERE oid = 'grain_state'::regclass)", connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) relations.Add(reader.GetString(0));
+        var files = new List<(string, byte[])>();
+        foreach (var relation in relations)
+        {
+            var basePath = Path.Combine(dataDirectory, relation);
+            for (var segment = 0; ; segment++)
+            {
+                var file = segment == 0 ? basePath : $"{basePath}.{segment}";
+                if (!File.Exists(file)) break;
+                try { files.Add(($"file {relation}{(segment == 0 ? "" : "." + segment)}", ReadShared(file))); }
+                catch (UnauthorizedAccessException) { return null; }
+            }
+        }
+        return files.Count == 0 ? null : files;
+    }
+
+    private static byte[] AsBytes(object value) => value switch
+    {
+        byte[] bytes => bytes,
+        string text => Encoding.UTF8.GetBytes(text),
+        _ => Encoding.UTF8.GetBytes(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? ""),
+    };
+
+    private static byte[] ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}

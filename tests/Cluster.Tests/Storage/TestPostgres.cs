@@ -1,0 +1,54 @@
+using Npgsql;
+using Unlearning.Tests.Support;
+
+namespace Unlearning.Tests.Storage;
+
+/// <summary>
+/// The PostgreSQL server the storage tests use: .ci/run starts a private one and puts its connection
+/// string in <see cref="Variable"/>. Each test gets a database of its own, dropped afterwards.
+/// </summary>
+public static class TestPostgres
+{
+    public const string Variable = "UNLEARNING_TEST_POSTGRES";
+
+    /// <summary>The server's connection string; null outside CI when it is not set (the caller then returns early). Under CI=true a missing one fails the test.</summary>
+    public static string? ServerConnectionString()
+    {
+        var value = Environment.GetEnvironmentVariable(Variable);
+        if (!string.IsNullOrWhiteSpace(value)) return value;
+        if (SharedData.RequiredByCi)
+            throw new InvalidOperationException($"CI=true but {Variable} is not set: .ci/run starts a private PostgreSQL and sets it");
+        return null;
+    }
+
+    /// <summary>Creates an empty database; null when there is no server (outside CI).</summary>
+    public static async Task<TestDatabase?> CreateDatabaseAsync(string purpose)
+    {
+        var server = ServerConnectionString();
+        if (server is null) return null;
+        var name = $"t_{purpose}_{Guid.NewGuid():N}"[..Math.Min(63, purpose.Length + 35)].ToLowerInvariant();
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
+        return new TestDatabase(server, name, builder.ConnectionString);
+    }
+}
+
+public sealed class TestDatabase(string server, string name, string connectionString) : IAsyncDisposable
+{
+    public string Name => name;
+    public string ConnectionString => connectionString;
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(server);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

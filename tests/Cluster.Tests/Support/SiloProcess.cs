@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Unlearning.Tests.Support;
+
+/// <summary>A real Silo program (the Silo.dll built beside the tests) in a process of its own, which a test can SIGKILL.</summary>
+public sealed class SiloProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private SiloProcess(string name, Process process, int siloPort, int gatewayPort)
+    {
+        Name = name;
+        _process = process;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
+    }
+
+    public string Name { get; }
+    public int SiloPort { get; }
+    public int GatewayPort { get; }
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public static SiloProcess Start(string name, IEnumerable<string> arguments)
+    {
+        var siloPort = FreePort();
+        var gatewayPort = FreePort();
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Silo.dll"));
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var argument in new[] { "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--address", "127.0.0.1" })
+            start.ArgumentList.Add(argument);
+        // Several silos and the tests share two cores: workstation GC keeps each process small.
+        start.Environment["DOTNET_gcServer"] = "0";
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var silo = new SiloProcess(name, process, siloPort, gatewayPort);
+        process.OutputDataReceived += (_, e) => silo.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => silo.OnLine(e.Data);
+        process.Exited += (_, _) => silo._ready.TrySetException(new InvalidOperationException($"silo {name} exited:\n{silo.Output}"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return silo;
+    }
+
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _ready.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"silo {Name} not ready within {timeout}:\n{Output}");
+        }
+    }
+
+    /// <summary>SIGKILL: the process gets no chance to leave the cluster or flush anything.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    public void Dispose()
+    {
+        try { Kill(); } catch (InvalidOperationException) { }
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+        if (line.StartsWith("Silo ready", StringComparison.Ordinal)) _ready.TrySetResult();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string DotnetHost()
+    {
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(host) && File.Exists(host)) return host;
+        var current = Environment.ProcessPath;
+        return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
+    }
+}
