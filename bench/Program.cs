@@ -100,7 +100,7 @@ Write(report, options.OutDirectory);
 var rows = report.Scenarios.SelectMany(s => s.Rows).ToArray();
 Console.WriteLine();
 Console.WriteLine($"Targets: {rows.Count(r => r.Verdict == Verdict.Pass)} PASS, {rows.Count(r => r.Verdict == Verdict.Miss)} MISS, " +
-                  $"{rows.Count(r => r.Verdict == Verdict.NotAvailable)} not available in this build; " +
+                  $"{rows.Count(r => r.Verdict == Verdict.NotAvailable)} not available; " +
                   $"{report.Scenarios.Count(s => s.Error is not null)} scenario(s) failed; {total.Elapsed.TotalSeconds:0} s.");
 Console.WriteLine($"Wrote {Path.Combine(options.OutDirectory, "latest.md")} and latest.json");
 return failed ? 1 : 0;

@@ -11,7 +11,7 @@ public enum Verdict
     Miss,
     /// <summary>A figure without a target of its own (context for the rows that have one).</summary>
     Info,
-    /// <summary>The thing measured does not exist in this build; no figure is given.</summary>
+    /// <summary>The thing measured cannot run here (see <see cref="ResultRow.Unavailable"/>); no figure is given.</summary>
     NotAvailable,
     /// <summary>Not run in this mode or without its data.</summary>
     Skipped,
@@ -32,6 +32,8 @@ public sealed record ResultRow
     public string RatioUnit { get; init; } = "x";
     public Verdict Verdict { get; init; } = Verdict.Info;
     public string? Note { get; init; }
+    /// <summary>With <see cref="Verdict.NotAvailable"/>: why there is no figure, shown in its place.</summary>
+    public string? Unavailable { get; init; }
     /// <summary>The measured runs the figure is the median of (after warm-up).</summary>
     public double[]? Samples { get; init; }
 }

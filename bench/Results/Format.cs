@@ -66,7 +66,7 @@ public static class Format
     };
 
     public static string Figure(ResultRow row) =>
-        row.Verdict == Results.Verdict.NotAvailable ? "not available in this build"
+        row.Verdict == Results.Verdict.NotAvailable ? row.Unavailable is { Length: > 0 } why ? $"not available: {why}" : "not available"
         : row.Verdict == Results.Verdict.Skipped && row.Value is null ? "skipped"
         : Value(row.Value, row.Unit);
 }
