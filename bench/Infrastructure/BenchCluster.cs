@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.TestingHost;
+using Unlearning.Silo;
 
 namespace Unlearning.Bench.Infrastructure;
 
@@ -35,33 +35,55 @@ public sealed class BenchCluster : IAsyncDisposable
 
     private readonly Func<ValueTask> _dispose;
 
-    private BenchCluster(IClusterClient client, int silos, StorageKind storage, Func<ValueTask> dispose)
+    private BenchCluster(IClusterClient client, int silos, ProvisionedStorage store, Func<ValueTask> dispose)
     {
         Client = client;
         Silos = silos;
-        Storage = storage;
+        Store = store;
         _dispose = dispose;
     }
 
     public IClusterClient Client { get; }
     public int Silos { get; }
-    public StorageKind Storage { get; }
+    /// <summary>This cluster's own store, deleted when the cluster is disposed.</summary>
+    public ProvisionedStorage Store { get; }
+    public StorageKind Storage => Store.Kind;
 
     public IModelGrain Model(string name) => Client.GetGrain<IModelGrain>(name);
 
     public IPingGrain Ping(long key = 0) => Client.GetGrain<IPingGrain>(key);
 
-    public static Task<BenchCluster> StartAsync(StorageKind storage = StorageKind.Memory, int silos = DefaultSilos) =>
-        Transport == ClusterTransport.Tcp ? StartTcpAsync(storage, silos) : StartTestingHostAsync(storage, silos);
-
-    public ValueTask DisposeAsync() => _dispose();
-
-    /// <summary>Production option values: nothing bench-specific (RetrainDelay etc. keep their defaults).</summary>
-    private static IConfiguration Configuration() => new ConfigurationBuilder().Build();
-
-    private static async Task<BenchCluster> StartTcpAsync(StorageKind storage, int silos)
+    /// <summary>Starts silos on a fresh store of <paramref name="storage"/> (see <see cref="StorageBackends.ProvisionAsync"/>).</summary>
+    public static async Task<BenchCluster> StartAsync(StorageKind storage = StorageKind.Memory, int silos = DefaultSilos)
     {
-        var configuration = Configuration();
+        var store = await StorageBackends.ProvisionAsync(storage);
+        try
+        {
+            return Transport == ClusterTransport.Tcp ? await StartTcpAsync(store, silos) : await StartTestingHostAsync(store, silos);
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Stops the client and the silos, then deletes the store.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _dispose();
+        }
+        finally
+        {
+            await Store.DisposeAsync();
+        }
+    }
+
+    private static async Task<BenchCluster> StartTcpAsync(ProvisionedStorage store, int silos)
+    {
+        var configuration = store.Configuration();
         var ports = FreePorts(2 * silos);
         var primary = new IPEndPoint(IPAddress.Loopback, ports[0]);
         var hosts = new List<IHost>();
@@ -77,7 +99,7 @@ public sealed class BenchCluster : IAsyncDisposable
                 builder.UseOrleans(silo =>
                 {
                     silo.UseLocalhostClustering(siloPort, gatewayPort, primary, ClusterIdentity.DefaultServiceId, ClusterId);
-                    StorageBackends.Configure(storage, silo, configuration);
+                    silo.AddUnlearningGrains(configuration);
                 });
                 var host = builder.Build();
                 hosts.Add(host);
@@ -98,7 +120,7 @@ public sealed class BenchCluster : IAsyncDisposable
             clientHost = clientBuilder.Build();
             await clientHost.StartAsync();
             var started = clientHost;
-            return new BenchCluster(started.Services.GetRequiredService<IClusterClient>(), silos, storage, async () =>
+            return new BenchCluster(started.Services.GetRequiredService<IClusterClient>(), silos, store, async () =>
             {
                 await StopAsync(started);
                 for (var i = hosts.Count - 1; i >= 0; i--) await StopAsync(hosts[i]);
@@ -112,19 +134,19 @@ public sealed class BenchCluster : IAsyncDisposable
         }
     }
 
-    private static async Task<BenchCluster> StartTestingHostAsync(StorageKind storage, int silos)
+    private static async Task<BenchCluster> StartTestingHostAsync(ProvisionedStorage store, int silos)
     {
-        var configuration = Configuration();
+        var configuration = store.Configuration();
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.Options.ClusterId = ClusterId;
         builder.Options.ServiceId = ClusterIdentity.DefaultServiceId;
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureHost(host => host.Logging.ClearProviders());
-        builder.ConfigureSilo((_, silo) => StorageBackends.Configure(storage, silo, configuration));
+        builder.ConfigureSilo((_, silo) => silo.AddUnlearningGrains(configuration));
         builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout));
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new BenchCluster(cluster.Client, silos, storage, async () =>
+        return new BenchCluster(cluster.Client, silos, store, async () =>
         {
             await cluster.StopAllSilosAsync();
             await cluster.DisposeAsync();
