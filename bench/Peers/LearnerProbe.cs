@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Unlearning.Bench.Data;
 using Unlearning.Learning;
+using Unlearning.Removal;
 
 namespace Unlearning.Bench.Peers;
 
@@ -38,6 +39,27 @@ public static class LearnerProbe
         }
         var all = Set(data, bySlice.SelectMany(x => x));
         return new ShardFits(prefixMs, Time(() => SoftmaxTrainer.Fit(all, Settings())));
+    }
+
+    /// <summary>A certified fit on all <c>rows</c> (one shard), and one Newton step removing one of them.</summary>
+    public sealed record CertifiedFits(double FitMs, double StepMs, double StepBound);
+
+    /// <summary>
+    /// Certified removal's maths as a certified shard of <paramref name="config"/> runs it on <paramref name="rows"/>: the fit,
+    /// then the forget of the first record by id, timed from the records (the shard builds and transforms its remaining rows
+    /// for every step) to the updated weights.
+    /// </summary>
+    public static CertifiedFits Certified(BenchDataset data, IReadOnlyList<DataRecord> rows, ModelConfig config)
+    {
+        var options = config.Certified ?? throw new ArgumentException("not a certified config", nameof(config));
+        var transform = new UnitBallTransform(data.FeatureCount, options.FeatureCentres, options.FeatureScales, intercept: true);
+        var settings = new CertificationSettings(config.Lambda, options.Sigma, options.Epsilon, options.Delta);
+        var ordered = rows.OrderBy(r => r.Id, StringComparer.Ordinal).ToArray();
+        CertifiedModel? model = null;
+        var fitMs = Time(() => model = CertifiedTrainer.Fit(transform.Apply(Set(data, ordered)), settings, options.NoiseSeed).Model);
+        RemovalOutcome? outcome = null;
+        var stepMs = Time(() => outcome = CertifiedRemoval.Remove(model!, transform.Apply(Set(data, ordered[1..])), transform.Apply(Set(data, ordered[..1]))));
+        return new CertifiedFits(fitMs, stepMs, Math.Sqrt(outcome!.StepBounds.Sum(b => b * b)));
     }
 
     private static TrainerSettings Settings() => new(ModelConfig.DefaultLambda, ModelConfig.DefaultMaxIterations);

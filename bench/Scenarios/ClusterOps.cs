@@ -15,14 +15,20 @@ public static class ClusterOps
     public sealed record Built(IModelGrain Model, string Name, double IngestMs, double TrainMs, int Records);
 
     /// <summary>Creates a model, ingests <paramref name="records"/> in batches and trains it, timing ingest and train apart.</summary>
-    public static async Task<Built> BuildAsync(BenchCluster cluster, BenchDataset data, string prefix, int shards, int slices,
+    public static Task<Built> BuildAsync(BenchCluster cluster, BenchDataset data, string prefix, int shards, int slices,
+        IReadOnlyList<DataRecord> records, int batch) =>
+        BuildAsync(cluster, name => data.Config(name, shards, slices), prefix, records, batch);
+
+    /// <summary>As above, with the model's config made from its unique name by <paramref name="config"/>.</summary>
+    public static async Task<Built> BuildAsync(BenchCluster cluster, Func<string, ModelConfig> config, string prefix,
         IReadOnlyList<DataRecord> records, int batch)
     {
         var name = UniqueName(prefix);
         var model = cluster.Model(name);
-        await model.Create(data.Config(name, shards, slices));
+        var created = config(name);
+        await model.Create(created);
         // Wide rows (fashion_mnist: 784 features) go in smaller batches, far below Orleans' 100 MB message limit.
-        batch = Math.Min(batch, Math.Max(100, 2_000_000 / data.FeatureCount));
+        batch = Math.Min(batch, Math.Max(100, 2_000_000 / created.FeatureCount));
         var stopwatch = Stopwatch.StartNew();
         for (var start = 0; start < records.Count; start += batch)
         {
