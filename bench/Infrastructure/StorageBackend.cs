@@ -33,12 +33,37 @@ public static class StorageBackends
         _ => kind.ToString(),
     };
 
+    /// <summary>
+    /// Silos of a cluster on <paramref name="kind"/>: SQLite is the embedded store of a single silo (its deployment:
+    /// localhost clustering, one file), the others take <paramref name="requested"/>.
+    /// </summary>
+    public static int Silos(StorageKind kind, int requested) => kind == StorageKind.Sqlite ? 1 : requested;
+
     /// <summary>Null when the backend can be benchmarked here; otherwise what to do about it.</summary>
     public static string? Unavailable(StorageKind kind) => kind switch
     {
         StorageKind.PostgreSql when PostgresServer() is null => $"set {PostgresVariable} (see .ci/postgres.sh)",
         _ => null,
     };
+
+    /// <summary>As <see cref="Unavailable"/>, and for PostgreSQL also whether the server answers.</summary>
+    public static async Task<string?> UnavailableAsync(StorageKind kind)
+    {
+        if (Unavailable(kind) is { } reason) return reason;
+        if (kind != StorageKind.PostgreSql) return null;
+        try
+        {
+            await using var connection = new NpgsqlConnection(PostgresServer());
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync();
+            return null;
+        }
+        catch (Exception e) when (e is NpgsqlException or ArgumentException or InvalidOperationException)
+        {
+            return $"{PostgresVariable} is set but the server does not answer ({e.GetType().Name}: {e.Message})";
+        }
+    }
 
     private static string? PostgresServer() =>
         Environment.GetEnvironmentVariable(PostgresVariable) is { } value && !string.IsNullOrWhiteSpace(value) ? value : null;
@@ -151,7 +176,7 @@ public static class StorageBackends
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand(
                 "SELECT current_setting('server_version'), current_setting('fsync'), current_setting('synchronous_commit'), " +
-                "inet_server_addr()::text", connection);
+                "host(inet_server_addr())", connection);
             await using var reader = await command.ExecuteReaderAsync();
             await reader.ReadAsync();
             var fsync = reader.GetString(1);

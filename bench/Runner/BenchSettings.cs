@@ -91,7 +91,8 @@ public sealed record BenchSettings
         [
             new("mode", Mode.ToString().ToLowerInvariant()),
             new("runs", $"{WarmupRuns} warm-up + {Runs} measured; figures are medians of the measured runs"),
-            new("cluster", $"{Silos} silos, production AddUnlearningGrains (memory storage), fresh cluster per scenario"),
+            new("cluster", $"{Silos} silos, production AddUnlearningGrains with Storage:Provider Memory (scenario 5 also SQLite and PostgreSQL), " +
+                           "fresh cluster per scenario"),
             new("grain options", $"production defaults: RetrainDelay {unlearning.RetrainDelay.TotalMilliseconds:0} ms, " +
                                  $"MaxBatchRows {unlearning.MaxBatchRows:#,0}"),
             new("learner", $"lambda {ModelConfig.DefaultLambda}, max iterations {ModelConfig.DefaultMaxIterations}, ensemble average"),
@@ -113,7 +114,10 @@ public sealed record BenchSettings
             new("3 availability", $"{AvailabilityRate:0} single-row predictions/s; {AvailabilityIdle.TotalSeconds:0.#} s idle, then {AvailabilityForgets} forgets, one every {ForgetInterval.TotalMilliseconds:0} ms or back to back"),
             new("4 accuracy", $"S in {{{List(AccuracyShards)}}}, R=1; " +
                               (AccuracyOnSharedSets ? AccuracyOnFashionMnist ? "every shared set" : "every shared set but fashion_mnist (--full)" : "repository wdbc only")),
-            new("5 ingest/train", $"batches of {IngestBatch:#,0}; synthetic {IngestSyntheticRows:#,0} x {SyntheticFeatures} when the largest real set is absent or in smoke mode"),
+            new("5 ingest/train", $"batches of {IngestBatch:#,0}; synthetic {IngestSyntheticRows:#,0} x {SyntheticFeatures} when the largest real set is absent or in smoke mode; " +
+                                  $"each run a new cluster on a new store: memory ({Silos} silos), SQLite in a fresh temporary directory (1 silo: its deployment), " +
+                                  $"PostgreSQL in a fresh database on the server of {Infrastructure.StorageBackends.PostgresVariable} ({Silos} silos; n/a without it), " +
+                                  "each deleted afterwards"),
             new("6 growth", $"records {{{List(GrowthRecords)}}} at S={SisaShards}; shards {{{List(GrowthShards)}}} at {GrowthShardsRecords:#,0} records; synthetic x {SyntheticFeatures}, R={SisaSlices}"),
         ];
     }

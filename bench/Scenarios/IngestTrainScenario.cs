@@ -13,8 +13,15 @@ public sealed class IngestTrainScenario : IScenario
     public string Title => "5. Ingest and train throughput";
     public string Description =>
         "Records per second for ingest (batches through the client until every shard has stored them) and for the first train " +
-        "(every shard computes every slice checkpoint), on each storage the silos can use. Each run builds a new model; the " +
-        "figure is the median. ML.NET's training rate on the same records is the peer for train. No target: context for the others.";
+        "(every shard computes every slice checkpoint), then one forget's latency (until the store no longer holds the subject: " +
+        "on PostgreSQL that includes the VACUUM (FULL) of grain_state the model runs before returning) and the bytes the store " +
+        "takes per 10,000 records after it (SQLite: the database file; PostgreSQL: pg_total_relation_size of grain_state after " +
+        "VACUUM (FULL)), on each storage the silos can use (SQLite with one silo, its deployment: the embedded store of a single silo; memory and PostgreSQL with two). Each run builds a new model on a new cluster with a new store " +
+        "(SQLite: a fresh temporary directory; PostgreSQL: a fresh database), deleted afterwards; the figure is the median. " +
+        "ML.NET's training rate on the same records is the peer for train, memory the peer for the rest. No target: context for the others.";
+
+    /// <summary>The warm-up run's size: enough to JIT every path, small enough to be quick on every store.</summary>
+    private const int WarmupRecords = 20_000;
 
     public async Task RunAsync(BenchContext context, ScenarioRecorder recorder)
     {
@@ -37,61 +44,34 @@ public sealed class IngestTrainScenario : IScenario
             mlnetRates[data.Name] = data.Records.Length / (Stats.Median(times) / 1000);
         }
 
+        var memory = new Dictionary<string, Measured>();
         var categories = new List<string>();
-        var ingestSeries = new List<double>();
-        var trainSeries = new List<double>();
+        var measured = new List<Measured>();
         foreach (var storage in StorageBackends.All)
         {
             var name = StorageBackends.DisplayName(storage);
+            var reason = await StorageBackends.UnavailableAsync(storage);
+            string? description = null;
             foreach (var data in sets)
             {
                 var caseName = $"{name}, {data.Name} {data.Shape}";
-                if (StorageBackends.Unavailable(storage) is { } reason)
+                if (reason is not null)
                 {
-                    recorder.Add(new ResultRow { Case = caseName, Metric = "ingest", Unit = "records/s", Verdict = Verdict.NotAvailable, Note = reason });
-                    recorder.Add(new ResultRow { Case = caseName, Metric = "train", Unit = "records/s", Verdict = Verdict.NotAvailable });
+                    foreach (var metric in new[] { "ingest", "first train", "one forget", "stored per 10,000 records" })
+                        recorder.Add(new ResultRow { Case = caseName, Metric = metric, Verdict = Verdict.NotAvailable, Unavailable = reason });
                     continue;
                 }
-                BenchContext.Progress($"{caseName}: {context.WarmupRuns} warm-up + {context.Runs} builds, S={settings.SisaShards} R={settings.SisaSlices}");
-                var ingest = new List<double>();
-                var train = new List<double>();
-                // Large sets get a fresh cluster per run, so earlier models do not pile up in memory.
-                var freshPerRun = (long)data.Records.Length * data.FeatureCount > 10_000_000;
-                BenchCluster? cluster = null;
-                try
-                {
-                    for (var run = 0; run < context.WarmupRuns + context.Runs; run++)
-                    {
-                        if (cluster is null || freshPerRun)
-                        {
-                            if (cluster is not null) await cluster.DisposeAsync();
-                            cluster = await BenchCluster.StartAsync(storage, settings.Silos);
-                        }
-                        var records = run < context.WarmupRuns ? data.Records[..Math.Min(data.Records.Length, 20_000)] : data.Records;
-                        var built = await BuildAsync(cluster, data, "ingest", settings.SisaShards, settings.SisaSlices, records, settings.IngestBatch);
-                        if (run < context.WarmupRuns) continue;
-                        ingest.Add(records.Length / (built.IngestMs / 1000));
-                        train.Add(records.Length / (built.TrainMs / 1000));
-                    }
-                }
-                finally
-                {
-                    if (cluster is not null) await cluster.DisposeAsync();
-                }
-                double ingestRate = Stats.Median(ingest), trainRate = Stats.Median(train), mlnet = mlnetRates[data.Name];
-                recorder.Add(new ResultRow
-                {
-                    Case = caseName, Metric = $"ingest, batches of {settings.IngestBatch:#,0}", Value = ingestRate, Unit = "records/s", Samples = [.. ingest],
-                });
-                recorder.Add(new ResultRow
-                {
-                    Case = caseName, Metric = $"first train, S={settings.SisaShards} R={settings.SisaSlices}", Value = trainRate, Unit = "records/s",
-                    Samples = [.. train], PeerName = "ML.NET train", PeerValue = mlnet, Ratio = trainRate / mlnet,
-                });
+                var silos = StorageBackends.Silos(storage, settings.Silos);
+                BenchContext.Progress($"{caseName}: {context.WarmupRuns} warm-up + {context.Runs} builds, S={settings.SisaShards} R={settings.SisaSlices}, " +
+                                      $"a new cluster of {silos} silo(s) and store each");
+                var result = await MeasureAsync(context, storage, data, d => description ??= d);
+                if (storage == StorageKind.Memory) memory[data.Name] = result;
+                var baseline = storage == StorageKind.Memory ? null : memory.GetValueOrDefault(data.Name);
+                Report(recorder, context, caseName, result, baseline, mlnetRates[data.Name]);
                 categories.Add($"{name}, {data.Name}");
-                ingestSeries.Add(ingestRate);
-                trainSeries.Add(trainRate);
+                measured.Add(result);
             }
+            if (description is not null) recorder.Note($"{name}: {description}; {StorageBackends.Silos(storage, settings.Silos)} silo(s)");
         }
         context.Data.Release(DataSets.Largest);
 
@@ -103,7 +83,93 @@ public sealed class IngestTrainScenario : IScenario
             LogY = true,
             YLabel = "records/s (log scale)",
             Categories = [.. categories],
-            Series = [new("ingest", [], [.. ingestSeries]), new("train", [], [.. trainSeries])],
+            Series = [new("ingest", [], [.. measured.Select(m => m.Ingest)]), new("train", [], [.. measured.Select(m => m.Train)])],
         });
+        recorder.Chart(new ChartSpec
+        {
+            Name = "forget-and-bytes",
+            Title = "One forget's latency and the bytes stored per 10,000 records, by store (median of runs)",
+            Kind = ChartKind.Bars,
+            LogY = true,
+            YLabel = "ms / MB (log scale)",
+            Categories = [.. categories],
+            Series =
+            [
+                new("one forget, ms", [], [.. measured.Select(m => m.ForgetMs)]),
+                new("stored per 10,000 records, MB", [], [.. measured.Select(m => m.Stored is { } b ? b.Total / 1e6 : double.NaN)]),
+            ],
+        });
+    }
+
+    /// <summary>One store's medians on one data set; <see cref="Stored"/> is per 10,000 records, null for memory.</summary>
+    private sealed record Measured(double Ingest, double Train, double ForgetMs, StoredPer10k? Stored,
+        double[] IngestRuns, double[] TrainRuns, double[] ForgetRuns, int Records);
+
+    /// <summary>Bytes per 10,000 records held after the forget: the store's total and the grain-state payloads within it.</summary>
+    private sealed record StoredPer10k(double Total, double Payload, int Rows);
+
+    private static async Task<Measured> MeasureAsync(BenchContext context, StorageKind storage, BenchDataset data, Action<string> describe)
+    {
+        var settings = context.Settings;
+        var ingest = new List<double>();
+        var train = new List<double>();
+        var forget = new List<double>();
+        var stored = new List<StoredPer10k>();
+        for (var run = 0; run < context.WarmupRuns + context.Runs; run++)
+        {
+            var warmup = run < context.WarmupRuns;
+            var records = warmup ? data.Records[..Math.Min(data.Records.Length, WarmupRecords)] : data.Records;
+            await using var cluster = await BenchCluster.StartAsync(storage, StorageBackends.Silos(storage, settings.Silos));
+            if (!warmup) describe(await cluster.Store.DescribeAsync());
+            var built = await BuildAsync(cluster, data, "ingest", settings.SisaShards, settings.SisaSlices, records, settings.IngestBatch);
+            var subject = records[new Random(run).Next(records.Length)].Subject;
+            ForgetReceipt? receipt = null;
+            var forgetMs = await TimeAsync(async () => receipt = await built.Model.Forget(subject));
+            var bytes = await cluster.Store.MeasureAsync();
+            if (warmup) continue;
+            ingest.Add(records.Length / (built.IngestMs / 1000));
+            train.Add(records.Length / (built.TrainMs / 1000));
+            forget.Add(forgetMs);
+            if (bytes is not null)
+            {
+                var held = records.Length - receipt!.RecordsRemoved;
+                stored.Add(new StoredPer10k(bytes.Total * 10_000.0 / held, bytes.Payload * 10_000.0 / held, bytes.Rows));
+            }
+        }
+        return new Measured(Stats.Median(ingest), Stats.Median(train), Stats.Median(forget),
+            stored.Count == 0 ? null : new StoredPer10k(Stats.Median([.. stored.Select(s => s.Total)]), Stats.Median([.. stored.Select(s => s.Payload)]), stored[^1].Rows),
+            [.. ingest], [.. train], [.. forget], data.Records.Length);
+    }
+
+    private static void Report(ScenarioRecorder recorder, BenchContext context, string caseName, Measured m, Measured? memory, double mlnet)
+    {
+        var settings = context.Settings;
+        recorder.Add(new ResultRow
+        {
+            Case = caseName, Metric = $"ingest, batches of {settings.IngestBatch:#,0}", Value = m.Ingest, Unit = "records/s", Samples = m.IngestRuns,
+            PeerName = memory is null ? null : "memory", PeerValue = memory?.Ingest, Ratio = memory is null ? null : m.Ingest / memory.Ingest,
+            RatioUnit = "%",
+        });
+        recorder.Add(new ResultRow
+        {
+            Case = caseName, Metric = $"first train, S={settings.SisaShards} R={settings.SisaSlices}", Value = m.Train, Unit = "records/s",
+            Samples = m.TrainRuns, PeerName = "ML.NET train", PeerValue = mlnet, Ratio = m.Train / mlnet,
+        });
+        recorder.Add(new ResultRow
+        {
+            Case = caseName, Metric = "one forget", Value = m.ForgetMs, Unit = "ms", Samples = m.ForgetRuns,
+            PeerName = memory is null ? null : "memory", PeerValue = memory?.ForgetMs, Ratio = memory is null ? null : m.ForgetMs / memory.ForgetMs,
+            Note = memory is null ? "one subject of the freshly trained model, until Forget returns" : "ratio: times memory's latency",
+        });
+        if (m.Stored is { } stored)
+        {
+            recorder.Add(new ResultRow
+            {
+                Case = caseName, Metric = "stored per 10,000 records", Value = stored.Total / 1e6, Unit = "MB",
+                PeerName = "grain-state payloads", PeerValue = stored.Payload / 1e6, Ratio = stored.Total / stored.Payload,
+                Note = $"after the forget, {stored.Rows:#,0} grain-state rows (records in chunks of up to 1,024 per shard and slice, " +
+                       $"shard and model rows); ratio: the store's bytes over the payloads' (page, row, index and free-space overhead)",
+            });
+        }
     }
 }
