@@ -31,6 +31,15 @@ public static class ChartWriter
             if (line.Label.Length > 0) v.LegendText = line.Label;
         }
 
+        // Auto-scaling sees the data only: a target line above every bar would fall outside the plot.
+        if (spec.HorizontalLines.Count > 0)
+        {
+            plot.Axes.AutoScale();
+            var limits = plot.Axes.GetLimits();
+            var top = spec.HorizontalLines.Max(line => spec.LogY ? Math.Log10(line.Position) : line.Position);
+            if (top >= limits.Top) plot.Axes.SetLimitsY(limits.Bottom, top + 0.08 * (top - limits.Bottom));
+        }
+
         plot.Title(spec.Title);
         plot.XLabel(spec.XLabel);
         plot.YLabel(spec.YLabel);
@@ -67,7 +76,8 @@ public static class ChartWriter
         }
         plot.Add.Bars(bars);
         var positions = categories.Select((_, c) => c * groupWidth + (spec.Series.Count - 1) / 2.0).ToArray();
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, categories);
+        // "store, data set" categories go on two lines, so neighbouring labels do not run into each other.
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, [.. categories.Select(c => c.Replace(", ", "\n"))]);
         plot.Axes.Margins(bottom: 0);
     }
 

@@ -92,7 +92,8 @@ public sealed class ForgetCostScenario : IScenario
             Name = "speedup",
             Title = $"Forget speed-up of SISA (S={settings.SisaShards}, R={settings.SisaSlices}) and certified removal over full retraining",
             Kind = ChartKind.Bars,
-            YLabel = "times faster than SISA's peer (median)",
+            LogY = true,
+            YLabel = "peer's time / method's time (median, log scale)",
             Categories = [.. speedups.Select(s => s.Category)],
             Series =
             [
