@@ -1,0 +1,194 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.TestingHost;
+using Unlearning.Silo;
+
+namespace Unlearning.Bench.Infrastructure;
+
+/// <summary>How the benchmark's client reaches the silos.</summary>
+public enum ClusterTransport
+{
+    /// <summary>
+    /// Real silo hosts in this process (localhost clustering plus the production <c>AddUnlearningGrains</c>), each
+    /// listening on loopback TCP, and a separate Orleans client connecting to their gateways: what a user's client does.
+    /// </summary>
+    Tcp,
+    /// <summary>
+    /// <c>InProcessTestClusterBuilder</c> (the tests' cluster) and its client. It always wires Orleans' in-memory
+    /// transport after the caller's configuration, so nothing crosses a socket: faster than a deployment, kept for comparison.
+    /// </summary>
+    TestingHost,
+}
+
+/// <summary>A cluster of silos with the production grain setup and a client; every scenario talks to it only through <see cref="Client"/>.</summary>
+public sealed class BenchCluster : IAsyncDisposable
+{
+    public const string ClusterId = "unlearning-bench";
+    public const int DefaultSilos = 2;
+
+    /// <summary>Set once by the runner from --cluster.</summary>
+    public static ClusterTransport Transport { get; set; } = ClusterTransport.Tcp;
+
+    private readonly Func<ValueTask> _dispose;
+
+    private BenchCluster(IClusterClient client, int silos, ProvisionedStorage store, Func<ValueTask> dispose)
+    {
+        Client = client;
+        Silos = silos;
+        Store = store;
+        _dispose = dispose;
+    }
+
+    public IClusterClient Client { get; }
+    public int Silos { get; }
+    /// <summary>This cluster's own store, deleted when the cluster is disposed.</summary>
+    public ProvisionedStorage Store { get; }
+    public StorageKind Storage => Store.Kind;
+
+    public IModelGrain Model(string name) => Client.GetGrain<IModelGrain>(name);
+
+    public IPingGrain Ping(long key = 0) => Client.GetGrain<IPingGrain>(key);
+
+    /// <summary>Starts silos on a fresh store of <paramref name="storage"/> (see <see cref="StorageBackends.ProvisionAsync"/>).</summary>
+    public static async Task<BenchCluster> StartAsync(StorageKind storage = StorageKind.Memory, int silos = DefaultSilos)
+    {
+        var store = await StorageBackends.ProvisionAsync(storage);
+        try
+        {
+            return Transport == ClusterTransport.Tcp ? await StartTcpAsync(store, silos) : await StartTestingHostAsync(store, silos);
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Stops the client and the silos, then deletes the store.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _dispose();
+        }
+        finally
+        {
+            await Store.DisposeAsync();
+        }
+    }
+
+    private static async Task<BenchCluster> StartTcpAsync(ProvisionedStorage store, int silos)
+    {
+        var configuration = store.Configuration();
+        var ports = FreePorts(2 * silos);
+        var primary = new IPEndPoint(IPAddress.Loopback, ports[0]);
+        var hosts = new List<IHost>();
+        IHost? clientHost = null;
+        try
+        {
+            for (var i = 0; i < silos; i++)
+            {
+                var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+                builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
+                var siloPort = ports[2 * i];
+                var gatewayPort = ports[2 * i + 1];
+                builder.UseOrleans(silo =>
+                {
+                    silo.UseLocalhostClustering(siloPort, gatewayPort, primary, ClusterIdentity.DefaultServiceId, ClusterId);
+                    silo.AddUnlearningGrains(configuration);
+                });
+                var host = builder.Build();
+                hosts.Add(host);
+                await host.StartAsync();
+            }
+
+            var gateways = Enumerable.Range(0, silos).Select(i => new IPEndPoint(IPAddress.Loopback, ports[2 * i + 1])).ToArray();
+            var clientBuilder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            clientBuilder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
+            clientBuilder.UseOrleansClient(client => client
+                .UseStaticClustering(gateways)
+                .Configure<ClusterOptions>(options =>
+                {
+                    options.ClusterId = ClusterId;
+                    options.ServiceId = ClusterIdentity.DefaultServiceId;
+                })
+                .Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout));
+            clientHost = clientBuilder.Build();
+            await clientHost.StartAsync();
+            var started = clientHost;
+            return new BenchCluster(started.Services.GetRequiredService<IClusterClient>(), silos, store, async () =>
+            {
+                await StopAsync(started);
+                for (var i = hosts.Count - 1; i >= 0; i--) await StopAsync(hosts[i]);
+            });
+        }
+        catch
+        {
+            if (clientHost is not null) await StopAsync(clientHost);
+            for (var i = hosts.Count - 1; i >= 0; i--) await StopAsync(hosts[i]);
+            throw;
+        }
+    }
+
+    private static async Task<BenchCluster> StartTestingHostAsync(ProvisionedStorage store, int silos)
+    {
+        var configuration = store.Configuration();
+        var builder = new InProcessTestClusterBuilder((short)silos);
+        builder.Options.ClusterId = ClusterId;
+        builder.Options.ServiceId = ClusterIdentity.DefaultServiceId;
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureHost(host => host.Logging.ClearProviders());
+        builder.ConfigureSilo((_, silo) => silo.AddUnlearningGrains(configuration));
+        builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout));
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new BenchCluster(cluster.Client, silos, store, async () =>
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        });
+    }
+
+    private static async Task StopAsync(IHost host)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await host.StopAsync(timeout.Token);
+        }
+        finally
+        {
+            if (host is IAsyncDisposable asyncDisposable) await asyncDisposable.DisposeAsync();
+            else host.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The hosts live and die with the benchmark: without the default console lifetime, Ctrl+C and SIGTERM end the
+    /// process at once instead of stopping the silos under a benchmark that keeps running.
+    /// </summary>
+    private sealed class NoSignalLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>Ports the OS reports free on loopback now (held together, so they are distinct).</summary>
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        try
+        {
+            foreach (var listener in listeners) listener.Start();
+            return [.. listeners.Select(listener => ((IPEndPoint)listener.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            foreach (var listener in listeners) listener.Stop();
+        }
+    }
+}

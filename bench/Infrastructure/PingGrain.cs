@@ -1,0 +1,24 @@
+using Orleans.Concurrency;
+
+namespace Unlearning.Bench.Infrastructure;
+
+/// <summary>
+/// The serving baseline: a grain call that does no work, through the same client, gateway and silos as a
+/// prediction. Whatever a prediction costs beyond this is the model grain's own doing.
+/// </summary>
+[Alias("Unlearning.Bench.IPingGrain")]
+public interface IPingGrain : IGrainWithIntegerKey
+{
+    [Alias("Ping")] Task<int> Ping(int value);
+
+    /// <summary>Takes a batch of rows and returns their count: the transport's limit for rows in.</summary>
+    [Alias("Sink")] Task<int> Sink(double[][] rows);
+}
+
+[Reentrant]
+public sealed class PingGrain : Grain, IPingGrain
+{
+    public Task<int> Ping(int value) => Task.FromResult(value);
+
+    public Task<int> Sink(double[][] rows) => Task.FromResult(rows.Length);
+}

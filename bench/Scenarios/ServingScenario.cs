@@ -1,0 +1,138 @@
+using Unlearning.Bench.Infrastructure;
+using Unlearning.Bench.Results;
+using static Unlearning.Bench.Scenarios.ClusterOps;
+using static Unlearning.Bench.Scenarios.LoadGenerator;
+
+namespace Unlearning.Bench.Scenarios;
+
+public sealed class ServingScenario : IScenario
+{
+    public string Name => "serving";
+    public string Id => "2-serving";
+    public string Title => "2. Serving";
+    public string Description =>
+        "Predictions through the Orleans client from concurrent callers, each calling again as soon as it is answered: single rows " +
+        "from many callers, and 1,000-row batches. The limit is Orleans itself, so the same client in the same run also calls a " +
+        "no-op `[Reentrant]` grain (`Ping(int)`, and `Sink(double[][])` that only counts the rows it is sent). Runs of the workloads " +
+        "alternate, so noise hits them alike. Targets: single-row prediction rate at least 70% of the no-op call rate; batched at least " +
+        "1M rows/s. Latencies are the medians over runs of each run's p50 and p99.";
+
+    public async Task RunAsync(BenchContext context, ScenarioRecorder recorder)
+    {
+        var settings = context.Settings;
+        var data = ServingData(context);
+        var (train, holdout) = data.Split();
+        await using var cluster = await BenchCluster.StartAsync(StorageKind.Memory, settings.Silos);
+        BenchContext.Progress($"{data.Name}: training S={settings.SisaShards} R={settings.SisaSlices} on {train.Length:#,0} rows");
+        var built = await BuildAsync(cluster, data, "serving", settings.SisaShards, settings.SisaSlices, train, settings.IngestBatch);
+        var model = built.Model;
+        var ping = cluster.Ping();
+        var singles = holdout.Select(r => new[] { r.Features }).ToArray();
+        var batches = Enumerable.Range(0, 16)
+            .Select(b => Enumerable.Range(0, settings.BatchRows).Select(i => holdout[(b * settings.BatchRows + i) % holdout.Length].Features).ToArray())
+            .ToArray();
+        var caseSingle = $"1 row, {settings.ServingCallers} callers";
+        var caseBatch = $"{settings.BatchRows:#,0}-row batches, {settings.BatchCallers} callers";
+
+        var workloads = new (string Name, int Callers, Func<int, int, Task> Call)[]
+        {
+            ("no-op Ping", settings.ServingCallers, (c, i) => ping.Ping(i)),
+            ("Predict 1 row", settings.ServingCallers, (c, i) => model.Predict(singles[(c * 7919 + i) % singles.Length])),
+            ("no-op Sink", settings.BatchCallers, (c, i) => ping.Sink(batches[(c + i) % batches.Length])),
+            ("Predict batch", settings.BatchCallers, (c, i) => model.Predict(batches[(c + i) % batches.Length])),
+        };
+        var results = workloads.ToDictionary(w => w.Name, _ => new List<ClosedLoopResult>());
+        var warmup = TimeSpan.FromSeconds(Math.Min(1, settings.ServingDuration.TotalSeconds));
+        BenchContext.Progress($"{context.WarmupRuns} warm-up + {context.Runs} runs of {workloads.Length} workloads, {settings.ServingDuration.TotalSeconds:0.#} s each");
+        for (var run = 0; run < context.WarmupRuns + context.Runs; run++)
+        {
+            foreach (var (name, callers, call) in workloads)
+            {
+                var result = await ClosedLoopAsync(callers, run < context.WarmupRuns ? warmup : settings.ServingDuration, call);
+                if (run >= context.WarmupRuns) results[name].Add(result);
+            }
+        }
+
+        double Rate(string name, int rowsPerCall = 1) => Stats.Median([.. results[name].Select(r => r.Rate * rowsPerCall)]);
+        double P50(string name) => Stats.Median([.. results[name].Select(r => r.P50)]);
+        double P99(string name) => Stats.Median([.. results[name].Select(r => r.P99)]);
+        double[] Samples(string name, int rowsPerCall = 1) => [.. results[name].Select(r => r.Rate * rowsPerCall)];
+
+        double pingRate = Rate("no-op Ping"), predictRate = Rate("Predict 1 row");
+        double sinkRows = Rate("no-op Sink", settings.BatchRows), batchRows = Rate("Predict batch", settings.BatchRows);
+        recorder.Add(new ResultRow
+        {
+            Case = caseSingle, Metric = "no-op Ping(int)", Value = pingRate, Unit = "calls/s", Samples = Samples("no-op Ping"),
+            Note = $"p50 {Format.Milliseconds(P50("no-op Ping"))}, p99 {Format.Milliseconds(P99("no-op Ping"))}",
+        });
+        recorder.Add(new ResultRow
+        {
+            Case = caseSingle, Metric = $"Predict, S={settings.SisaShards} ensemble", Value = predictRate, Unit = "calls/s",
+            Samples = Samples("Predict 1 row"), Target = ">= 70% of the no-op rate", PeerName = "no-op Ping", PeerValue = pingRate,
+            Ratio = predictRate / pingRate, RatioUnit = "%", Verdict = predictRate / pingRate >= 0.70 ? Verdict.Pass : Verdict.Miss,
+        });
+        recorder.Add(new ResultRow
+        {
+            Case = caseSingle, Metric = "Predict p50 latency", Value = P50("Predict 1 row"), Unit = "ms",
+            PeerName = "no-op Ping", PeerValue = P50("no-op Ping"), Ratio = P50("Predict 1 row") / P50("no-op Ping"),
+        });
+        recorder.Add(new ResultRow
+        {
+            Case = caseSingle, Metric = "Predict p99 latency", Value = P99("Predict 1 row"), Unit = "ms",
+            PeerName = "no-op Ping", PeerValue = P99("no-op Ping"), Ratio = P99("Predict 1 row") / P99("no-op Ping"),
+        });
+        recorder.Add(new ResultRow
+        {
+            Case = caseBatch, Metric = "no-op Sink(rows)", Value = sinkRows, Unit = "rows/s", Samples = Samples("no-op Sink", settings.BatchRows),
+            Note = $"p50 {Format.Milliseconds(P50("no-op Sink"))}, p99 {Format.Milliseconds(P99("no-op Sink"))}; the transport's limit for rows in, with nothing sent back",
+        });
+        recorder.Add(new ResultRow
+        {
+            Case = caseBatch, Metric = $"Predict, S={settings.SisaShards} ensemble", Value = batchRows, Unit = "rows/s",
+            Samples = Samples("Predict batch", settings.BatchRows), Target = ">= 1M rows/s", PeerName = "no-op Sink", PeerValue = sinkRows,
+            Ratio = batchRows / sinkRows, RatioUnit = "%", Verdict = batchRows >= 1_000_000 ? Verdict.Pass : Verdict.Miss,
+        });
+        recorder.Add(new ResultRow
+        {
+            Case = caseBatch, Metric = "Predict p50 latency", Value = P50("Predict batch"), Unit = "ms",
+            PeerName = "no-op Sink", PeerValue = P50("no-op Sink"), Ratio = P50("Predict batch") / P50("no-op Sink"),
+        });
+        recorder.Add(new ResultRow
+        {
+            Case = caseBatch, Metric = "Predict p99 latency", Value = P99("Predict batch"), Unit = "ms",
+            PeerName = "no-op Sink", PeerValue = P99("no-op Sink"), Ratio = P99("Predict batch") / P99("no-op Sink"),
+        });
+        recorder.Note($"model: {data.Name}, {data.FeatureCount} features, {data.ClassCount} classes, S={settings.SisaShards} R={settings.SisaSlices}, trained on {train.Length:#,0} rows; " +
+                      "a prediction answers every row with its label and all class probabilities, plus the version of each shard used");
+
+        recorder.Chart(new ChartSpec
+        {
+            Name = "rates",
+            Title = "Serving rate through the Orleans client (median of runs)",
+            Kind = ChartKind.Bars,
+            LogY = true,
+            YLabel = "rows/s (log scale)",
+            Categories = [caseSingle, caseBatch],
+            Series =
+            [
+                new("no-op grain (Ping / Sink)", [], [pingRate, sinkRows]),
+                new("Predict", [], [predictRate, batchRows]),
+            ],
+            HorizontalLines = [new(1_000_000, "batched target: 1M rows/s")],
+        });
+        recorder.Chart(new ChartSpec
+        {
+            Name = "latency",
+            Title = "Serving latency (median over runs of each run's percentile)",
+            Kind = ChartKind.Bars,
+            LogY = true,
+            YLabel = "ms (log scale)",
+            Categories = ["no-op Ping", "Predict 1 row", "no-op Sink 1,000", "Predict 1,000"],
+            Series =
+            [
+                new("p50", [], [P50("no-op Ping"), P50("Predict 1 row"), P50("no-op Sink"), P50("Predict batch")]),
+                new("p99", [], [P99("no-op Ping"), P99("Predict 1 row"), P99("no-op Sink"), P99("Predict batch")]),
+            ],
+        });
+    }
+}
