@@ -120,14 +120,19 @@ public sealed class ExactForgetTests(ClusterFixture cluster)
         var owner = Partitioning.ShardOf(train[0].Subject, Shards);
         var subjects = train.Where(r => r.Subject == r.Id && Partitioning.ShardOf(r.Subject, Shards) == owner)
             .Select(r => r.Subject).Take(6).ToArray();
-        var before = (await model.GetStatus()).Shards[owner].SliceTrainings.Sum();
+        var before = (await model.GetStatus()).Shards[owner];
 
         var receipts = await Task.WhenAll(subjects.Select(model.Forget));
 
         Assert.All(receipts, r => Assert.Equal(1, r.RecordsRemoved));
-        var retrains = (await model.GetStatus()).Shards[owner].SliceTrainings.Sum() - before;
-        // Six separate retrains would compute at least six checkpoints; coalesced they share far fewer.
-        Assert.True(retrains < subjects.Length, $"{retrains} checkpoint computations for {subjects.Length} forgets");
+        var after = (await model.GetStatus()).Shards[owner];
+        // The first forget goes to the shard at once; those arriving while it is in flight go together, so
+        // the shard accepts (and retrains for) far fewer batches than there were forgets.
+        var batches = after.CleanThrough - before.CleanThrough;
+        Assert.InRange(batches, 1, subjects.Length / 2);
+        // Each batch retrains at most every slice once.
+        Assert.True(after.SliceTrainings.Sum() - before.SliceTrainings.Sum() <= batches * Slices);
+        Assert.All(receipts, r => Assert.InRange(r.VersionAfter, r.VersionBefore + 1, after.Version));
     }
 
     [Fact]
