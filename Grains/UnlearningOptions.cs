@@ -9,11 +9,10 @@ public sealed class UnlearningOptions
     public int MaxBatchRows { get; set; } = 100_000;
 
     /// <summary>
-    /// How long a shard waits after a change before retraining. Zero (the default) starts at once, after
-    /// the forgets already queued at the shard are accepted; a forget arriving later cancels the slice in
-    /// flight and joins the same retrain. A delay trades latency for fewer cancelled fits in bursts.
+    /// How long a shard waits after a change before retraining, so that forgets arriving together share one
+    /// retrain. A forget arriving later still joins: it cancels the slice in flight. Zero starts at once.
     /// </summary>
-    public TimeSpan RetrainDelay { get; set; } = TimeSpan.Zero;
+    public TimeSpan RetrainDelay { get; set; } = TimeSpan.FromMilliseconds(2);
 
     /// <summary>How long a prediction waits when every shard is retraining before it fails.</summary>
     public TimeSpan PredictionWait { get; set; } = TimeSpan.FromSeconds(60);
