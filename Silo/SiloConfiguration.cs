@@ -49,6 +49,9 @@ public static class SiloConfiguration
         else
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            // A localhost cluster is this one silo: a second one on the same SQLite file would be a second cluster.
+            if (storage.Provider == StorageProvider.Sqlite)
+                silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DataDirectoryLock>();
         }
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection(SiloOptions.MembershipSection));
         if (options.Rebalance)
