@@ -7,6 +7,9 @@ public static class ClusterIdentity
     public const string DefaultServiceId = "unlearning";
     public const int DefaultGatewayPort = 30000;
 
-    /// <summary>Training and forgets wait for retraining inside one call, which can outlast Orleans' 30 s default.</summary>
+    /// <summary>
+    /// Orleans' response timeout for ordinary calls (a large ingest batch on SQLite can take minutes);
+    /// calls that wait for training carry their own, see <see cref="LongRunning"/>.
+    /// </summary>
     public static readonly TimeSpan ResponseTimeout = TimeSpan.FromMinutes(10);
 }

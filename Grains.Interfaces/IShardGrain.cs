@@ -10,7 +10,7 @@ public interface IShardGrain : IGrainWithStringKey
     [Alias("Add")] Task<long> Add(ModelConfig config, DataRecord[] records);
     [Alias("StartTraining")] Task StartTraining(ModelConfig config);
     /// <summary>Completes once the shard serves weights trained on every record it holds.</summary>
-    [Alias("WaitUntilTrained")] Task<ShardSnapshot> WaitUntilTrained();
+    [Alias("WaitUntilTrained"), ResponseTimeout(LongRunning.Timeout)] Task<ShardSnapshot> WaitUntilTrained();
     /// <summary>Forgets several subjects at once (one write, one retrain); one acceptance per subject, in order.</summary>
     [Alias("Forget")] Task<ForgetAcceptance[]> Forget(string[] subjects);
     [Alias("GetSnapshot")] Task<ShardSnapshot> GetSnapshot();
@@ -19,8 +19,8 @@ public interface IShardGrain : IGrainWithStringKey
     [Alias("FindStored")] Task<string[]> FindStored(DataRecord[] records);
     [Alias("GetStatus")] Task<ShardStatus> GetStatus();
     /// <summary>Per row, this shard's top records by influence on the loss of <paramref name="labels"/>; unscaled scores.</summary>
-    [Alias("Explain")] Task<Explanation[]> Explain(double[][] rows, int[] labels, int top);
-    [Alias("EstimateForget")] Task<ShardForgetEstimate> EstimateForget(string subject);
+    [Alias("Explain"), ResponseTimeout(LongRunning.Timeout)] Task<Explanation[]> Explain(double[][] rows, int[] labels, int top);
+    [Alias("EstimateForget"), ResponseTimeout(LongRunning.Timeout)] Task<ShardForgetEstimate> EstimateForget(string subject);
 }
 
 public static class ShardKey
