@@ -132,7 +132,7 @@ public sealed class ModelGrain : Grain, IModelGrain
             return await shard.WaitUntilTrained();
         }));
         foreach (var snapshot in snapshots) Offer(snapshot);
-        return new TrainResult(Name, _ids.Count, _shards.Count(s => s.IsUsable), Version, stopwatch.ElapsedMilliseconds);
+        return new TrainResult(Name, _ids.Count, CurrentEnsemble().Members.Length, Version, stopwatch.ElapsedMilliseconds);
     }
 
     public Task<PredictionBatch> Predict(double[][] rows)
@@ -148,8 +148,7 @@ public sealed class ModelGrain : Grain, IModelGrain
     private async Task<PredictionBatch> PredictWhenServingAsync(double[][] rows, ModelConfig config)
     {
         await EnsureLoadedAsync();
-        await UsableShardsAsync();
-        return PredictWith(CurrentEnsemble(), rows, config);
+        return PredictWith(await ServingEnsembleAsync(), rows, config);
     }
 
     private PredictionBatch PredictWith(EnsembleView ensemble, double[][] rows, ModelConfig config) =>
@@ -203,11 +202,12 @@ public sealed class ModelGrain : Grain, IModelGrain
         CheckSubject(subject);
         CheckRows(probe, config);
         await EnsureLoadedAsync();
-        var members = await UsableShardsAsync();
+        var ensemble = await ServingEnsembleAsync();
+        var members = ensemble.Members;
         var index = Partitioning.ShardOf(subject, config.Shards);
         var estimate = await Shard(index).EstimateForget(subject);
 
-        var before = PredictWith(members.Select(view => view.Classifier!).ToArray(), probe, config);
+        var before = PredictWith(ensemble.Classifiers, probe, config);
         var after = members.Where(view => view.Index != index).Select(view => view.Classifier!).ToList();
         if (EnsembleMembers.Create(config, estimate.WeightsAfter) is { } estimated)
             after.Insert(members.Count(view => view.Index < index), estimated);
@@ -366,14 +366,14 @@ public sealed class ModelGrain : Grain, IModelGrain
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>The shards a prediction may use now; waits while every shard is between weights.</summary>
-    private async Task<ShardView[]> UsableShardsAsync()
+    /// <summary>The ensemble a prediction may use now; waits while every shard is between weights.</summary>
+    private async Task<EnsembleView> ServingEnsembleAsync()
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var usable = _shards.Where(view => view.IsUsable).ToArray();
-            if (usable.Length > 0) return usable;
+            var ensemble = CurrentEnsemble();
+            if (ensemble.Members.Length > 0) return ensemble;
             if (!_state.State.Trained)
                 throw new InvalidOperationException($"model '{Name}' is not trained yet; run train first");
             var remaining = _options.PredictionWait - deadline.Elapsed;
