@@ -45,12 +45,14 @@ public sealed class ShardGrain : Grain, IShardGrain
 
     private ShardState State => _state.State;
     private string Key => this.GetPrimaryKeyString();
-    private int Index => int.Parse(Key[(Key.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    private int Index { get; set; }
     private string ModelName => Key[..Key.LastIndexOf('/')];
     private bool FullyTrained => State.Config is { } config && State.Checkpoints.Count == config.Slices;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // Parsed once: ingest checks every record's shard against it.
+        Index = int.Parse(Key[(Key.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         _records = new RecordStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Shards), this.GetGrainId());
         if (State.Config is null) return;
         _learner = CreateLearner(State.Config);
