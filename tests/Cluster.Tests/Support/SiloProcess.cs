@@ -11,6 +11,8 @@ public sealed class SiloProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // The Exited event can come before the last lines are read: an exit is reported once both streams are drained too.
+    private int _pendingEndings = 3;
 
     private SiloProcess(string name, Process process, int siloPort, int gatewayPort)
     {
@@ -52,7 +54,7 @@ public sealed class SiloProcess : IDisposable
         var silo = new SiloProcess(name, process, siloPort, gatewayPort);
         process.OutputDataReceived += (_, e) => silo.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => silo.OnLine(e.Data);
-        process.Exited += (_, _) => silo._ready.TrySetException(new InvalidOperationException($"silo {name} exited:\n{silo.Output}"));
+        process.Exited += (_, _) => silo.OnEnding();
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -86,9 +88,19 @@ public sealed class SiloProcess : IDisposable
 
     private void OnLine(string? line)
     {
-        if (line is null) return;
+        if (line is null)
+        {
+            OnEnding();
+            return;
+        }
         lock (_output) _output.AppendLine(line);
         if (line.StartsWith("Silo ready", StringComparison.Ordinal)) _ready.TrySetResult();
+    }
+
+    private void OnEnding()
+    {
+        if (Interlocked.Decrement(ref _pendingEndings) == 0)
+            _ready.TrySetException(new InvalidOperationException($"silo {Name} exited:\n{Output}"));
     }
 
     private static int FreePort()
