@@ -24,9 +24,9 @@ internal sealed class CertifiedLearner : IShardLearner
 
     public CertifiedBudget? Budget => _model is null ? null : new CertifiedBudget(_model.Budget, _model.ResidualBound);
 
-    public Func<CancellationToken, CheckpointResult> Prepare(int slice, IReadOnlyList<List<DataRecord>> slices, IReadOnlyList<SliceCheckpoint> checkpoints)
+    public Func<CancellationToken, CheckpointResult> Prepare(int slice, IShardRecords records, IReadOnlyList<SliceCheckpoint> checkpoints)
     {
-        var remaining = TrainingInput.ForPrefix(slices, slices.Count - 1, _config);
+        var remaining = TrainingInput.ForPrefix(records, records.Slices.Count - 1, _config);
         var config = _config;
         var shard = _shard;
         if (_model is { } model && _pendingRemovals.Count > 0 && remaining is not null)
@@ -75,7 +75,7 @@ internal sealed class CertifiedLearner : IShardLearner
         if (_model is not { } model || subjectRecords.Count == 0 || !serving.Current || _pendingRemovals.Count > 0)
             return new ShardForgetEstimate(subjectRecords.Count, serving.Weights, ForgetMethods.Certified);
         var leaving = subjectRecords.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        var remaining = TrainingInput.Of(serving.Slices.SelectMany(s => s).Where(r => !leaving.Contains(r.Id)).ToArray(), _config);
+        var remaining = TrainingInput.Of(serving.Records.Slices.SelectMany(s => s).Where(r => !leaving.Contains(r.Id)).ToArray(), _config);
         if (remaining is null) return new ShardForgetEstimate(subjectRecords.Count, null, ForgetMethods.Certified);
         var removed = TrainingInput.Of(subjectRecords.OrderBy(r => r.Id, StringComparer.Ordinal).ToArray(), _config)!;
         // The certified update itself, computed and thrown away: an exact preview, not an estimate.

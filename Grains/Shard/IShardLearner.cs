@@ -9,7 +9,7 @@ internal sealed record CheckpointResult(double[]? Weights, string Method, double
 /// </summary>
 internal interface IShardLearner
 {
-    Func<CancellationToken, CheckpointResult> Prepare(int slice, IReadOnlyList<List<DataRecord>> slices, IReadOnlyList<SliceCheckpoint> checkpoints);
+    Func<CancellationToken, CheckpointResult> Prepare(int slice, IShardRecords records, IReadOnlyList<SliceCheckpoint> checkpoints);
 
     /// <summary>Takes a computed checkpoint that is still valid; writes what must persist into <paramref name="state"/>.</summary>
     void Accept(CheckpointResult result, ShardState state);
@@ -27,4 +27,4 @@ internal interface IShardLearner
 }
 
 /// <summary>What a shard serves now, with the records it was trained on, for explanations and estimates.</summary>
-internal sealed record ShardServing(long Version, double[]? Weights, IReadOnlyList<List<DataRecord>> Slices, bool Current);
+internal sealed record ShardServing(long Version, double[]? Weights, IShardRecords Records, bool Current);

@@ -7,7 +7,7 @@ namespace Unlearning.Shard;
 /// A shard's records: in memory by slice (each sorted by id, the canonical training order), and in
 /// storage as chunk rows named after the shard, so writes stay proportional to what changed.
 /// </summary>
-internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
+internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShardRecords
 {
     /// <summary>Small enough that a forget rewrites little, large enough that a shard holds few rows.</summary>
     public const int ChunkSize = 1024;
@@ -15,8 +15,13 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
     private readonly Dictionary<int, GrainState<RecordChunk>> _chunks = [];
     private readonly Dictionary<string, int> _chunkOfRecord = new(StringComparer.Ordinal);
     private readonly Dictionary<int, CoalescingWriter> _writers = [];
+    // Each subject's records with their slices, so a forget finds them without scanning the shard.
+    private readonly Dictionary<string, List<(DataRecord Record, int Slice)>> _bySubject = new(StringComparer.Ordinal);
+    // Built on demand, dropped when the slice changes.
+    private SliceRows?[] _rows = [];
 
     public List<List<DataRecord>> Slices { get; private set; } = [];
+    IReadOnlyList<List<DataRecord>> IShardRecords.Slices => Slices;
     public int Count => _chunkOfRecord.Count;
 
     public bool Contains(string recordId) => _chunkOfRecord.ContainsKey(recordId);
@@ -28,6 +33,9 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
     public async Task<bool> LoadAsync(ShardState state, int slices)
     {
         Slices = [.. Enumerable.Range(0, slices).Select(_ => new List<DataRecord>())];
+        _rows = new SliceRows?[slices];
+        _bySubject.Clear();
+        _chunkOfRecord.Clear();
         var abandoned = state.PendingChunks.ToArray();
         foreach (var number in abandoned)
         {
@@ -44,6 +52,7 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
             {
                 Slices[slice].Add(record);
                 _chunkOfRecord[record.Id] = number;
+                Index(record, slice);
             }
         }
         foreach (var slice in Slices) slice.Sort(ById);
@@ -74,37 +83,39 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
             state.PendingChunks.Remove(number);
             state.Chunks.Add(new ChunkRef(slice, number));
             Slices[slice].AddRange(part);
-            foreach (var record in part) _chunkOfRecord[record.Id] = number;
+            foreach (var record in part)
+            {
+                _chunkOfRecord[record.Id] = number;
+                Index(record, slice);
+            }
         }
         var touched = planned.Select(p => p.Slice).Distinct().ToArray();
-        foreach (var slice in touched) Slices[slice].Sort(ById);
+        foreach (var slice in touched)
+        {
+            Slices[slice].Sort(ById);
+            _rows[slice] = null;
+        }
         return touched;
     }
 
     /// <summary>Removes a subject's records from memory; <see cref="RewriteAsync"/> then removes them from storage.</summary>
     public SubjectRemoval TakeSubject(string subject)
     {
-        var removed = new List<(int Slice, DataRecord Record)>();
-        for (var s = 0; s < Slices.Count; s++)
-        {
-            Slices[s].RemoveAll(record =>
-            {
-                if (!string.Equals(record.Subject, subject, StringComparison.Ordinal)) return false;
-                removed.Add((s, record));
-                return true;
-            });
-        }
+        if (!_bySubject.Remove(subject, out var held)) return new SubjectRemoval([], -1, new HashSet<int>());
+        held.Sort(BySliceThenId);
         var chunks = new HashSet<int>();
-        foreach (var (_, record) in removed)
+        foreach (var (record, slice) in held)
         {
+            var records = Slices[slice];
+            records.RemoveAt(records.BinarySearch(record, IdOrder));
+            _rows[slice] = null;
             chunks.Add(_chunkOfRecord[record.Id]);
             _chunkOfRecord.Remove(record.Id);
         }
-        return new SubjectRemoval(
-            [.. removed.Select(r => r.Record)],
-            removed.Count == 0 ? -1 : removed.Min(r => r.Slice),
-            chunks);
+        return new SubjectRemoval([.. held.Select(r => r.Record)], held.Min(r => r.Slice), chunks);
     }
+
+    public SliceRows RowsOf(int slice) => _rows[slice] ??= SliceRows.Of(Slices[slice]);
 
     /// <summary>The stored record with this id, if any.</summary>
     public DataRecord? Find(string recordId) =>
@@ -113,7 +124,7 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
             : null;
 
     public DataRecord[] FindSubject(string subject) =>
-        [.. Slices.SelectMany(slice => slice).Where(record => string.Equals(record.Subject, subject, StringComparison.Ordinal))];
+        _bySubject.TryGetValue(subject, out var held) ? [.. held.Order(Comparer<(DataRecord Record, int Slice)>.Create(BySliceThenId)).Select(r => r.Record)] : [];
 
     /// <summary>Rewrites the chunks that held removed records; emptied ones are cleared and leave the index.</summary>
     /// <returns>Whether the index in <paramref name="state"/> changed and must be written.</returns>
@@ -145,6 +156,12 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
         return writer;
     }
 
+    private void Index(DataRecord record, int slice)
+    {
+        if (!_bySubject.TryGetValue(record.Subject, out var held)) _bySubject[record.Subject] = held = [];
+        held.Add((record, slice));
+    }
+
     private async Task<GrainState<RecordChunk>> ReadAsync(int number)
     {
         var chunk = new GrainState<RecordChunk>(new RecordChunk());
@@ -156,6 +173,9 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
     private static string Name(int number) => $"records-{number}";
 
     private static readonly Comparison<DataRecord> ById = (a, b) => string.CompareOrdinal(a.Id, b.Id);
+    private static readonly IComparer<DataRecord> IdOrder = Comparer<DataRecord>.Create(ById);
+    private static readonly Comparison<(DataRecord Record, int Slice)> BySliceThenId = (a, b) =>
+        a.Slice != b.Slice ? a.Slice.CompareTo(b.Slice) : ById(a.Record, b.Record);
 }
 
 /// <summary>What taking a subject out of a shard's memory removed, and which stored chunks must follow.</summary>

@@ -184,7 +184,7 @@ public sealed class ShardGrain : Grain, IShardGrain
         }
     }
 
-    private ShardServing Serving() => new(State.Version, State.Serving, _records.Slices, State.Training && FullyTrained);
+    private ShardServing Serving() => new(State.Version, State.Serving, _records, State.Training && FullyTrained);
 
     private IShardLearner CreateLearner(ModelConfig config) => config.Method == UnlearningMethod.Certified
         ? new CertifiedLearner(config, Index, State)
@@ -257,7 +257,7 @@ public sealed class ShardGrain : Grain, IShardGrain
         while (State.Training && !FullyTrained)
         {
             var slice = State.Checkpoints.Count;
-            var job = _learner.Prepare(slice, _records.Slices, State.Checkpoints);
+            var job = _learner.Prepare(slice, _records, State.Checkpoints);
             using var cancellation = new CancellationTokenSource();
             _inFlight = cancellation;
             _inFlightSlice = slice;

@@ -16,9 +16,9 @@ internal sealed class SisaLearner(ModelConfig config) : IShardLearner
 
     public CertifiedBudget? Budget => null;
 
-    public Func<CancellationToken, CheckpointResult> Prepare(int slice, IReadOnlyList<List<DataRecord>> slices, IReadOnlyList<SliceCheckpoint> checkpoints)
+    public Func<CancellationToken, CheckpointResult> Prepare(int slice, IShardRecords records, IReadOnlyList<SliceCheckpoint> checkpoints)
     {
-        var input = TrainingInput.ForPrefix(slices, slice, config);
+        var input = TrainingInput.ForPrefix(records, slice, config);
         var warmStart = slice > 0 ? checkpoints[slice - 1].Weights : null;
         var method = Method;
         return cancellation => new CheckpointResult(
@@ -55,7 +55,7 @@ internal sealed class SisaLearner(ModelConfig config) : IShardLearner
     private Task<(InfluenceAnalysis Analysis, string[] Ids)> AnalysisFor(ShardServing serving)
     {
         if (_influence is { } cached && cached.Version == serving.Version && !cached.Analysis.IsFaulted) return cached.Analysis;
-        var data = TrainingInput.ForPrefix(serving.Slices, serving.Slices.Count - 1, config)!;
+        var data = TrainingInput.ForPrefix(serving.Records, serving.Records.Slices.Count - 1, config)!;
         var weights = serving.Weights!;
         var analysis = Task.Run(() => (InfluenceAnalysis.Create(data.Set, weights, config.Lambda), data.Ids));
         _influence = (serving.Version, analysis);
