@@ -11,8 +11,12 @@ public interface IShardGrain : IGrainWithStringKey
     [Alias("StartTraining")] Task StartTraining(ModelConfig config);
     /// <summary>Completes once the shard serves weights trained on every record it holds.</summary>
     [Alias("WaitUntilTrained"), ResponseTimeout(LongRunning.Timeout)] Task<ShardSnapshot> WaitUntilTrained();
-    /// <summary>Forgets several subjects at once (one write, one retrain); one acceptance per subject, in order.</summary>
-    [Alias("Forget")] Task<ForgetAcceptance[]> Forget(string[] subjects);
+    /// <summary>
+    /// Forgets several subjects at once (one write, one retrain); one acceptance per subject, in order.
+    /// <paramref name="moreComing"/>: the model has other forgets in flight, so the shard waits a moment before
+    /// retraining in case some of them are its own; a lone forget retrains at once.
+    /// </summary>
+    [Alias("Forget")] Task<ForgetAcceptance[]> Forget(string[] subjects, bool moreComing);
     [Alias("GetSnapshot")] Task<ShardSnapshot> GetSnapshot();
     [Alias("GetRecordIds")] Task<string[]> GetRecordIds();
     /// <summary>The ids of <paramref name="records"/> this shard stores with exactly the same subject, features and label.</summary>

@@ -9,12 +9,12 @@ public sealed class UnlearningOptions
     public int MaxBatchRows { get; set; } = 100_000;
 
     /// <summary>
-    /// How long a shard waits after a change before retraining. Zero (the default) starts at once: forgets the
-    /// model holds back while one is in flight reach the shard as one batch, and a forget arriving during a
-    /// retrain joins it by cancelling the slice in flight, so waiting only adds latency. A wait can still
-    /// suit a feed of many small ingests after training.
+    /// How long a shard holds off retraining after a change that is part of a burst (an ingest, or a forget
+    /// sent while the model has others in flight), so the burst shares one retrain instead of each change
+    /// cancelling the last one's. A lone forget retrains at once. A forget arriving later still joins: it
+    /// cancels the slice in flight.
     /// </summary>
-    public TimeSpan RetrainDelay { get; set; } = TimeSpan.Zero;
+    public TimeSpan RetrainDelay { get; set; } = TimeSpan.FromMilliseconds(2);
 
     /// <summary>How long a prediction waits when every shard is retraining before it fails.</summary>
     public TimeSpan PredictionWait { get; set; } = TimeSpan.FromSeconds(60);

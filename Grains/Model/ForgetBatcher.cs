@@ -5,7 +5,9 @@ namespace Unlearning.Model;
 /// flight go together in the next call, so a burst costs the shard a few writes and one retrain instead of
 /// one each. Used only from the model grain's turns.
 /// </summary>
-internal sealed class ForgetBatcher(Func<string[], Task<ForgetAcceptance[]>> send)
+/// <param name="send">Sends subjects to the shard; its flag says whether more forgets may follow soon.</param>
+/// <param name="othersInFlight">Whether the model has forgets in flight besides the ones being sent.</param>
+internal sealed class ForgetBatcher(Func<string[], bool, Task<ForgetAcceptance[]>> send, Func<int, bool> othersInFlight)
 {
     private List<(string Subject, TaskCompletionSource<ForgetAcceptance> Accepted)> _pending = [];
     private bool _sending;
@@ -27,7 +29,7 @@ internal sealed class ForgetBatcher(Func<string[], Task<ForgetAcceptance[]>> sen
             _pending = [];
             try
             {
-                var acceptances = await send([.. batch.Select(b => b.Subject)]);
+                var acceptances = await send([.. batch.Select(b => b.Subject)], batch.Count > 1 || othersInFlight(batch.Count));
                 for (var i = 0; i < batch.Count; i++) batch[i].Accepted.TrySetResult(acceptances[i]);
             }
             catch (Exception error)

@@ -306,6 +306,8 @@ public sealed class ModelGrain : Grain, IModelGrain
         return Task.CompletedTask;
     }
 
+    private int ForgetsInFlight => _shards.Sum(view => view.ForgetsInFlight);
+
     /// <summary>The sum of the shards' versions: it grows whenever any shard serves new weights.</summary>
     private long Version => _shards.Sum(view => view.Snapshot.Version);
 
@@ -396,7 +398,7 @@ public sealed class ModelGrain : Grain, IModelGrain
         if (_shards.Length == 0)
         {
             _shards = [.. Enumerable.Range(0, config.Shards).Select(i => new ShardView(i, weights => EnsembleMembers.Create(config, weights)))];
-            _forgets = [.. Enumerable.Range(0, config.Shards).Select(i => new ForgetBatcher(Shard(i).Forget))];
+            _forgets = [.. Enumerable.Range(0, config.Shards).Select(i => new ForgetBatcher(Shard(i).Forget, sending => ForgetsInFlight > sending))];
         }
         var loaded = await Task.WhenAll(_shards.Select(async view =>
         {

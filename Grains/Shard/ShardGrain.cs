@@ -31,6 +31,8 @@ public sealed class ShardGrain : Grain, IShardGrain
     private Task _retraining = Task.CompletedTask;
     private CancellationTokenSource? _inFlight;
     private int _inFlightSlice;
+    // Retraining waits until then: a burst of changes is still arriving.
+    private DateTime _holdUntil;
 
     public ShardGrain(
         [PersistentState("shard", StorageNames.Shards)] IPersistentState<ShardState> state,
@@ -76,6 +78,8 @@ public sealed class ShardGrain : Grain, IShardGrain
         await PersistOrReloadAsync(async () =>
         {
             var touched = await _records.AddAsync(records, r => Partitioning.SliceOf(r.Id, config.Slices), State, _writer.WriteAsync);
+            // Ingests come in series of batches: one retrain after the series, not one per batch.
+            HoldRetraining();
             Invalidate(touched.Min());
             _learner.RecordsAdded(State);
             await _writer.WriteAsync();
@@ -110,7 +114,7 @@ public sealed class ShardGrain : Grain, IShardGrain
         }
     }
 
-    public async Task<ForgetAcceptance[]> Forget(string[] subjects)
+    public async Task<ForgetAcceptance[]> Forget(string[] subjects, bool moreComing)
     {
         var versionBefore = State.Version;
         var removals = subjects.Select(_records.TakeSubject).ToArray();
@@ -119,6 +123,7 @@ public sealed class ShardGrain : Grain, IShardGrain
             return [.. subjects.Select(_ => new ForgetAcceptance(0, -1, 0, versionBefore, [], Snapshot()))];
 
         State.ForgetsAccepted++;
+        if (moreComing) HoldRetraining();
         Invalidate(removal.FirstSlice);
         _learner.RecordsRemoved(removal.Records, State);
         // The served weights may have seen the subjects: fall back to the newest checkpoint that cannot have.
@@ -230,11 +235,11 @@ public sealed class ShardGrain : Grain, IShardGrain
     {
         try
         {
-            if (_options.RetrainDelay > TimeSpan.Zero) await Task.Delay(_options.RetrainDelay);
-            else await Task.Yield();
+            await Task.Yield();
             // Every await below lets changes in, so the condition is checked again after each one.
             while (State.Training && !FullyTrained)
             {
+                await WaitForHoldAsync();
                 await ComputeMissingCheckpointsAsync();
                 if (FullyTrained) await PublishAsync();
             }
@@ -251,11 +256,20 @@ public sealed class ShardGrain : Grain, IShardGrain
         _trainedWaiters.Clear();
     }
 
+    private void HoldRetraining() => _holdUntil = DateTime.UtcNow + _options.RetrainDelay;
+
+    private async Task WaitForHoldAsync()
+    {
+        for (var wait = _holdUntil - DateTime.UtcNow; wait > TimeSpan.Zero; wait = _holdUntil - DateTime.UtcNow)
+            await Task.Delay(wait);
+    }
+
     private async Task ComputeMissingCheckpointsAsync()
     {
         var computed = false;
         while (State.Training && !FullyTrained)
         {
+            await WaitForHoldAsync();
             var slice = State.Checkpoints.Count;
             var job = _learner.Prepare(slice, _records, State.Checkpoints);
             using var cancellation = new CancellationTokenSource();
