@@ -1,3 +1,4 @@
+using System.Buffers;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Optimization;
 
@@ -18,13 +19,38 @@ public sealed record FitResult(double[] Weights, int Iterations, bool Converged)
 /// </summary>
 public static class SoftmaxTrainer
 {
-    public static FitResult Fit(TrainingSet data, TrainerSettings settings, double[]? warmStartRaw = null, CancellationToken cancellation = default)
+    public static FitResult Fit(TrainingSet data, TrainerSettings settings, double[]? warmStartRaw = null, CancellationToken cancellation = default) =>
+        Fit([data], settings, warmStartRaw, cancellation);
+
+    /// <summary>Fits on the rows of <paramref name="parts"/> taken one after the other: the same bits as one set of them all.</summary>
+    public static FitResult Fit(IReadOnlyList<TrainingSet> parts, TrainerSettings settings, double[]? warmStartRaw = null, CancellationToken cancellation = default)
     {
-        var standardizer = Standardizer.Fit(data);
-        var objective = new SoftmaxObjective(standardizer.Transform(data), data.Labels, data.FeatureCount, data.ClassCount, settings.Lambda);
+        if (parts.Count == 0 || parts.Any(part => part.FeatureCount != parts[0].FeatureCount || part.ClassCount != parts[0].ClassCount))
+            throw new ArgumentException("a fit needs at least one part, all of one shape", nameof(parts));
+        var standardizer = Standardizer.Fit(parts);
+        var rows = parts.Sum(part => part.Features.Length);
+        // The standardised copy lives only for the fit: pooled, so retrains do not churn the large object heap.
+        var standardized = ArrayPool<double>.Shared.Rent(rows);
+        try
+        {
+            standardizer.TransformInto(parts, standardized);
+            var labels = parts.Count == 1 ? parts[0].Labels : [.. parts.SelectMany(part => part.Labels)];
+            var objective = new SoftmaxObjective(standardized, labels, parts[0].FeatureCount, parts[0].ClassCount, settings.Lambda);
+            return Minimize(objective, standardizer, parts[0].ClassCount, settings, warmStartRaw, cancellation);
+        }
+        finally
+        {
+            // Cleared: no copy of a record may linger in memory after its forget.
+            ArrayPool<double>.Shared.Return(standardized, clearArray: true);
+        }
+    }
+
+    private static FitResult Minimize(SoftmaxObjective objective, Standardizer standardizer, int classCount, TrainerSettings settings,
+        double[]? warmStartRaw, CancellationToken cancellation)
+    {
         var start = warmStartRaw is null
             ? new double[objective.ParameterCount]
-            : standardizer.FromRawSpace(warmStartRaw, data.ClassCount);
+            : standardizer.FromRawSpace(warmStartRaw, classCount);
 
         var best = new BestPoint(start);
         var function = ObjectiveFunction.Gradient(point =>
@@ -47,13 +73,13 @@ public static class SoftmaxTrainer
         {
             var result = minimizer.FindMinimum(function, Vector<double>.Build.Dense(start));
             var found = result.MinimizingPoint.ToArray();
-            return new FitResult(standardizer.ToRawSpace(found, data.ClassCount), result.Iterations, true);
+            return new FitResult(standardizer.ToRawSpace(found, classCount), result.Iterations, true);
         }
         catch (OptimizationException)
         {
             // Iteration cap or a line search that cannot improve: keep the best point evaluated, which is
             // as deterministic as the optimiser's own answer.
-            return new FitResult(standardizer.ToRawSpace(best.Parameters, data.ClassCount), settings.MaxIterations, false);
+            return new FitResult(standardizer.ToRawSpace(best.Parameters, classCount), settings.MaxIterations, false);
         }
     }
 

@@ -15,24 +15,33 @@ public sealed class Standardizer
     public double[] Means { get; }
     public double[] Scales { get; }
 
-    public static Standardizer Fit(TrainingSet data)
+    public static Standardizer Fit(TrainingSet data) => Fit([data]);
+
+    /// <summary>Fitted on the rows of <paramref name="parts"/> taken one after the other, as if they were one set.</summary>
+    public static Standardizer Fit(IReadOnlyList<TrainingSet> parts)
     {
-        int d = data.FeatureCount, n = data.Rows;
+        int d = parts[0].FeatureCount, n = parts.Sum(part => part.Rows);
         var means = new double[d];
         var scales = new double[d];
-        for (var i = 0; i < n; i++)
+        foreach (var part in parts)
         {
-            var row = data.Row(i);
-            for (var j = 0; j < d; j++) means[j] += row[j];
+            for (var i = 0; i < part.Rows; i++)
+            {
+                var row = part.Row(i);
+                for (var j = 0; j < d; j++) means[j] += row[j];
+            }
         }
         for (var j = 0; j < d; j++) means[j] /= Math.Max(n, 1);
-        for (var i = 0; i < n; i++)
+        foreach (var part in parts)
         {
-            var row = data.Row(i);
-            for (var j = 0; j < d; j++)
+            for (var i = 0; i < part.Rows; i++)
             {
-                var centred = row[j] - means[j];
-                scales[j] += centred * centred;
+                var row = part.Row(i);
+                for (var j = 0; j < d; j++)
+                {
+                    var centred = row[j] - means[j];
+                    scales[j] += centred * centred;
+                }
             }
         }
         for (var j = 0; j < d; j++)
@@ -45,14 +54,26 @@ public sealed class Standardizer
 
     public double[] Transform(TrainingSet data)
     {
-        int d = data.FeatureCount;
         var result = new double[data.Features.Length];
-        for (var i = 0; i < result.Length; i++)
-        {
-            var j = i % d;
-            result[i] = (data.Features[i] - Means[j]) / Scales[j];
-        }
+        TransformInto([data], result);
         return result;
+    }
+
+    /// <summary>Writes the standardised rows of <paramref name="parts"/>, one after the other, to the start of <paramref name="destination"/>.</summary>
+    public void TransformInto(IReadOnlyList<TrainingSet> parts, Span<double> destination)
+    {
+        var at = 0;
+        foreach (var part in parts)
+        {
+            var d = part.FeatureCount;
+            var features = part.Features;
+            for (var i = 0; i < features.Length; i++)
+            {
+                var j = i % d;
+                destination[at + i] = (features[i] - Means[j]) / Scales[j];
+            }
+            at += features.Length;
+        }
     }
 
     /// <summary>Weights over standardised features to the same function over raw features.</summary>

@@ -1,3 +1,4 @@
+using Unlearning.Compute;
 using Unlearning.Removal;
 
 namespace Unlearning.Shard;
@@ -79,7 +80,7 @@ internal sealed class CertifiedLearner : IShardLearner
         if (remaining is null) return new ShardForgetEstimate(subjectRecords.Count, null, ForgetMethods.Certified);
         var removed = TrainingInput.Of(subjectRecords.OrderBy(r => r.Id, StringComparer.Ordinal).ToArray(), _config)!;
         // The certified update itself, computed and thrown away: an exact preview, not an estimate.
-        var outcome = await Task.Run(() => CertifiedShardModel.Remove(model, remaining.Set, removed.Set, _config));
+        var outcome = await ComputeScheduler.Run(() => CertifiedShardModel.Remove(model, remaining.Set, removed.Set, _config));
         var method = outcome.BudgetExhausted ? ForgetMethods.Retrain : ForgetMethods.Certified;
         return new ShardForgetEstimate(subjectRecords.Count, CertifiedClassifier.Flatten(outcome.Model), method);
     }

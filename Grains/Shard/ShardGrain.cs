@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Placement;
 using Orleans.Storage;
+using Unlearning.Compute;
 using Unlearning.Learning;
 using Unlearning.Storage;
 
@@ -278,7 +279,7 @@ public sealed class ShardGrain : Grain, IShardGrain
             CheckpointResult result;
             try
             {
-                result = await Task.Run(() => job(cancellation.Token));
+                result = await ComputeScheduler.Run(() => job(cancellation.Token));
             }
             catch (OperationCanceledException)
             {

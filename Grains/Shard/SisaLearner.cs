@@ -1,3 +1,4 @@
+using Unlearning.Compute;
 using Unlearning.Influence;
 using Unlearning.Learning;
 
@@ -18,11 +19,11 @@ internal sealed class SisaLearner(ModelConfig config) : IShardLearner
 
     public Func<CancellationToken, CheckpointResult> Prepare(int slice, IShardRecords records, IReadOnlyList<SliceCheckpoint> checkpoints)
     {
-        var input = TrainingInput.ForPrefix(records, slice, config);
+        var parts = TrainingInput.PartsOfPrefix(records, slice, config);
         var warmStart = slice > 0 ? checkpoints[slice - 1].Weights : null;
         var method = Method;
         return cancellation => new CheckpointResult(
-            input is null ? null : SoftmaxTrainer.Fit(input.Set, _settings, warmStart, cancellation).Weights, method, null);
+            parts.Length == 0 ? null : SoftmaxTrainer.Fit(parts, _settings, warmStart, cancellation).Weights, method, null);
     }
 
     public void Accept(CheckpointResult result, ShardState state) { }
@@ -36,7 +37,7 @@ internal sealed class SisaLearner(ModelConfig config) : IShardLearner
     {
         if (!serving.Current || serving.Weights is null) return [];
         var (analysis, ids) = await AnalysisFor(serving);
-        return await Task.Run(() => rows.Select((row, i) => Explain(analysis, ids, row, labels[i], top)).ToArray());
+        return await ComputeScheduler.Run(() => rows.Select((row, i) => Explain(analysis, ids, row, labels[i], top)).ToArray());
     }
 
     public async Task<ShardForgetEstimate> EstimateForgetAsync(IReadOnlyList<DataRecord> subjectRecords, ShardServing serving)
@@ -47,7 +48,7 @@ internal sealed class SisaLearner(ModelConfig config) : IShardLearner
         var removed = subjectRecords.Select(r => Array.IndexOf(ids, r.Id)).ToArray();
         if (removed.Length >= ids.Length)
             return new ShardForgetEstimate(subjectRecords.Count, null, ForgetMethods.Influence);
-        var prediction = await Task.Run(() => analysis.PredictRemoval(removed));
+        var prediction = await ComputeScheduler.Run(() => analysis.PredictRemoval(removed));
         return new ShardForgetEstimate(subjectRecords.Count, prediction.RawWeightsAfter, ForgetMethods.Influence);
     }
 
@@ -57,7 +58,7 @@ internal sealed class SisaLearner(ModelConfig config) : IShardLearner
         if (_influence is { } cached && cached.Version == serving.Version && !cached.Analysis.IsFaulted) return cached.Analysis;
         var data = TrainingInput.ForPrefix(serving.Records, serving.Records.Slices.Count - 1, config)!;
         var weights = serving.Weights!;
-        var analysis = Task.Run(() => (InfluenceAnalysis.Create(data.Set, weights, config.Lambda), data.Ids));
+        var analysis = ComputeScheduler.Run(() => (InfluenceAnalysis.Create(data.Set, weights, config.Lambda), data.Ids));
         _influence = (serving.Version, analysis);
         return analysis;
     }

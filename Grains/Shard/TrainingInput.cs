@@ -32,6 +32,13 @@ internal static class TrainingInput
         return new ShardData(new TrainingSet(features, labels, config.FeatureCount, config.ClassCount), ids);
     }
 
+    /// <summary>The non-empty slices among 0..<paramref name="lastSlice"/> as learner rows, in order, without copying them.</summary>
+    public static TrainingSet[] PartsOfPrefix(IShardRecords records, int lastSlice, ModelConfig config) =>
+    [
+        .. Enumerable.Range(0, lastSlice + 1).Select(records.RowsOf).Where(rows => rows.Count > 0)
+            .Select(rows => new TrainingSet(rows.Features, rows.Labels, config.FeatureCount, config.ClassCount)),
+    ];
+
     /// <summary>The given records, in the order given; null when there are none.</summary>
     public static ShardData? Of(IEnumerable<DataRecord> records, ModelConfig config)
     {

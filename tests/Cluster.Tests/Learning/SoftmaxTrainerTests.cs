@@ -42,6 +42,23 @@ public sealed class SoftmaxTrainerTests
     }
 
     [Fact]
+    public void A_fit_over_parts_has_the_bits_of_a_fit_over_their_concatenation()
+    {
+        var data = Sample(300, 5, 3, seed: 4);
+        int[] cuts = [0, 70, 71, 190, 300];
+        var parts = cuts.Zip(cuts.Skip(1)).Select(cut => new TrainingSet(
+            data.Features[(cut.First * 5)..(cut.Second * 5)], data.Labels[cut.First..cut.Second], 5, 3)).ToArray();
+        var settings = new TrainerSettings(Lambda: 0.01, MaxIterations: 200);
+        var warmStart = SoftmaxTrainer.Fit(parts[0], settings).Weights;
+
+        var whole = SoftmaxTrainer.Fit(data, settings, warmStart);
+        var pieced = SoftmaxTrainer.Fit(parts, settings, warmStart);
+
+        Assert.Equal(whole.Weights.Select(BitConverter.DoubleToInt64Bits), pieced.Weights.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(whole.Iterations, pieced.Iterations);
+    }
+
+    [Fact]
     public void Reaches_the_known_optimum_of_an_intercept_only_problem()
     {
         // With every feature equal, only the biases can fit, and the optimum gives each class its frequency.

@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
+namespace Unlearning.Compute;
+
+/// <summary>
+/// Where shards run their CPU-heavy work (fits, Hessians, influence): dedicated threads, one per core, at a
+/// lower OS priority where the OS allows it. The thread pool stays free for grain turns and networking, and
+/// when serving and retraining both want a core the kernel runs serving first, so predictions keep their
+/// latency while shards retrain, yet retrains still use every idle core.
+/// </summary>
+public sealed class ComputeScheduler : TaskScheduler
+{
+    /// <summary>Linux nice value of the compute threads: weight about a tenth of a normal thread's.</summary>
+    private const int Niceness = 10;
+
+    [ThreadStatic] private static bool _isComputeThread;
+
+    private readonly BlockingCollection<Task> _queue = [];
+
+    public static ComputeScheduler Shared { get; } = new(Environment.ProcessorCount);
+
+    private ComputeScheduler(int threads)
+    {
+        for (var i = 0; i < threads; i++)
+            new Thread(Work) { IsBackground = true, Name = $"unlearning-compute-{i}" }.Start();
+        MaximumConcurrencyLevel = threads;
+    }
+
+    public override int MaximumConcurrencyLevel { get; }
+
+    /// <summary>Runs <paramref name="work"/> on a compute thread; the await resumes on the caller's scheduler (the grain's turn).</summary>
+    public static Task<T> Run<T>(Func<T> work, CancellationToken cancellation = default) =>
+        Task.Factory.StartNew(work, cancellation, TaskCreationOptions.DenyChildAttach, Shared);
+
+    protected override void QueueTask(Task task) => _queue.Add(task);
+
+    // Never on a serving thread; on a compute thread waiting for queued work, running it there avoids a deadlock.
+    protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>
+        _isComputeThread && TryExecuteTask(task);
+
+    protected override IEnumerable<Task> GetScheduledTasks() => _queue.ToArray();
+
+    private void Work()
+    {
+        _isComputeThread = true;
+        LowerPriority();
+        foreach (var task in _queue.GetConsumingEnumerable()) TryExecuteTask(task);
+    }
+
+    private static void LowerPriority()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            // On Linux a thread id names one thread for setpriority, and raising one's own nice needs no privilege.
+            _ = SetPriority(ProcessWho, GetThreadId(), Niceness);
+        }
+        catch (Exception error) when (error is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Without it the threads run at normal priority: slower predictions during retrains, nothing worse.
+        }
+    }
+
+    private const int ProcessWho = 0; // PRIO_PROCESS
+
+    [DllImport("libc", EntryPoint = "setpriority")]
+    private static extern int SetPriority(int which, int who, int priority);
+
+    [DllImport("libc", EntryPoint = "gettid")]
+    private static extern int GetThreadId();
+}
