@@ -8,12 +8,24 @@ namespace Unlearning.Shard;
 /// Newton step for the records removed since, spending residual-bound budget, and retrains exactly when the
 /// budget would run out (or when records were added). The pre-removal model and the removed records are
 /// held in memory only; if the shard restarts before the step, it retrains exactly instead.
+/// A step costs O(k d^2 + d^3) for k removed records because the model's <see cref="CertifiedShardBasis"/>
+/// (the O(n d^2) sums over its rows) is computed on a compute thread as soon as the model is accepted.
 /// </summary>
 internal sealed class CertifiedLearner : IShardLearner
 {
     private readonly ModelConfig _config;
     private readonly int _shard;
     private CertifiedModel? _model;
+
+    /// <summary>
+    /// The removal basis of <see cref="_model"/>, computed or being computed; null when there is no model, and after
+    /// a restore until a forget or a dry run first needs it. It holds transformed copies of exactly the rows the model
+    /// stands for, so the rows of records forgotten since then stay in it, as they stay in <see cref="_pendingRemovals"/>,
+    /// until the Newton step that removes them is accepted: it is replaced together with the model (its successor is
+    /// computed without those rows), and nothing else keeps it.
+    /// </summary>
+    private Task<CertifiedShardBasis>? _basis;
+
     private readonly List<DataRecord> _pendingRemovals = [];
 
     public CertifiedLearner(ModelConfig config, int shard, ShardState state)
@@ -25,32 +37,37 @@ internal sealed class CertifiedLearner : IShardLearner
 
     public CertifiedBudget? Budget => _model is null ? null : new CertifiedBudget(_model.Budget, _model.ResidualBound);
 
+    /// <summary>The basis the next forget will use, if one is computed or being computed.</summary>
+    internal Task<CertifiedShardBasis>? CurrentBasis => _basis;
+
     public Func<CancellationToken, CheckpointResult> Prepare(int slice, IShardRecords records, IReadOnlyList<SliceCheckpoint> checkpoints)
     {
-        var remaining = TrainingInput.ForPrefix(records, records.Slices.Count - 1, _config);
+        var slices = records.Slices;
+        if (_model is { } model && _pendingRemovals.Count > 0 && slices.Any(s => s.Count > 0))
+        {
+            var basis = BasisOf(model, () => slices.SelectMany(s => s).Concat(_pendingRemovals));
+            var removed = _pendingRemovals.Select(r => r.Id).ToArray();
+            // Waits (on a compute thread) for a basis still being computed: the same bits as one computed long before.
+            return _ => Remove(basis.GetAwaiter().GetResult(), removed);
+        }
+        var rows = TrainingInput.ForPrefix(records, slices.Count - 1, _config);
         var config = _config;
         var shard = _shard;
-        if (_model is { } model && _pendingRemovals.Count > 0 && remaining is not null)
-        {
-            var removed = TrainingInput.Of(_pendingRemovals.OrderBy(r => r.Id, StringComparer.Ordinal).ToArray(), config)!;
-            return _ =>
-            {
-                var outcome = CertifiedShardModel.Remove(model, remaining.Set, removed.Set, config);
-                var bound = Math.Sqrt(outcome.StepBounds.Sum(b => b * b));
-                var method = outcome.BudgetExhausted ? ForgetMethods.Retrain : ForgetMethods.Certified;
-                return new CheckpointResult(CertifiedClassifier.Flatten(outcome.Model), method, bound, outcome.Model);
-            };
-        }
         return _ =>
         {
-            var fitted = remaining is null ? null : CertifiedShardModel.Fit(remaining.Set, config, shard);
-            return new CheckpointResult(fitted is null ? null : CertifiedClassifier.Flatten(fitted), ForgetMethods.Retrain, null, fitted);
+            if (rows is null) return new CheckpointResult(null, ForgetMethods.Retrain, null);
+            var transformed = CertifiedShardModel.Transform(config).Apply(rows.Set);
+            var fitted = CertifiedShardModel.Fit(transformed, config, shard);
+            return new CheckpointResult(CertifiedClassifier.Flatten(fitted), ForgetMethods.Retrain, null,
+                new CertifiedUpdate(fitted, () => CertifiedShardBasis.Compute(fitted, transformed, rows.Ids)));
         };
     }
 
     public void Accept(CheckpointResult result, ShardState state)
     {
-        _model = (CertifiedModel?)result.Model;
+        var update = (CertifiedUpdate?)result.Model;
+        _model = update?.Model;
+        _basis = update is null ? null : ComputeScheduler.Run(update.NextBasis);
         _pendingRemovals.Clear();
         state.Certified = _model is null ? null : CertifiedShardModel.Persistable(_model);
     }
@@ -58,6 +75,7 @@ internal sealed class CertifiedLearner : IShardLearner
     public void RecordsAdded(ShardState state)
     {
         _model = null;
+        _basis = null;
         _pendingRemovals.Clear();
     }
 
@@ -75,13 +93,38 @@ internal sealed class CertifiedLearner : IShardLearner
     {
         if (_model is not { } model || subjectRecords.Count == 0 || !serving.Current || _pendingRemovals.Count > 0)
             return new ShardForgetEstimate(subjectRecords.Count, serving.Weights, ForgetMethods.Certified);
-        var leaving = subjectRecords.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        var remaining = TrainingInput.Of(serving.Records.Slices.SelectMany(s => s).Where(r => !leaving.Contains(r.Id)).ToArray(), _config);
-        if (remaining is null) return new ShardForgetEstimate(subjectRecords.Count, null, ForgetMethods.Certified);
-        var removed = TrainingInput.Of(subjectRecords.OrderBy(r => r.Id, StringComparer.Ordinal).ToArray(), _config)!;
+        var pending = BasisOf(model, () => serving.Records.Slices.SelectMany(s => s));
+        var leaving = subjectRecords.Select(r => r.Id).ToArray();
+        var basis = await pending;
+        if (leaving.Length >= basis.Basis.Rows.Rows) return new ShardForgetEstimate(subjectRecords.Count, null, ForgetMethods.Certified);
         // The certified update itself, computed and thrown away: an exact preview, not an estimate.
-        var outcome = await ComputeScheduler.Run(() => CertifiedShardModel.Remove(model, remaining.Set, removed.Set, _config));
+        var outcome = await ComputeScheduler.Run(() => CertifiedRemoval.Remove(basis.Basis, basis.IndicesOf(leaving)));
         var method = outcome.BudgetExhausted ? ForgetMethods.Retrain : ForgetMethods.Certified;
         return new ShardForgetEstimate(subjectRecords.Count, CertifiedClassifier.Flatten(outcome.Model), method);
     }
+
+    /// <summary>
+    /// The basis of <paramref name="model"/> (the current one); when there is none yet (after a restore) or computing it
+    /// failed, it is computed from <paramref name="modelRecords"/>, exactly the records the model stands for, copied here.
+    /// </summary>
+    private Task<CertifiedShardBasis> BasisOf(CertifiedModel model, Func<IEnumerable<DataRecord>> modelRecords)
+    {
+        if (_basis is { IsFaulted: false, IsCanceled: false } basis) return basis;
+        var rows = TrainingInput.Of(modelRecords().OrderBy(r => r.Id, StringComparer.Ordinal).ToArray(), _config)!;
+        var transform = CertifiedShardModel.Transform(_config);
+        return _basis = ComputeScheduler.Run(() => CertifiedShardBasis.Compute(model, transform.Apply(rows.Set), rows.Ids));
+    }
+
+    private static CheckpointResult Remove(CertifiedShardBasis basis, string[] removedIds)
+    {
+        var removed = basis.IndicesOf(removedIds);
+        var outcome = CertifiedRemoval.Remove(basis.Basis, removed);
+        var bound = Math.Sqrt(outcome.StepBounds.Sum(b => b * b));
+        var method = outcome.BudgetExhausted ? ForgetMethods.Retrain : ForgetMethods.Certified;
+        return new CheckpointResult(CertifiedClassifier.Flatten(outcome.Model), method, bound,
+            new CertifiedUpdate(outcome.Model, () => basis.Successor(outcome.Model, removed)));
+    }
+
+    /// <summary>A computed model, and how to compute its basis once it is accepted.</summary>
+    private sealed record CertifiedUpdate(CertifiedModel Model, Func<CertifiedShardBasis> NextBasis);
 }

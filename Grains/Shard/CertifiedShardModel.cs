@@ -23,14 +23,9 @@ internal static class CertifiedShardModel
     public static ulong NoiseSeed(ModelConfig config, int shard) =>
         StableKeyHash.Of($"{config.Certified!.NoiseSeed}/{shard}", 0xCE27);
 
-    public static CertifiedModel Fit(TrainingSet rows, ModelConfig config, int shard) =>
-        CertifiedTrainer.Fit(Transform(config).Apply(rows), Settings(config), NoiseSeed(config, shard)).Model;
-
-    public static RemovalOutcome Remove(CertifiedModel model, TrainingSet remaining, TrainingSet removed, ModelConfig config)
-    {
-        var transform = Transform(config);
-        return CertifiedRemoval.Remove(model, transform.Apply(remaining), transform.Apply(removed));
-    }
+    /// <param name="transformed">The shard's rows, already transformed by <see cref="Transform"/>.</param>
+    public static CertifiedModel Fit(TrainingSet transformed, ModelConfig config, int shard) =>
+        CertifiedTrainer.Fit(transformed, Settings(config), NoiseSeed(config, shard)).Model;
 
     public static CertifiedState Persistable(CertifiedModel model) =>
         new([.. model.Weights.Select(w => (double[])w.Clone())], [.. model.ResidualBounds], model.Rows);

@@ -68,18 +68,10 @@ public sealed class PerturbedLogisticObjective
         for (var i = 0; i < _rows.Rows; i++)
         {
             var row = _rows.Row(i);
-            var curvature = LogisticLoss.Curvature(Vectors.Dot(w, row));
-            for (var j = 0; j < d; j++)
-            {
-                var scaled = curvature * row[j];
-                for (var k = j; k < d; k++) h[j * d + k] += scaled * row[k];
-            }
+            SymmetricMatrix.AddOuterUpper(h, LogisticLoss.Curvature(Vectors.Dot(w, row)), row);
         }
-        for (var j = 0; j < d; j++)
-        {
-            h[j * d + j] += Regularization;
-            for (var k = 0; k < j; k++) h[j * d + k] = h[k * d + j];
-        }
+        for (var j = 0; j < d; j++) h[j * d + j] += Regularization;
+        SymmetricMatrix.MirrorUpper(h, d);
         return h;
     }
 

@@ -9,25 +9,23 @@ internal static class SpectralNorm
     /// <summary>Slack that covers the rounding of the Cholesky test (relative, far above d * machine epsilon).</summary>
     private const double RoundingSlack = 1e-9;
 
-    /// <summary>
-    /// Power iteration on the Gram matrix G = X^T X estimates its top eigenvalue from below; the estimate is
-    /// then raised until t I - G passes a Cholesky factorisation, which proves t >= lambda_max(G).
-    /// </summary>
     public static double UpperBound(TrainingSet rows)
     {
         int d = rows.FeatureCount;
         var gram = new double[d * d];
-        for (var i = 0; i < rows.Rows; i++)
-        {
-            var row = rows.Row(i);
-            for (var j = 0; j < d; j++)
-                for (var k = j; k < d; k++) gram[j * d + k] += row[j] * row[k];
-        }
-        for (var j = 0; j < d; j++)
-            for (var k = 0; k < j; k++) gram[j * d + k] = gram[k * d + j];
+        for (var i = 0; i < rows.Rows; i++) SymmetricMatrix.AddOuterUpper(gram, 1.0, rows.Row(i));
+        SymmetricMatrix.MirrorUpper(gram, d);
+        return FromGram(gram, d);
+    }
 
+    /// <summary>
+    /// Power iteration on the Gram matrix G = X^T X (full, row-major) estimates its top eigenvalue from below; the
+    /// estimate is then raised until t I - G passes a Cholesky factorisation, which proves t >= lambda_max(G).
+    /// </summary>
+    public static double FromGram(ReadOnlySpan<double> gram, int d)
+    {
         var estimate = PowerIteration(gram, d);
-        var scale = Math.Max(estimate, Trace(gram, d) / d);
+        var scale = Math.Max(estimate, SymmetricMatrix.Trace(gram, d) / d);
         var gap = RoundingSlack * scale + double.Epsilon;
         var shifted = new double[d * d];
         while (true)
@@ -40,7 +38,7 @@ internal static class SpectralNorm
         }
     }
 
-    private static double PowerIteration(double[] gram, int d)
+    private static double PowerIteration(ReadOnlySpan<double> gram, int d)
     {
         var v = new double[d];
         var next = new double[d];
@@ -48,7 +46,7 @@ internal static class SpectralNorm
         var rayleigh = 0.0;
         for (var iteration = 0; iteration < 500; iteration++)
         {
-            for (var j = 0; j < d; j++) next[j] = Vectors.Dot(gram.AsSpan(j * d, d), v);
+            for (var j = 0; j < d; j++) next[j] = Vectors.Dot(gram.Slice(j * d, d), v);
             var previous = rayleigh;
             rayleigh = Vectors.Dot(v, next);
             var norm = Vectors.Norm(next);
@@ -57,12 +55,5 @@ internal static class SpectralNorm
             if (Math.Abs(rayleigh - previous) <= 1e-12 * rayleigh) break;
         }
         return rayleigh;
-    }
-
-    private static double Trace(double[] matrix, int d)
-    {
-        var sum = 0.0;
-        for (var j = 0; j < d; j++) sum += matrix[j * d + j];
-        return sum;
     }
 }
