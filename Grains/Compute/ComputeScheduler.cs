@@ -4,15 +4,19 @@ using System.Runtime.InteropServices;
 namespace Unlearning.Compute;
 
 /// <summary>
-/// Where shards run their CPU-heavy work (fits, Hessians, influence): dedicated threads, one per core, at a
-/// lower OS priority where the OS allows it. The thread pool stays free for grain turns and networking, and
-/// when serving and retraining both want a core the kernel runs serving first, so predictions keep their
-/// latency while shards retrain, yet retrains still use every idle core.
+/// Where shards run their CPU-heavy work (fits, Hessians, influence): dedicated threads, one per core, at the
+/// lowest OS priority the OS allows (Linux SCHED_IDLE, else nice 10). The thread pool stays free for grain
+/// turns and networking, and when serving and retraining both want a core the kernel runs serving first
+/// (a waking normal thread preempts a SCHED_IDLE one at once), so predictions keep their latency while shards
+/// retrain, yet retrains still use every idle core. Under sustained full load retrains slow down rather than
+/// predictions: a forget's guarantee does not depend on its retrain, only its receipt waits for it.
 /// </summary>
 public sealed class ComputeScheduler : TaskScheduler
 {
-    /// <summary>Linux nice value of the compute threads: weight about a tenth of a normal thread's.</summary>
+    /// <summary>Linux nice value of the compute threads where SCHED_IDLE is refused: weight about a tenth of a normal thread's.</summary>
     private const int Niceness = 10;
+    private const int SchedIdle = 5;
+    private const int ProcessWho = 0; // PRIO_PROCESS
 
     [ThreadStatic] private static bool _isComputeThread;
 
@@ -53,8 +57,10 @@ public sealed class ComputeScheduler : TaskScheduler
         if (!OperatingSystem.IsLinux()) return;
         try
         {
-            // On Linux a thread id names one thread for setpriority, and raising one's own nice needs no privilege.
-            _ = SetPriority(ProcessWho, GetThreadId(), Niceness);
+            // On Linux a thread id names one thread, and lowering one's own priority needs no privilege.
+            var thread = GetThreadId();
+            var unused = 0;
+            if (SetScheduler(thread, SchedIdle, ref unused) != 0) _ = SetPriority(ProcessWho, thread, Niceness);
         }
         catch (Exception error) when (error is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -62,7 +68,8 @@ public sealed class ComputeScheduler : TaskScheduler
         }
     }
 
-    private const int ProcessWho = 0; // PRIO_PROCESS
+    [DllImport("libc", EntryPoint = "sched_setscheduler")]
+    private static extern int SetScheduler(int thread, int policy, ref int priority);
 
     [DllImport("libc", EntryPoint = "setpriority")]
     private static extern int SetPriority(int which, int who, int priority);

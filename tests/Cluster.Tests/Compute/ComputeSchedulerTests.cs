@@ -16,10 +16,17 @@ public sealed class ComputeSchedulerTests
     {
         if (!OperatingSystem.IsLinux()) return;
         // Field 19 of /proc/thread-self/stat is the thread's nice value; the text after the last ')' starts at field 3.
-        static int Nice() => int.Parse(File.ReadAllText("/proc/thread-self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[16]);
-        var callerNice = await Task.Run(Nice);
-        var nice = await ComputeScheduler.Run(Nice);
-        Assert.True(nice > callerNice, $"compute thread nice {nice}, caller {callerNice}");
+        // In /proc/thread-self/stat, after the name's closing ')', field 19 (nice) is at 16 and field 41 (policy) at 38.
+        static (int Nice, int Policy) Priority()
+        {
+            var fields = File.ReadAllText("/proc/thread-self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return (int.Parse(fields[16]), int.Parse(fields[38]));
+        }
+        const int schedIdle = 5;
+        var caller = await Task.Run(Priority);
+        var compute = await ComputeScheduler.Run(Priority);
+        Assert.True(compute.Policy == schedIdle || compute.Nice > caller.Nice, $"compute thread {compute}, caller {caller}");
+        Assert.NotEqual(schedIdle, caller.Policy);
     }
 
     [Fact]
