@@ -31,6 +31,9 @@ public sealed class SoftmaxObjective
     /// </summary>
     public const int BlockRows = 4096;
 
+    /// <summary>Multiply-adds per evaluation (rows x (features + 1) x classes) from which blocks run on several threads.</summary>
+    private const long ParallelWork = 1 << 20;
+
     /// <summary>Returns the objective at <paramref name="parameters"/> and writes its gradient.</summary>
     /// <remarks>Blocks run in parallel on the calling task's scheduler (a shard's compute threads during a fit).</remarks>
     public double Evaluate(ReadOnlySpan<double> parameters, Span<double> gradient)
@@ -49,8 +52,11 @@ public sealed class SoftmaxObjective
             var partials = _partials ??= new double[blocks * ParameterCount];
             var losses = new double[blocks];
             Array.Clear(partials);
-            Parallel.For(0, blocks, new ParallelOptions { TaskScheduler = TaskScheduler.Current }, b =>
-                losses[b] = SumRows(b * BlockRows, Math.Min(n, (b + 1) * BlockRows), shared, partials.AsSpan(b * ParameterCount, ParameterCount)));
+            void Block(int b) =>
+                losses[b] = SumRows(b * BlockRows, Math.Min(n, (b + 1) * BlockRows), shared, partials.AsSpan(b * ParameterCount, ParameterCount));
+            // Threads pay off only when an evaluation is long; either way the blocks and their order are the same.
+            if ((long)n * stride * k < ParallelWork) for (var b = 0; b < blocks; b++) Block(b);
+            else Parallel.For(0, blocks, new ParallelOptions { TaskScheduler = TaskScheduler.Current }, Block);
             gradient.Clear();
             loss = 0.0;
             for (var b = 0; b < blocks; b++)

@@ -10,7 +10,7 @@ namespace Unlearning.Shard;
 internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShardRecords
 {
     /// <summary>Small enough that a forget rewrites little, large enough that a shard holds few rows.</summary>
-    public const int ChunkSize = 1024;
+    public const int ChunkSize = 256;
 
     private readonly Dictionary<int, GrainState<RecordChunk>> _chunks = [];
     private readonly Dictionary<string, int> _chunkOfRecord = new(StringComparer.Ordinal);

@@ -167,7 +167,7 @@ public sealed class IngestTrainScenario : IScenario
             {
                 Case = caseName, Metric = "stored per 10,000 records", Value = stored.Total / 1e6, Unit = "MB",
                 PeerName = "grain-state payloads", PeerValue = stored.Payload / 1e6, Ratio = stored.Total / stored.Payload,
-                Note = $"after the forget, {stored.Rows:#,0} grain-state rows (records in chunks of up to 1,024 per shard and slice, " +
+                Note = $"after the forget, {stored.Rows:#,0} grain-state rows (records in chunks of up to 256 per shard and slice, " +
                        $"shard and model rows); ratio: the store's bytes over the payloads' (page, row, index and free-space overhead)",
             });
         }
