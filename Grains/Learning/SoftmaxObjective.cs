@@ -29,10 +29,7 @@ public sealed class SoftmaxObjective
     /// Rows are summed in blocks of this many, each block in row order, then the blocks in order: the
     /// partition depends on the rows alone, so the bits do not depend on how many threads take blocks.
     /// </summary>
-    public const int BlockRows = 4096;
-
-    /// <summary>Multiply-adds per evaluation (rows x (features + 1) x classes) from which blocks run on several threads.</summary>
-    private const long ParallelWork = 1 << 20;
+    public const int BlockRows = 1024;
 
     /// <summary>Returns the objective at <paramref name="parameters"/> and writes its gradient.</summary>
     /// <remarks>Blocks run in parallel on the calling task's scheduler (a shard's compute threads during a fit).</remarks>
@@ -52,11 +49,10 @@ public sealed class SoftmaxObjective
             var partials = _partials ??= new double[blocks * ParameterCount];
             var losses = new double[blocks];
             Array.Clear(partials);
+            // A block is long enough (a thousand rows) to be worth a thread; the partition does not depend on the threads.
             void Block(int b) =>
                 losses[b] = SumRows(b * BlockRows, Math.Min(n, (b + 1) * BlockRows), shared, partials.AsSpan(b * ParameterCount, ParameterCount));
-            // Threads pay off only when an evaluation is long; either way the blocks and their order are the same.
-            if ((long)n * stride * k < ParallelWork) for (var b = 0; b < blocks; b++) Block(b);
-            else Parallel.For(0, blocks, new ParallelOptions { TaskScheduler = TaskScheduler.Current }, Block);
+            Parallel.For(0, blocks, new ParallelOptions { TaskScheduler = TaskScheduler.Current }, Block);
             gradient.Clear();
             loss = 0.0;
             for (var b = 0; b < blocks; b++)

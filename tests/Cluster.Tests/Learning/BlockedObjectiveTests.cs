@@ -27,7 +27,6 @@ public sealed class BlockedObjectiveTests
     [Fact]
     public void The_bits_do_not_depend_on_how_many_threads_take_the_blocks()
     {
-        // Large enough (rows x 12 x 4 above a million multiply-adds) for the blocks to run on several threads.
         var (rows, labels) = Sample(SoftmaxObjective.BlockRows * 8 + 17, 11, 4, seed: 5);
         var objective = new SoftmaxObjective(rows, labels, 11, 4, lambda: 0.01);
         var random = new Random(3);
