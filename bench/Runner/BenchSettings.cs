@@ -66,7 +66,7 @@ public sealed record BenchSettings
             Mode = mode, Runs = 3,
             SyntheticRows = 100_000, SyntheticFeatures = 50, ForgetOnLargestRealSet = true, SisaShards = 16, SisaSlices = 4, ForgetBatch = 100, OneForgetRuns = 9,
             ServingDuration = TimeSpan.FromSeconds(2),
-            AvailabilityRate = 500, AvailabilityIdle = TimeSpan.FromSeconds(3), AvailabilityForgets = 20,
+            AvailabilityRate = 500, AvailabilityIdle = TimeSpan.FromSeconds(3), AvailabilityForgets = 40,
             AccuracyShards = [1, 4, 8, 16, 32], AccuracyOnSharedSets = true, AccuracyOnFashionMnist = false,
             IngestSyntheticRows = 100_000,
             GrowthRecords = [10_000, 30_000, 100_000], GrowthShardsRecords = 100_000, GrowthShards = [4, 8, 16, 32, 64],
