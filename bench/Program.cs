@@ -62,6 +62,7 @@ foreach (var scenario in all.Where(s => options.Scenarios.Contains(s.Name)))
     var result = new ScenarioResult { Id = scenario.Id, Title = scenario.Title, Description = scenario.Description };
     report.Scenarios.Add(result);
     ConsoleTable.Header(result);
+    await SettleAsync();
     var stopwatch = Stopwatch.StartNew();
     try
     {
@@ -109,4 +110,15 @@ static void Write(BenchReport report, string directory)
 {
     File.WriteAllText(Path.Combine(directory, "latest.md"), MarkdownReport.Render(report));
     File.WriteAllText(Path.Combine(directory, "latest.json"), JsonReport.Render(report));
+}
+
+// Each scenario starts on a compacted heap with the last one's clusters gone, so its figures do not pay for
+// the garbage of the scenario before it.
+static async Task SettleAsync()
+{
+    System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    GC.WaitForPendingFinalizers();
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    await Task.Delay(TimeSpan.FromSeconds(1));
 }
