@@ -1,4 +1,5 @@
 using Unlearning.Learning;
+using Unlearning.Tests.Support;
 
 namespace Unlearning.Tests.Learning;
 
@@ -44,22 +45,7 @@ public sealed class BlockedObjectiveTests
     {
         var (rows, labels) = Sample(SoftmaxObjective.BlockRows * 2 + 5, 6, 3, seed: 9);
         var objective = new SoftmaxObjective(rows, labels, 6, 3, lambda: 0.05);
-        var random = new Random(2);
-        var w = Enumerable.Range(0, objective.ParameterCount).Select(_ => random.NextDouble() - 0.5).ToArray();
-        var gradient = new double[w.Length];
-        objective.Evaluate(w, gradient);
-
-        const double h = 1e-6;
-        var scratch = new double[w.Length];
-        for (var p = 0; p < w.Length; p++)
-        {
-            var plus = (double[])w.Clone();
-            var minus = (double[])w.Clone();
-            plus[p] += h;
-            minus[p] -= h;
-            var numeric = (objective.Evaluate(plus, scratch) - objective.Evaluate(minus, scratch)) / (2 * h);
-            Assert.True(Math.Abs(numeric - gradient[p]) < 1e-7, $"parameter {p}: analytic {gradient[p]} numeric {numeric}");
-        }
+        GradientCheck.MatchesFiniteDifferences(objective, seed: 2);
     }
 
     [Theory]
