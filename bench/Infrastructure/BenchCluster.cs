@@ -53,6 +53,26 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public IPingGrain Ping(long key = 0) => Client.GetGrain<IPingGrain>(key);
 
+    /// <summary>
+    /// A no-op grain activated on the silo that hosts <paramref name="grain"/>, so that a call to either takes
+    /// the same hops (gateway, then maybe one silo-to-silo hop); otherwise placement decides the ratio.
+    /// </summary>
+    public async Task<IPingGrain> PingBesideAsync(IAddressable grain)
+    {
+        var management = Client.GetGrain<IManagementGrain>(0);
+        async Task<SiloAddress?> SiloOf(GrainId id) =>
+            (await management.GetDetailedGrainStatistics()).FirstOrDefault(s => s.GrainId == id)?.SiloAddress;
+        var target = await SiloOf(grain.GetGrainId())
+            ?? throw new InvalidOperationException($"{grain.GetGrainId()} has no activation");
+        for (var key = 0L; key < 256; key++)
+        {
+            var ping = Ping(key);
+            await ping.Ping(0);
+            if (target.Equals(await SiloOf(ping.GetGrainId()))) return ping;
+        }
+        throw new InvalidOperationException($"no ping grain landed on {target} in 256 tries");
+    }
+
     /// <summary>Starts silos on a fresh store of <paramref name="storage"/> (see <see cref="StorageBackends.ProvisionAsync"/>).</summary>
     public static async Task<BenchCluster> StartAsync(StorageKind storage = StorageKind.Memory, int silos = DefaultSilos)
     {
