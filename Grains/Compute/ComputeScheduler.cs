@@ -33,13 +33,38 @@ public sealed class ComputeScheduler : TaskScheduler
 
     public override int MaximumConcurrencyLevel { get; }
 
-    /// <summary>Runs <paramref name="work"/> on a compute thread; the await resumes on the caller's scheduler (the grain's turn).</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> on a compute thread; the await resumes on the caller's scheduler (the grain's turn).
+    /// The returned task completes on a thread-pool thread: a compute thread only hands its result to the thread
+    /// pool's lock-free queue, never takes the grain scheduler's lock, where the serving thread it wakes would
+    /// preempt it and then spin (a millisecond) for a lock held by a thread that no longer runs.
+    /// </summary>
     public static Task<T> Run<T>(Func<T> work, CancellationToken cancellation = default) =>
-        Task.Factory.StartNew(work, cancellation, TaskCreationOptions.DenyChildAttach, Shared);
+        Task.Factory.StartNew(work, cancellation, TaskCreationOptions.DenyChildAttach, Shared)
+            .ContinueWith(static done => done, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)
+            .Unwrap();
+
+    /// <summary>
+    /// Blocks until <paramref name="task"/> completes. On a compute thread it runs queued compute work meanwhile,
+    /// so compute work that waits for other compute work cannot deadlock when every compute thread waits.
+    /// </summary>
+    public static void WaitFor(Task task)
+    {
+        if (!_isComputeThread)
+        {
+            task.Wait();
+            return;
+        }
+        while (!task.IsCompleted)
+        {
+            if (Shared._queue.TryTake(out var queued)) Shared.TryExecuteTask(queued);
+            else task.Wait(TimeSpan.FromMilliseconds(1));
+        }
+    }
 
     protected override void QueueTask(Task task) => _queue.Add(task);
 
-    // Never on a serving thread; on a compute thread waiting for queued work, running it there avoids a deadlock.
+    // Never on a serving thread; on a compute thread (Parallel.For waiting for its own blocks) it avoids a deadlock.
     protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>
         _isComputeThread && TryExecuteTask(task);
 

@@ -48,7 +48,11 @@ internal sealed class CertifiedLearner : IShardLearner
             var basis = BasisOf(model, () => slices.SelectMany(s => s).Concat(_pendingRemovals));
             var removed = _pendingRemovals.Select(r => r.Id).ToArray();
             // Waits (on a compute thread) for a basis still being computed: the same bits as one computed long before.
-            return _ => Remove(basis.GetAwaiter().GetResult(), removed);
+            return _ =>
+            {
+                ComputeScheduler.WaitFor(basis);
+                return Remove(basis.GetAwaiter().GetResult(), removed);
+            };
         }
         var rows = TrainingInput.ForPrefix(records, slices.Count - 1, _config);
         var config = _config;

@@ -12,6 +12,15 @@ public sealed class ComputeSchedulerTests
     }
 
     [Fact]
+    public async Task The_result_is_handed_over_on_a_thread_pool_thread_not_a_compute_thread()
+    {
+        // A continuation that runs where the task completes shows the thread that completed it.
+        var completer = await ComputeScheduler.Run(() => 1)
+            .ContinueWith(_ => Thread.CurrentThread, TaskContinuationOptions.ExecuteSynchronously);
+        Assert.True(completer.IsThreadPoolThread, $"completed on {completer.Name}");
+    }
+
+    [Fact]
     public async Task Compute_threads_run_below_normal_priority_on_linux()
     {
         if (!OperatingSystem.IsLinux()) return;
@@ -39,7 +48,9 @@ public sealed class ComputeSchedulerTests
             started.Signal();
             started.Wait(TimeSpan.FromSeconds(10));
             // Every compute thread is here now: the inner work can only run inline.
-            return ComputeScheduler.Run(() => i * 2).Result;
+            var inner = ComputeScheduler.Run(() => i * 2);
+            ComputeScheduler.WaitFor(inner);
+            return inner.Result;
         })).ToArray();
         var results = await Task.WhenAll(outer).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(Enumerable.Range(0, threads).Select(i => i * 2), results);
