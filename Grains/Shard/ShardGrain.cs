@@ -240,7 +240,6 @@ public sealed class ShardGrain : Grain, IShardGrain
             // Every await below lets changes in, so the condition is checked again after each one.
             while (State.Training && !FullyTrained)
             {
-                await WaitForHoldAsync();
                 await ComputeMissingCheckpointsAsync();
                 if (FullyTrained) await PublishAsync();
             }

@@ -13,7 +13,7 @@ internal static class TrainingInput
     /// </summary>
     public static ShardData? ForPrefix(IShardRecords records, int lastSlice, ModelConfig config)
     {
-        var parts = Enumerable.Range(0, lastSlice + 1).Select(records.RowsOf).Where(rows => rows.Count > 0).ToArray();
+        var parts = NonEmptySlices(records, lastSlice);
         if (parts.Length == 0) return null;
         // Slice rows are immutable: a prefix of one slice is shared, not copied.
         if (parts.Length == 1) return new ShardData(new TrainingSet(parts[0].Features, parts[0].Labels, config.FeatureCount, config.ClassCount), parts[0].Ids);
@@ -34,10 +34,10 @@ internal static class TrainingInput
 
     /// <summary>The non-empty slices among 0..<paramref name="lastSlice"/> as learner rows, in order, without copying them.</summary>
     public static TrainingSet[] PartsOfPrefix(IShardRecords records, int lastSlice, ModelConfig config) =>
-    [
-        .. Enumerable.Range(0, lastSlice + 1).Select(records.RowsOf).Where(rows => rows.Count > 0)
-            .Select(rows => new TrainingSet(rows.Features, rows.Labels, config.FeatureCount, config.ClassCount)),
-    ];
+        [.. NonEmptySlices(records, lastSlice).Select(rows => new TrainingSet(rows.Features, rows.Labels, config.FeatureCount, config.ClassCount))];
+
+    private static SliceRows[] NonEmptySlices(IShardRecords records, int lastSlice) =>
+        [.. Enumerable.Range(0, lastSlice + 1).Select(records.RowsOf).Where(rows => rows.Count > 0)];
 
     /// <summary>The given records, in the order given; null when there are none.</summary>
     public static ShardData? Of(IEnumerable<DataRecord> records, ModelConfig config)
