@@ -280,7 +280,7 @@ public sealed class ModelGrain : Grain, IModelGrain
         }
         if (acceptance.RecordsRemoved > 0)
         {
-            foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync(CancellationToken.None);
+            foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync([ShardKey.For(Name, index)], CancellationToken.None);
         }
         var method = config.Method == UnlearningMethod.Certified
             ? (acceptance.RecordsRemoved > 0 ? final.Method : ForgetMethods.Certified)

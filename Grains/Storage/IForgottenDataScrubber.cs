@@ -6,5 +6,6 @@ namespace Unlearning.Storage;
 /// </summary>
 public interface IForgottenDataScrubber
 {
-    Task ScrubAsync(CancellationToken cancellationToken);
+    /// <param name="grainKeys">The string keys of the grains whose rows the forget rewrote (its shard).</param>
+    Task ScrubAsync(IReadOnlyCollection<string> grainKeys, CancellationToken cancellationToken);
 }

@@ -13,7 +13,8 @@ namespace Unlearning.Silo.Storage;
 /// the table and its TOAST table, invisible to queries but present in the files until a vacuum.
 /// A plain VACUUM makes that space reusable; VACUUM FULL (the default, <see cref="VacuumMode.Full"/>)
 /// rewrites grain_state into new files and unlinks the old ones, so no file of the table holds a dead
-/// version. Past versions also stay in PostgreSQL's write-ahead log until its segments are recycled
+/// version. grain_state is hash-partitioned by grain key, so after a forget only the partition holding
+/// the shard's rows is rewritten (its cost follows the partition, not everything stored). Past versions also stay in PostgreSQL's write-ahead log until its segments are recycled
 /// (after the next checkpoints); backups and replicas are outside this process's reach.
 /// </para>
 /// <para>
@@ -28,13 +29,17 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
 
     public bool IsActive => options.EffectiveProvider == StorageProvider.Postgres && options.Vacuum != VacuumMode.Off;
 
-    /// <summary>Vacuums grain_state now (PostgreSQL), waiting for a vacuum another silo runs.</summary>
-    public Task ScrubAsync(CancellationToken cancellationToken = default) => RunAsync(onlyIfChanged: false, wait: true, cancellationToken);
+    /// <summary>Vacuums the partitions holding these grains' rows now (PostgreSQL), waiting for a vacuum another silo runs.</summary>
+    public Task ScrubAsync(IReadOnlyCollection<string> grainKeys, CancellationToken cancellationToken) =>
+        RunAsync(grainKeys, onlyIfChanged: false, wait: true, cancellationToken);
+
+    /// <summary>Vacuums all of grain_state now (PostgreSQL), waiting for a vacuum another silo runs.</summary>
+    public Task ScrubAsync(CancellationToken cancellationToken = default) => RunAsync(null, onlyIfChanged: false, wait: true, cancellationToken);
 
     /// <summary>Vacuums grain_state if it changed since the last vacuum and no other silo is vacuuming it; true if it vacuumed.</summary>
-    public Task<bool> ScrubIfChangedAsync(CancellationToken cancellationToken = default) => RunAsync(onlyIfChanged: true, wait: false, cancellationToken);
+    public Task<bool> ScrubIfChangedAsync(CancellationToken cancellationToken = default) => RunAsync(null, onlyIfChanged: true, wait: false, cancellationToken);
 
-    private async Task<bool> RunAsync(bool onlyIfChanged, bool wait, CancellationToken cancellationToken)
+    private async Task<bool> RunAsync(IReadOnlyCollection<string>? grainKeys, bool onlyIfChanged, bool wait, CancellationToken cancellationToken)
     {
         if (!IsActive) return false;
         await using var connection = new NpgsqlConnection(options.Postgres);
@@ -47,18 +52,27 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
         }
         try
         {
+            // Counted on the partitions (a partitioned parent keeps no counts) or on the table itself.
             var changes = await ScalarAsync<long>(connection,
-                "SELECT COALESCE((SELECT n_tup_upd + n_tup_del FROM pg_stat_user_tables WHERE relid = 'grain_state'::regclass), 0)", cancellationToken);
+                "SELECT COALESCE(SUM(n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables WHERE relid = 'grain_state'::regclass " +
+                "OR relid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'grain_state'::regclass)", cancellationToken);
             if (onlyIfChanged)
             {
                 var last = await ScalarAsync<long?>(connection, "SELECT changes_at_last_vacuum FROM storage_maintenance WHERE id = 1", cancellationToken);
                 if (last == changes) return false;
             }
             var started = System.Diagnostics.Stopwatch.StartNew();
-            await using (var vacuum = new NpgsqlCommand(options.Vacuum == VacuumMode.Full ? "VACUUM (FULL) grain_state" : "VACUUM grain_state", connection))
+            var relations = grainKeys is null ? ["grain_state"] : await RelationsHoldingAsync(connection, grainKeys, cancellationToken);
+            foreach (var relation in relations)
             {
+                await using var vacuum = new NpgsqlCommand(options.Vacuum == VacuumMode.Full ? $"VACUUM (FULL) {relation}" : $"VACUUM {relation}", connection);
                 vacuum.CommandTimeout = 0;
                 await vacuum.ExecuteNonQueryAsync(cancellationToken);
+            }
+            if (grainKeys is not null)
+            {
+                logger.LogDebug("Vacuumed {Relations} ({Mode}) in {Elapsed} ms", string.Join(", ", relations), options.Vacuum, started.ElapsedMilliseconds);
+                return true;
             }
             await using (var record = new NpgsqlCommand(
                 "INSERT INTO storage_maintenance (id, changes_at_last_vacuum, vacuumed_on) VALUES (1, @changes, now()) " +
@@ -76,6 +90,23 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
             release.Parameters.AddWithValue("lock", VacuumLock);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// The partitions of grain_state holding rows of <paramref name="grainKeys"/> (all of a grain's rows share one),
+    /// as regclass names; the whole table when it is not partitioned or when no such row is left.
+    /// </summary>
+    private static async Task<List<string>> RelationsHoldingAsync(NpgsqlConnection connection, IReadOnlyCollection<string> grainKeys, CancellationToken cancellationToken)
+    {
+        var relations = new List<string>();
+        await using (var command = new NpgsqlCommand(
+            "SELECT DISTINCT tableoid::regclass::text FROM grain_state WHERE grain_key = ANY(@keys)", connection))
+        {
+            command.Parameters.AddWithValue("keys", grainKeys.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) relations.Add(reader.GetString(0));
+        }
+        return relations.Count > 0 ? relations : ["grain_state"];
     }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

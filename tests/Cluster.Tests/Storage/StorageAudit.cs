@@ -118,7 +118,11 @@ public static class StorageAudit
         await using (var command = new NpgsqlCommand("SELECT current_setting('data_directory')", connection))
             dataDirectory = (string)(await command.ExecuteScalarAsync())!;
         await using (var command = new NpgsqlCommand(
-            "SELECT pg_relation_filepath(c.oid) FROM pg_class c WHERE c.oid = 'grain_state'::regclass OR c.oid = (SELECT reltoastrelid FROM pg_class WHERE oid = 'grain_state'::regclass)", connection))
+            // The table, or its partitions when it is partitioned (the parent has no files), and their TOAST tables.
+            "WITH tables AS (SELECT 'grain_state'::regclass AS oid UNION SELECT inhrelid FROM pg_inherits WHERE inhparent = 'grain_state'::regclass) " +
+            "SELECT pg_relation_filepath(c.oid) FROM pg_class c " +
+            "WHERE (c.oid IN (SELECT oid FROM tables) OR c.oid IN (SELECT reltoastrelid FROM pg_class WHERE oid IN (SELECT oid FROM tables))) " +
+            "AND pg_relation_filepath(c.oid) IS NOT NULL", connection))
         await using (var reader = await command.ExecuteReaderAsync())
             while (await reader.ReadAsync()) relations.Add(reader.GetString(0));
         var files = new List<(string, byte[])>();

@@ -13,6 +13,9 @@ CREATE TABLE IF NOT EXISTS orleansquery
 -- One row per grain state. The key is the natural one (no hash columns: PostgreSQL indexes the text
 -- directly); grain_key holds the string key or key extension, '' when the grain has none.
 -- A cleared state is deleted (DeleteStateOnClear), so no row outlives its grain's data.
+-- Hash-partitioned by grain_key: every row of one shard (its own row and its record chunks) lives in one
+-- partition, so clearing what a forget left behind rewrites that partition, not every model's records
+-- (see GrainStateScrubber). A table created unpartitioned by an earlier version is left as it is.
 CREATE TABLE IF NOT EXISTS grain_state
 (
     service_id  varchar(150) NOT NULL,
@@ -24,10 +27,21 @@ CREATE TABLE IF NOT EXISTS grain_state
     payload     bytea        NULL,
     modified_on timestamptz  NOT NULL DEFAULT now(),
     CONSTRAINT pk_grain_state PRIMARY KEY (service_id, state_name, grain_n0, grain_n1, grain_key)
-);
+) PARTITION BY HASH (grain_key);
+
+DO $partitions$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_partitioned_table WHERE partrelid = 'grain_state'::regclass) THEN
+        FOR remainder IN 0..31 LOOP
+            EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF grain_state FOR VALUES WITH (MODULUS 32, REMAINDER %s)',
+                           'grain_state_' || lpad(remainder::text, 2, '0'), remainder);
+        END LOOP;
+    END IF;
+END
+$partitions$;
 
 -- Payloads are Orleans-binary (doubles compress poorly) and are kept out of line uncompressed, so
--- that an audit of the raw relation files sees what is stored.
+-- that an audit of the raw relation files sees what is stored. (Recurses to the partitions.)
 ALTER TABLE grain_state ALTER COLUMN payload SET STORAGE EXTERNAL;
 
 -- One row per cluster (the providers' "DeploymentId" is the ClusterId): the membership table's version.

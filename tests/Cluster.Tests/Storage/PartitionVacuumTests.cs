@@ -1,0 +1,60 @@
+using Npgsql;
+using Unlearning.Learning;
+using Unlearning.Silo.Storage;
+using Unlearning.Tests.Support;
+
+namespace Unlearning.Tests.Storage;
+
+/// <summary>On PostgreSQL a forget's vacuum rewrites the partition of grain_state that holds its shard, and no other.</summary>
+public sealed class PartitionVacuumTests
+{
+    private const int Shards = 4, Slices = 2;
+
+    [Fact]
+    public async Task A_forget_rewrites_only_the_partition_holding_its_shard()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync("partition");
+        if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
+        var storage = new StorageOptions { Provider = StorageProvider.Postgres, Postgres = database.ConnectionString, VacuumInterval = TimeSpan.FromHours(1) };
+        var data = Dataset.Wdbc();
+        var (train, _) = data.Split();
+        var name = ClusterFixture.UniqueName("partition");
+        await using var cluster = await StorageCluster.StartAsync(storage);
+        var model = cluster.Model(name);
+        await model.Create(data.Config(name, Shards, Slices));
+        foreach (var batch in train.Chunk(200)) await model.Ingest(batch);
+        await model.Train();
+        var subject = train[7].Subject;
+        var shardKey = ShardKey.For(name, Partitioning.ShardOf(subject, Shards));
+
+        var before = await FileNodesAsync(database.ConnectionString);
+        Assert.Equal(32, before.Count);
+        Assert.True((await model.Forget(subject)).RecordsRemoved > 0);
+        var after = await FileNodesAsync(database.ConnectionString);
+
+        var rewritten = before.Keys.Where(partition => after[partition] != before[partition]).ToArray();
+        Assert.Equal([await PartitionOfAsync(database.ConnectionString, shardKey)], rewritten);
+    }
+
+    /// <summary>Each partition's file node: VACUUM FULL gives a partition new files.</summary>
+    private static async Task<Dictionary<string, long>> FileNodesAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT c.relname, c.relfilenode::bigint FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'grain_state'::regclass", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var nodes = new Dictionary<string, long>();
+        while (await reader.ReadAsync()) nodes[reader.GetString(0)] = reader.GetInt64(1);
+        return nodes;
+    }
+
+    private static async Task<string> PartitionOfAsync(string connectionString, string grainKey)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT DISTINCT tableoid::regclass::text FROM grain_state WHERE grain_key = @key", connection);
+        command.Parameters.AddWithValue("key", grainKey);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+}
