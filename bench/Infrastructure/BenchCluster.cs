@@ -56,8 +56,9 @@ public sealed class BenchCluster : IAsyncDisposable
     /// <summary>
     /// A no-op grain activated on the silo that hosts <paramref name="grain"/>, so that a call to either takes
     /// the same hops (gateway, then maybe one silo-to-silo hop); otherwise placement decides the ratio.
+    /// Placement picks the silo, so this tries keys; when none lands there, <c>Beside</c> is false.
     /// </summary>
-    public async Task<IPingGrain> PingBesideAsync(IAddressable grain)
+    public async Task<(IPingGrain Ping, bool Beside)> PingBesideAsync(IAddressable grain)
     {
         var management = Client.GetGrain<IManagementGrain>(0);
         async Task<SiloAddress?> SiloOf(GrainId id) =>
@@ -68,9 +69,9 @@ public sealed class BenchCluster : IAsyncDisposable
         {
             var ping = Ping(key);
             await ping.Ping(0);
-            if (target.Equals(await SiloOf(ping.GetGrainId()))) return ping;
+            if (target.Equals(await SiloOf(ping.GetGrainId()))) return (ping, true);
         }
-        throw new InvalidOperationException($"no ping grain landed on {target} in 256 tries");
+        return (Ping(0), false);
     }
 
     /// <summary>Starts silos on a fresh store of <paramref name="storage"/> (see <see cref="StorageBackends.ProvisionAsync"/>).</summary>

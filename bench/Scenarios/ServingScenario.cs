@@ -26,7 +26,8 @@ public sealed class ServingScenario : IScenario
         BenchContext.Progress($"{data.Name}: training S={settings.SisaShards} R={settings.SisaSlices} on {train.Length:#,0} rows");
         var built = await BuildAsync(cluster, data, "serving", settings.SisaShards, settings.SisaSlices, train, settings.IngestBatch);
         var model = built.Model;
-        var ping = await cluster.PingBesideAsync(model);
+        var (ping, beside) = await cluster.PingBesideAsync(model);
+        var placement = beside ? "no-op grain on the model grain's silo" : "no-op grain on another silo than the model grain (placement put none beside it in 256 tries)";
         var singles = holdout.Select(r => new[] { r.Features }).ToArray();
         var batches = Enumerable.Range(0, 16)
             .Select(b => Enumerable.Range(0, settings.BatchRows).Select(i => holdout[(b * settings.BatchRows + i) % holdout.Length].Features).ToArray())
@@ -63,7 +64,7 @@ public sealed class ServingScenario : IScenario
         recorder.Add(new ResultRow
         {
             Case = caseSingle, Metric = "no-op Ping(int)", Value = pingRate, Unit = "calls/s", Samples = Samples("no-op Ping"),
-            Note = $"p50 {Format.Milliseconds(P50("no-op Ping"))}, p99 {Format.Milliseconds(P99("no-op Ping"))}",
+            Note = $"p50 {Format.Milliseconds(P50("no-op Ping"))}, p99 {Format.Milliseconds(P99("no-op Ping"))}; {placement}",
         });
         recorder.Add(new ResultRow
         {
