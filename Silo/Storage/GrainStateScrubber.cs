@@ -14,8 +14,9 @@ namespace Unlearning.Silo.Storage;
 /// A plain VACUUM makes that space reusable; VACUUM FULL (the default, <see cref="VacuumMode.Full"/>)
 /// rewrites grain_state into new files and unlinks the old ones, so no file of the table holds a dead
 /// version. grain_state is hash-partitioned by grain key, so after a forget only the partition holding
-/// the shard's rows is rewritten (its cost follows the partition, not everything stored). Past versions also stay in PostgreSQL's write-ahead log until its segments are recycled
-/// (after the next checkpoints); backups and replicas are outside this process's reach.
+/// the shard's rows is rewritten (its cost follows the partition, not everything stored). Past versions
+/// also stay in PostgreSQL's write-ahead log until its segments are recycled (after the next checkpoints);
+/// backups and replicas are outside this process's reach.
 /// </para>
 /// <para>
 /// SQLite needs nothing here: its connections run with secure_delete (freed content zeroed in place)
@@ -52,6 +53,15 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
         }
         try
         {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            if (grainKeys is not null)
+            {
+                // A forget's scrub: only the partitions its grains live in, no bookkeeping of the whole table.
+                var relations = await RelationsHoldingAsync(connection, grainKeys, cancellationToken);
+                foreach (var relation in relations) await VacuumAsync(connection, relation, cancellationToken);
+                logger.LogDebug("Vacuumed {Relations} ({Mode}) in {Elapsed} ms", string.Join(", ", relations), options.Vacuum, started.ElapsedMilliseconds);
+                return true;
+            }
             // Counted on the partitions (a partitioned parent keeps no counts) or on the table itself.
             var changes = await ScalarAsync<long>(connection,
                 "SELECT COALESCE(SUM(n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables WHERE relid = 'grain_state'::regclass " +
@@ -61,19 +71,7 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
                 var last = await ScalarAsync<long?>(connection, "SELECT changes_at_last_vacuum FROM storage_maintenance WHERE id = 1", cancellationToken);
                 if (last == changes) return false;
             }
-            var started = System.Diagnostics.Stopwatch.StartNew();
-            var relations = grainKeys is null ? ["grain_state"] : await RelationsHoldingAsync(connection, grainKeys, cancellationToken);
-            foreach (var relation in relations)
-            {
-                await using var vacuum = new NpgsqlCommand(options.Vacuum == VacuumMode.Full ? $"VACUUM (FULL) {relation}" : $"VACUUM {relation}", connection);
-                vacuum.CommandTimeout = 0;
-                await vacuum.ExecuteNonQueryAsync(cancellationToken);
-            }
-            if (grainKeys is not null)
-            {
-                logger.LogDebug("Vacuumed {Relations} ({Mode}) in {Elapsed} ms", string.Join(", ", relations), options.Vacuum, started.ElapsedMilliseconds);
-                return true;
-            }
+            await VacuumAsync(connection, "grain_state", cancellationToken);
             await using (var record = new NpgsqlCommand(
                 "INSERT INTO storage_maintenance (id, changes_at_last_vacuum, vacuumed_on) VALUES (1, @changes, now()) " +
                 "ON CONFLICT (id) DO UPDATE SET changes_at_last_vacuum = EXCLUDED.changes_at_last_vacuum, vacuumed_on = EXCLUDED.vacuumed_on", connection))
@@ -90,6 +88,13 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
             release.Parameters.AddWithValue("lock", VacuumLock);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
+    }
+
+    private async Task VacuumAsync(NpgsqlConnection connection, string relation, CancellationToken cancellationToken)
+    {
+        await using var vacuum = new NpgsqlCommand(options.Vacuum == VacuumMode.Full ? $"VACUUM (FULL) {relation}" : $"VACUUM {relation}", connection);
+        vacuum.CommandTimeout = 0;
+        await vacuum.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
