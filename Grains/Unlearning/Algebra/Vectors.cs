@@ -17,6 +17,7 @@ internal static class Vectors
     public static void AddScaled(Span<double> y, double alpha, ReadOnlySpan<double> x)
     {
         if (x.Length != y.Length) throw new ArgumentException($"vectors of lengths {x.Length} and {y.Length}");
-        for (var i = 0; i < y.Length; i++) y[i] += alpha * x[i];
+        // Element by element, so the learner's vector kernel gives exactly these bits.
+        Learning.RowMath.AddScaled(y, alpha, x);
     }
 }
