@@ -1,3 +1,4 @@
+using Unlearning.TestKit;
 using System.Diagnostics;
 using Unlearning.Bench.Data;
 using Unlearning.Bench.Infrastructure;
@@ -37,7 +38,7 @@ if (options is null)
 
 BenchCluster.Transport = options.Transport;
 var settings = BenchSettings.For(options.Mode);
-var data = new DataSets(options.DataDirectory ?? RepoPaths.SharedData(), RepoPaths.Root);
+var data = new DataSets(options.DataDirectory ?? SharedData.Directory(RepoPaths.Root), RepoPaths.Root);
 var report = new BenchReport
 {
     Command = "dotnet run -c Release --project bench" + (args.Length == 0 ? "" : " -- " + string.Join(' ', args)),

@@ -1,3 +1,4 @@
+using Unlearning.TestKit;
 namespace Unlearning.Bench.Data;
 
 /// <summary>The real data sets of ../shared/data (beside the checkout) and the one the repository ships.</summary>
@@ -12,31 +13,31 @@ public sealed class DataSets(string? sharedDirectory, string repoRoot)
         "fertility1980_morekids.csv", "fashion_mnist.csv.gz",
     ];
 
-    private readonly Dictionary<string, BenchDataset> _cache = [];
+    private readonly Dictionary<string, Dataset> _cache = [];
 
     public string? SharedDirectory { get; } = sharedDirectory;
 
     public bool Has(string file) => Path(file) is not null;
 
     /// <summary>A shared set, or null when the folder or the file is absent.</summary>
-    public BenchDataset? Shared(string file)
+    public Dataset? Shared(string file)
     {
         if (_cache.TryGetValue(file, out var cached)) return cached;
         var path = Path(file);
         if (path is null) return null;
-        var loaded = BenchDataset.Load(path);
+        var loaded = Dataset.Load(path);
         _cache[file] = loaded;
         return loaded;
     }
 
     /// <summary>The Wisconsin breast cancer set the repository ships (data/), present in every checkout.</summary>
-    public BenchDataset Wdbc()
+    public Dataset Wdbc()
     {
         const string key = "repo:wdbc";
         if (_cache.TryGetValue(key, out var cached)) return cached;
         var path = System.IO.Path.Combine(repoRoot, "data", "breast_cancer_wdbc.csv");
         if (!File.Exists(path)) path = System.IO.Path.Combine(AppContext.BaseDirectory, "data", "breast_cancer_wdbc.csv");
-        var loaded = BenchDataset.Load(path);
+        var loaded = Dataset.Load(path);
         _cache[key] = loaded;
         return loaded;
     }

@@ -1,3 +1,4 @@
+using Unlearning.TestKit;
 namespace Unlearning.Bench.Data;
 
 /// <summary>
@@ -9,7 +10,7 @@ public static class SyntheticData
 {
     public const ulong DefaultSeed = 20240601;
 
-    public static BenchDataset Generate(int rows, int features, ulong seed = DefaultSeed)
+    public static Dataset Generate(int rows, int features, ulong seed = DefaultSeed)
     {
         var parameters = new SplitMix64(seed);
         var means = new double[features];
@@ -44,7 +45,7 @@ public static class SyntheticData
             }
         });
         var names = Enumerable.Range(0, features).Select(j => $"f{j:D2}").ToArray();
-        return new BenchDataset($"synthetic-{Describe(rows)}x{features}", names, ["0", "1"], records,
+        return new Dataset($"synthetic-{Describe(rows)}x{features}", names, ["0", "1"], records,
             $"SyntheticData.Generate(rows: {rows}, features: {features}, seed: {seed})");
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using Unlearning.Silo;
+using Unlearning.TestKit;
 
 namespace Unlearning.Bench.Infrastructure;
 
@@ -105,7 +106,7 @@ public sealed class BenchCluster : IAsyncDisposable
     private static async Task<BenchCluster> StartTcpAsync(ProvisionedStorage store, int silos)
     {
         var configuration = store.Configuration();
-        var ports = FreePorts(2 * silos);
+        var ports = FreePorts.Take(2 * silos);
         var primary = new IPEndPoint(IPAddress.Loopback, ports[0]);
         var hosts = new List<IHost>();
         IHost? clientHost = null;
@@ -198,18 +199,4 @@ public sealed class BenchCluster : IAsyncDisposable
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
-    /// <summary>Ports the OS reports free on loopback now (held together, so they are distinct).</summary>
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        try
-        {
-            foreach (var listener in listeners) listener.Start();
-            return [.. listeners.Select(listener => ((IPEndPoint)listener.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            foreach (var listener in listeners) listener.Stop();
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using Unlearning.TestKit;
 using System.Diagnostics;
 using Unlearning.Bench.Data;
 using Unlearning.Learning;
@@ -19,10 +20,10 @@ public static class LearnerProbe
         public double WorstMs => PrefixMs.Sum();
     }
 
-    public static double FullFitMs(BenchDataset data, IEnumerable<DataRecord> rows) =>
+    public static double FullFitMs(Dataset data, IEnumerable<DataRecord> rows) =>
         Time(() => SoftmaxTrainer.Fit(Set(data, rows.OrderBy(r => r.Id, StringComparer.Ordinal)), Settings()));
 
-    public static ShardFits Shard(BenchDataset data, IEnumerable<DataRecord> rows, int shards, int slices, int shard = 0)
+    public static ShardFits Shard(Dataset data, IEnumerable<DataRecord> rows, int shards, int slices, int shard = 0)
     {
         var mine = rows.Where(r => Partitioning.ShardOf(r.Subject, shards) == shard).ToArray();
         var bySlice = Enumerable.Range(0, slices)
@@ -51,7 +52,7 @@ public static class LearnerProbe
     /// Certified removal's maths as a certified shard of <paramref name="config"/> runs it on <paramref name="rows"/>: the fit,
     /// the basis of the fitted model, then the forget of the first record by id from the basis.
     /// </summary>
-    public static CertifiedFits Certified(BenchDataset data, IReadOnlyList<DataRecord> rows, ModelConfig config)
+    public static CertifiedFits Certified(Dataset data, IReadOnlyList<DataRecord> rows, ModelConfig config)
     {
         var options = config.Certified ?? throw new ArgumentException("not a certified config", nameof(config));
         var transform = new UnitBallTransform(data.FeatureCount, options.FeatureCentres, options.FeatureScales, intercept: true);
@@ -68,7 +69,7 @@ public static class LearnerProbe
 
     private static TrainerSettings Settings() => new(ModelConfig.DefaultLambda, ModelConfig.DefaultMaxIterations);
 
-    private static TrainingSet Set(BenchDataset data, IEnumerable<DataRecord> rows)
+    private static TrainingSet Set(Dataset data, IEnumerable<DataRecord> rows)
     {
         var list = rows as IReadOnlyList<DataRecord> ?? rows.ToArray();
         var d = data.FeatureCount;

@@ -5,17 +5,6 @@ public static class RepoPaths
     /// <summary>The checkout: the first folder above the binary (or the working directory) that holds Cluster.sln.</summary>
     public static string Root { get; } = FindRoot();
 
-    /// <summary>../shared/data beside the checkout (or higher up), as the tests look for it.</summary>
-    public static string? SharedData()
-    {
-        for (var dir = new DirectoryInfo(Root); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        return null;
-    }
-
     private static string FindRoot()
     {
         foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })

@@ -1,3 +1,4 @@
+using Unlearning.TestKit;
 using System.Globalization;
 using Unlearning.Bench.Data;
 using Unlearning.Bench.Infrastructure;
@@ -22,7 +23,7 @@ public sealed class AccuracyScenario : IScenario
     {
         var settings = context.Settings;
         var files = DataSets.RealFiles.Where(f => settings.AccuracyOnFashionMnist || !f.StartsWith("fashion", StringComparison.Ordinal)).ToArray();
-        var sets = new List<Func<BenchDataset?>>();
+        var sets = new List<Func<Dataset?>>();
         if (!settings.AccuracyOnSharedSets)
         {
             sets.Add(context.Data.Wdbc);

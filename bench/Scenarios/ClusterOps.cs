@@ -1,3 +1,4 @@
+using Unlearning.TestKit;
 using System.Diagnostics;
 using Unlearning.Bench.Data;
 using Unlearning.Bench.Infrastructure;
@@ -15,7 +16,7 @@ public static class ClusterOps
     public sealed record Built(IModelGrain Model, string Name, double IngestMs, double TrainMs, int Records);
 
     /// <summary>Creates a model, ingests <paramref name="records"/> in batches and trains it, timing ingest and train apart.</summary>
-    public static Task<Built> BuildAsync(BenchCluster cluster, BenchDataset data, string prefix, int shards, int slices,
+    public static Task<Built> BuildAsync(BenchCluster cluster, Dataset data, string prefix, int shards, int slices,
         IReadOnlyList<DataRecord> records, int batch) =>
         BuildAsync(cluster, name => data.Config(name, shards, slices), prefix, records, batch);
 
@@ -58,7 +59,7 @@ public static class ClusterOps
     }
 
     /// <summary>A data set for the scenarios that need one real set: the largest shared one, or what the mode allows.</summary>
-    public static BenchDataset ServingData(BenchContext context)
+    public static Dataset ServingData(BenchContext context)
     {
         if (!context.Settings.ForgetOnLargestRealSet) return context.Data.Wdbc();
         return context.Data.Shared(DataSets.Largest) ?? SyntheticData.Generate(250_000, 7);

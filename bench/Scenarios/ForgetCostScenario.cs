@@ -1,3 +1,4 @@
+using Unlearning.TestKit;
 using Unlearning.Bench.Data;
 using Unlearning.Bench.Infrastructure;
 using Unlearning.Bench.Peers;
@@ -37,7 +38,7 @@ public sealed class ForgetCostScenario : IScenario
         "Target: SISA at least S times faster than our full retrain and than ML.NET; certified at least 100 times faster than full retrain.";
 
     /// <summary>The certified-removal config of <paramref name="data"/>: centred and scaled by its records' mean and population deviation.</summary>
-    public static Func<string, ModelConfig> CertifiedConfig(BenchDataset data, Runner.CertifiedSettings settings)
+    public static Func<string, ModelConfig> CertifiedConfig(Dataset data, Runner.CertifiedSettings settings)
     {
         var (centres, scales) = FeatureMoments(data.Records, data.FeatureCount);
         return name => data.Config(name, settings.Shards, 1) with
@@ -65,7 +66,7 @@ public sealed class ForgetCostScenario : IScenario
     public async Task RunAsync(BenchContext context, ScenarioRecorder recorder)
     {
         var settings = context.Settings;
-        var sets = new List<BenchDataset>();
+        var sets = new List<Dataset>();
         if (settings.ForgetOnLargestRealSet)
         {
             var largest = context.Data.Shared(DataSets.Largest);
@@ -130,7 +131,7 @@ public sealed class ForgetCostScenario : IScenario
     private static async Task<long> FitsAsync(IModelGrain model) =>
         (await model.GetStatus()).Shards.Sum(s => s.SliceTrainings.Sum(n => (long)n));
 
-    private static async Task RunOnAsync(BenchContext context, ScenarioRecorder recorder, BenchDataset data,
+    private static async Task RunOnAsync(BenchContext context, ScenarioRecorder recorder, Dataset data,
         List<(string, double, double, double)> speedups, List<(string, double, double, double, double)> times)
     {
         var settings = context.Settings;

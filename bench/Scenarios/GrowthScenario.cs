@@ -1,3 +1,4 @@
+using Unlearning.TestKit;
 using Unlearning.Bench.Data;
 using Unlearning.Bench.Infrastructure;
 using Unlearning.Bench.Results;
@@ -80,7 +81,7 @@ public sealed class GrowthScenario : IScenario
 
     private static string Range(int[] values) => $"{values.Min():#,0}-{values.Max():#,0}";
 
-    private static async Task<Point> MeasureAsync(BenchContext context, ScenarioRecorder recorder, BenchDataset data, int shards)
+    private static async Task<Point> MeasureAsync(BenchContext context, ScenarioRecorder recorder, Dataset data, int shards)
     {
         var settings = context.Settings;
         var slices = settings.SisaSlices;

@@ -1,3 +1,4 @@
+using Unlearning.TestKit;
 using Unlearning.Bench.Data;
 using Unlearning.Bench.Infrastructure;
 using Unlearning.Bench.Peers;
@@ -26,7 +27,7 @@ public sealed class IngestTrainScenario : IScenario
     public async Task RunAsync(BenchContext context, ScenarioRecorder recorder)
     {
         var settings = context.Settings;
-        var sets = new List<BenchDataset>();
+        var sets = new List<Dataset>();
         if (settings.Mode != Runner.BenchMode.Smoke && context.Data.Shared(DataSets.Largest) is { } largest) sets.Add(largest);
         sets.Add(SyntheticData.Generate(settings.IngestSyntheticRows, settings.SyntheticFeatures));
 
@@ -108,7 +109,7 @@ public sealed class IngestTrainScenario : IScenario
     /// <summary>Bytes per 10,000 records held after the forget: the store's total and the grain-state payloads within it.</summary>
     private sealed record StoredPer10k(double Total, double Payload, int Rows);
 
-    private static async Task<Measured> MeasureAsync(BenchContext context, StorageKind storage, BenchDataset data, Action<string> describe)
+    private static async Task<Measured> MeasureAsync(BenchContext context, StorageKind storage, Dataset data, Action<string> describe)
     {
         var settings = context.Settings;
         var ingest = new List<double>();

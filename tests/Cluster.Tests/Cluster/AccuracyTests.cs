@@ -2,6 +2,8 @@ using Unlearning.Tests.Support;
 using Xunit.Abstractions;
 using static Unlearning.Tests.Support.ModelHelpers;
 
+using Unlearning.TestKit;
+
 namespace Unlearning.Tests.Cluster;
 
 [Collection(ClusterCollection.Name)]

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using Unlearning.Tests.Support;
 using static Unlearning.Tests.Support.ModelHelpers;
 
+using Unlearning.TestKit;
+
 namespace Unlearning.Tests.Cluster;
 
 [Collection(ClusterCollection.Name)]

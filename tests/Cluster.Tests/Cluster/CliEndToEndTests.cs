@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Unlearning.Cli;
 using Unlearning.Client;
 using Unlearning.Tests.Support;
 
@@ -29,7 +30,7 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         string[] connection = ["--gateway", $"127.0.0.1:{_silo.GatewayPort}", "--cluster-id", _clusterId];
-        var exit = await Cli.RunAsync([.. args, .. connection], stdout, stderr);
+        var exit = await Unlearn.RunAsync([.. args, .. connection], stdout, stderr);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 

@@ -1,6 +1,8 @@
 using Unlearning.Tests.Support;
 using static Unlearning.Tests.Support.ModelHelpers;
 
+using Unlearning.TestKit;
+
 namespace Unlearning.Tests.Cluster;
 
 [Collection(ClusterCollection.Name)]

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Unlearning.Tests.Support;
 using Xunit.Abstractions;
 
+using Unlearning.Cli;
+
 namespace Unlearning.Tests.Storage;
 
 /// <summary>
@@ -53,7 +55,7 @@ public sealed class CliPostgresTests(ITestOutputHelper output)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var exit = await global::Unlearning.Client.Cli.RunAsync(args, stdout, stderr);
+        var exit = await Unlearn.RunAsync(args, stdout, stderr);
         Assert.True(exit == 0, $"'{args[0]}' exited {exit}: {stderr}");
         return JsonDocument.Parse(stdout.ToString()).RootElement;
     }

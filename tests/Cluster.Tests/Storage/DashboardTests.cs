@@ -4,6 +4,8 @@ using System.Text.Json;
 using Unlearning.Tests.Support;
 using Xunit.Abstractions;
 
+using Unlearning.TestKit;
+
 namespace Unlearning.Tests.Storage;
 
 /// <summary>
@@ -19,7 +21,7 @@ public sealed class DashboardTests(ITestOutputHelper output)
         await using var database = await TestPostgres.CreateDatabaseAsync("dash");
         if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
         var clusterId = $"dash-{Guid.NewGuid():N}"[..16];
-        var port = FreePort();
+        var port = FreePorts.One();
         string[] common = ["--postgres", database.ConnectionString, "--cluster-id", clusterId, "--Logging:LogLevel:Default", "Warning", "--rebalance"];
         using var plain = SiloProcess.Start("plain", common);
         using var dashboard = SiloProcess.Start("dashboard", [.. common, "--dashboard-port", $"{port}"]);
@@ -55,10 +57,4 @@ public sealed class DashboardTests(ITestOutputHelper output)
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

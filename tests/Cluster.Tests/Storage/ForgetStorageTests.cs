@@ -5,6 +5,8 @@ using Unlearning.Tests.Support;
 using Xunit.Abstractions;
 using static Unlearning.Tests.Support.ModelHelpers;
 
+using Unlearning.TestKit;
+
 namespace Unlearning.Tests.Storage;
 
 /// <summary>After a forget has returned, the store holds nothing of the forgotten records nor of the weights trained on them.</summary>

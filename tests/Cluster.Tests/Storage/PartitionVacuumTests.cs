@@ -3,6 +3,8 @@ using Unlearning.Learning;
 using Unlearning.Silo.Storage;
 using Unlearning.Tests.Support;
 
+using Unlearning.TestKit;
+
 namespace Unlearning.Tests.Storage;
 
 /// <summary>On PostgreSQL a forget's vacuum rewrites the partition of grain_state that holds its shard, and no other.</summary>

@@ -3,6 +3,8 @@ using Unlearning.Tests.Support;
 using Xunit.Abstractions;
 using static Unlearning.Tests.Support.ModelHelpers;
 
+using Unlearning.TestKit;
+
 namespace Unlearning.Tests.Storage;
 
 /// <summary>A whole cluster stopped and started again on the same store serves the same model.</summary>

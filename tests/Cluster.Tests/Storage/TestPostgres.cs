@@ -1,6 +1,8 @@
 using Npgsql;
 using Unlearning.Tests.Support;
 
+using Unlearning.TestKit;
+
 namespace Unlearning.Tests.Storage;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Unlearning.TestKit;
+
 namespace Unlearning.Tests.Support;
 
 public static class ModelHelpers

@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
+using Unlearning.TestKit;
+
 namespace Unlearning.Tests.Support;
 
 /// <summary>A real Silo program (the Silo.dll built beside the tests) in a process of its own, which a test can SIGKILL.</summary>
@@ -34,8 +36,8 @@ public sealed class SiloProcess : IDisposable
 
     public static SiloProcess Start(string name, IEnumerable<string> arguments)
     {
-        var siloPort = FreePort();
-        var gatewayPort = FreePort();
+        var siloPort = FreePorts.One();
+        var gatewayPort = FreePorts.One();
         var start = new ProcessStartInfo(DotnetHost())
         {
             UseShellExecute = false,
@@ -103,12 +105,6 @@ public sealed class SiloProcess : IDisposable
             _ready.TrySetException(new InvalidOperationException($"silo {Name} exited:\n{Output}"));
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string DotnetHost()
     {

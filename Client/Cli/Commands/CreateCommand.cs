@@ -1,0 +1,161 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Unlearning.Client.Csv;
+
+namespace Unlearning.Cli.Commands;
+
+internal static class CreateCommand
+{
+    public const int DefaultShards = 8;
+    public const int DefaultSlices = 4;
+
+    /// <summary>Certified removal updates weights in place; it has no slice checkpoints to retrain from.</summary>
+    public const int CertifiedSlices = 1;
+
+    public static Command Create(CliContext cli)
+    {
+        var model = CommandArguments.Model();
+        var schema = new Option<string>("--schema")
+        {
+            Description = "A CSV file: its header gives the features, its label column the labels",
+            HelpName = "FILE",
+            Required = true,
+        };
+        var shards = AtLeastOne("--shards", DefaultShards, "Number of shards (independently trained sub-models)");
+        var slices = AtLeastOne("--slices", DefaultSlices,
+            $"Number of slices per shard (retraining checkpoints); {CertifiedSlices} with --unlearning {UnlearningNames.Certified}");
+        var maxIterations = AtLeastOne("--max-iterations", ModelConfig.DefaultMaxIterations, "Optimizer iteration limit per slice");
+        var lambda = new Option<double>("--lambda")
+        {
+            Description = "L2 regularization strength",
+            DefaultValueFactory = _ => ModelConfig.DefaultLambda,
+            CustomParser = result => OptionParsing.Number(result, "--lambda", "a finite number >= 0", value => value >= 0),
+        };
+        var ensemble = new Option<string>("--ensemble")
+        {
+            Description = "How shard predictions are combined",
+            HelpName = $"{EnsembleNames.Average}|{EnsembleNames.Vote}",
+            DefaultValueFactory = _ => EnsembleNames.Average,
+        };
+        ensemble.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>();
+            if (EnsembleNames.Parse(text) is null)
+            {
+                result.AddError($"--ensemble must be '{EnsembleNames.Average}' or '{EnsembleNames.Vote}', not '{text}'");
+            }
+        });
+        var unlearning = new Option<string>("--unlearning")
+        {
+            Description = "How forgets are made: exact SISA retraining, or certified removal (a Newton step with an (epsilon, delta) guarantee)",
+            HelpName = $"{UnlearningNames.Exact}|{UnlearningNames.Certified}",
+            DefaultValueFactory = _ => UnlearningNames.Exact,
+        };
+        unlearning.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>();
+            if (UnlearningNames.Parse(text) is null)
+            {
+                result.AddError($"--unlearning must be '{UnlearningNames.Exact}' or '{UnlearningNames.Certified}', not '{text}'");
+            }
+        });
+        var epsilon = new Option<double>("--epsilon")
+        {
+            Description = $"Certified removal's epsilon (required with --unlearning {UnlearningNames.Certified})",
+            CustomParser = result => OptionParsing.Number(result, "--epsilon", "a finite number > 0", value => value > 0),
+        };
+        var delta = new Option<double>("--delta")
+        {
+            Description = $"Certified removal's delta (required with --unlearning {UnlearningNames.Certified})",
+            CustomParser = result => OptionParsing.Number(result, "--delta", "a number strictly between 0 and 1",
+                value => value is > 0 and < 1),
+        };
+        var sigma = new Option<double>("--sigma")
+        {
+            Description = $"Standard deviation of the training objective's noise (with --unlearning {UnlearningNames.Certified})",
+            DefaultValueFactory = _ => CertifiedOptions.DefaultSigma,
+            CustomParser = result => OptionParsing.Number(result, "--sigma", "a finite number > 0", value => value > 0),
+        };
+
+        var command = new Command("create", "Create a model whose features and labels come from a CSV file")
+        {
+            model, schema, shards, slices, lambda, ensemble, maxIterations, unlearning, epsilon, delta, sigma,
+        };
+        command.Validators.Add(result => ValidateMethod(result, unlearning, slices, epsilon, delta, sigma));
+        command.SetAction((parse, cancellationToken) => cli.RunAsync(parse, cancellationToken, async (invocation, ct) =>
+        {
+            var table = CsvTable.Load(parse.GetRequiredValue(schema));
+            var file = RecordFile.Read(table, ColumnLayout.FromHeader(table, LabelColumn.Required));
+            var method = UnlearningNames.Parse(parse.GetRequiredValue(unlearning))!.Value;
+            var certified = method == UnlearningMethod.Certified;
+            var config = new ModelConfig(
+                parse.GetRequiredValue(model),
+                [.. file.FeatureNames],
+                file.DistinctLabels(),
+                parse.GetValue(shards),
+                IsGiven(parse.GetResult(slices)) || !certified ? parse.GetValue(slices) : CertifiedSlices,
+                parse.GetValue(lambda),
+                EnsembleNames.Parse(parse.GetRequiredValue(ensemble))!.Value,
+                parse.GetValue(maxIterations),
+                method,
+                certified ? Certified(parse.GetValue(epsilon), parse.GetValue(delta), parse.GetValue(sigma), file) : null);
+            var grain = await invocation.ModelAsync(config.Name, ct);
+            invocation.Output.Created(await grain.Create(config));
+        }));
+        return command;
+    }
+
+    private static CertifiedOptions Certified(double epsilon, double delta, double sigma, RecordFile schema)
+    {
+        var statistics = FeatureStatistics.Of(schema);
+        return new CertifiedOptions(epsilon, delta, sigma, statistics.Centres, statistics.Scales);
+    }
+
+    /// <summary>Which options go with which method, checked once every option has parsed on its own.</summary>
+    private static void ValidateMethod(CommandResult result, Option<string> unlearning, Option<int> slices,
+        Option<double> epsilon, Option<double> delta, Option<double> sigma)
+    {
+        OptionResult?[] involved = [result.GetResult(unlearning), result.GetResult(slices),
+            result.GetResult(epsilon), result.GetResult(delta), result.GetResult(sigma)];
+        if (involved.Any(option => option is not null && option.Errors.Any()))
+        {
+            return; // already reported
+        }
+
+        var method = result.GetValue(unlearning);
+        if (method != UnlearningNames.Certified)
+        {
+            var misplaced = new[] { epsilon, delta, sigma }.Where(option => IsGiven(result.GetResult(option))).Select(o => o.Name).ToArray();
+            if (misplaced.Length > 0)
+            {
+                result.AddError($"{Enumerate(misplaced)} {(misplaced.Length == 1 ? "applies" : "apply")} only with " +
+                    $"--unlearning {UnlearningNames.Certified}");
+            }
+
+            return;
+        }
+
+        var missing = new[] { epsilon, delta }.Where(option => !IsGiven(result.GetResult(option))).Select(o => o.Name).ToArray();
+        if (missing.Length > 0)
+        {
+            result.AddError($"--unlearning {UnlearningNames.Certified} requires {Enumerate(missing)}");
+        }
+        else if (IsGiven(result.GetResult(slices)) && result.GetValue(slices) != CertifiedSlices)
+        {
+            result.AddError($"--slices must be {CertifiedSlices} with --unlearning {UnlearningNames.Certified}, " +
+                $"not '{result.GetValue(slices)}'");
+        }
+    }
+
+    private static bool IsGiven(OptionResult? option) => option is { Implicit: false };
+
+    private static string Enumerate(string[] names) =>
+        names.Length == 1 ? names[0] : $"{string.Join(", ", names[..^1])} and {names[^1]}";
+
+    private static Option<int> AtLeastOne(string name, int defaultValue, string description) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result => OptionParsing.Integer(result, name, "an integer of at least 1", value => value >= 1),
+    };
+}

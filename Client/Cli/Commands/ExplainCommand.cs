@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Unlearning.Client.Csv;
+
+namespace Unlearning.Cli.Commands;
+
+internal static class ExplainCommand
+{
+    public const int DefaultTop = 5;
+    public const int MaxTop = 100;
+
+    /// <summary>The most rows explained in one call: each row costs a pass over every shard's records.</summary>
+    public const int BatchSize = 1_000;
+
+    public static Command Create(CliContext cli)
+    {
+        var model = CommandArguments.Model();
+        var file = CommandArguments.File("CSV file of rows to explain (columns id and the features; a label column is ignored)");
+        var top = new Option<int>("--top")
+        {
+            Description = "How many training records to name per direction and row",
+            HelpName = "K",
+            DefaultValueFactory = _ => DefaultTop,
+            CustomParser = result => OptionParsing.Integer(result, "--top", $"an integer from 1 to {MaxTop}", value => value is >= 1 and <= MaxTop),
+        };
+        var command = new Command("explain",
+            "For each row of a CSV file, the training records (ids only) that most raise and most lower its predicted label's loss")
+        {
+            model, file, top,
+        };
+        command.SetAction((parse, cancellationToken) => cli.RunAsync(parse, cancellationToken, async (invocation, ct) =>
+        {
+            var table = CsvTable.Load(parse.GetRequiredValue(file));
+            var grain = await invocation.ModelAsync(parse.GetRequiredValue(model), ct);
+            var config = await grain.GetConfig();
+            var rows = RecordFile.Read(table, ColumnLayout.ForSchema(table, LabelColumn.Ignored, config.FeatureNames));
+            var k = parse.GetValue(top);
+
+            var explanations = new List<Explanation>(rows.Count);
+            await invocation.Progress.RunAsync("Explaining", rows.Count, BatchSize, async advance =>
+            {
+                foreach (var range in Batches.Of(rows.Count, BatchSize))
+                {
+                    var batch = rows.Features[range];
+                    var answer = await grain.Explain(batch, k);
+                    if (answer.Rows.Length != batch.Length)
+                    {
+                        throw new InvalidOperationException(
+                            $"the cluster answered {answer.Rows.Length} explanations for {batch.Length} rows");
+                    }
+
+                    explanations.AddRange(answer.Rows);
+                    advance(batch.Length);
+                }
+            });
+            invocation.Output.Explained(config, rows.Ids, explanations);
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,223 @@
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Unlearning.Cli.Output;
+
+/// <summary>Results as sentences and Spectre tables. Cells are <see cref="Text"/>, never markup: ids and labels are user data.</summary>
+internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
+{
+    /// <summary>At most this many rows of a forget dry run are listed; --json lists all.</summary>
+    public const int EstimatedRowsShown = 20;
+
+    public void Created(ModelConfig config)
+    {
+        console.WriteLine($"Created model '{config.Name}'.");
+        List<(string Name, string Value)> settings =
+        [
+            ("features", $"{config.FeatureCount}: {string.Join(", ", config.FeatureNames)}"),
+            ("labels", string.Join(", ", config.Labels)),
+            ("shards", Number(config.Shards)),
+            ("slices", Number(config.Slices)),
+            ("lambda", Real(config.Lambda)),
+            ("ensemble", EnsembleNames.Of(config.Ensemble)),
+            ("max iterations", Number(config.MaxIterations)),
+            ("unlearning", UnlearningNames.Of(config.Method)),
+        ];
+        if (config.Certified is { } certified)
+        {
+            settings.Add(("epsilon", Real(certified.Epsilon)));
+            settings.Add(("delta", Real(certified.Delta)));
+            settings.Add(("sigma", Real(certified.Sigma)));
+        }
+
+        console.Write(Settings([.. settings]));
+        if (config.Certified?.FeatureCentres is not null)
+        {
+            // Unwrapped: a note that scripts may grep for, not a paragraph.
+            console.Profile.Out.Writer.WriteLine("Note: the schema file's feature means and standard deviations are now part " +
+                "of the model's config and are not forgotten with records; use a reference file, not training data.");
+        }
+    }
+
+    public void Ingested(string model, int accepted, long totalRecords) =>
+        console.WriteLine($"Ingested {Number(accepted)} records into '{model}'; it now holds {Number(totalRecords)}.");
+
+    public void Trained(TrainResult result) =>
+        console.WriteLine($"Trained '{result.Model}' on {Number(result.Records)} records: {result.ShardsServing} shards serving, " +
+            $"version {result.Version}, {Number(result.ElapsedMs)} ms.");
+
+    public void Predicted(ModelConfig config, IReadOnlyList<string> ids, IReadOnlyList<Prediction> predictions)
+    {
+        var table = new Table().AddColumn(Column("id")).AddColumn(Column("label"));
+        foreach (var label in config.Labels)
+        {
+            table.AddColumn(Column($"P({label})").RightAligned());
+        }
+
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var prediction = predictions[i];
+            table.AddRow([
+                new Text(ids[i]),
+                new Text(config.Labels[prediction.Label]),
+                .. prediction.Probabilities.Select(p => new Text(Probability(p))),
+            ]);
+        }
+
+        console.Write(table);
+    }
+
+    public void Evaluated(EvaluationResult result) =>
+        console.WriteLine($"Accuracy of '{result.Model}' (version {result.Version}) on {Number(result.Rows)} rows: " +
+            $"{result.Accuracy.ToString("P2", CultureInfo.InvariantCulture)} ({result.Accuracy.ToString("R", CultureInfo.InvariantCulture)}).");
+
+    public void Forgot(ForgetReceipt receipt)
+    {
+        console.WriteLine($"Forgot subject '{receipt.Subject}' in model '{receipt.Model}'.");
+        List<(string Name, string Value)> settings =
+        [
+            ("request", receipt.RequestId),
+            ("shard", Number(receipt.Shard)),
+            ("records removed", Number(receipt.RecordsRemoved)),
+            ("slices retrained", Number(receipt.SlicesRetrained)),
+            ("version", $"{receipt.VersionBefore} -> {receipt.VersionAfter}"),
+            ("method", receipt.Method),
+        ];
+        if (receipt.BoundSpent is { } spent)
+        {
+            settings.Add(("bound spent", Real(spent)));
+        }
+
+        if (receipt.BudgetLeft is { } left)
+        {
+            settings.Add(("budget left", Real(left)));
+        }
+
+        settings.Add(("elapsed", $"{Number(receipt.ElapsedMs)} ms"));
+        console.Write(Settings([.. settings]));
+    }
+
+    public void EstimatedForget(ModelConfig config, IReadOnlyList<string> ids, ForgetEstimate estimate)
+    {
+        var rows = Enumerable.Range(0, ids.Count)
+            .Select(i => (Index: i, Change: ProbabilityChange.Row(estimate.Before[i], estimate.After[i])))
+            .ToArray();
+        var flipped = rows.Where(r => estimate.Before[r.Index].Label != estimate.After[r.Index].Label).ToArray();
+        console.WriteLine($"Dry run, nothing changed: forgetting subject '{estimate.Subject}' in model '{estimate.Model}' " +
+            $"would remove {Number(estimate.RecordsAffected)} records from shard {estimate.Shard} " +
+            $"(version {estimate.Version}, {estimate.Method} estimate).");
+        console.WriteLine($"Mean absolute change of probabilities: {Score(ProbabilityChange.Mean(estimate))} " +
+            $"over {Number(ids.Count)} probe rows; {Number(flipped.Length)} would change label.");
+
+        var listed = flipped.Length > 0 ? flipped : rows;
+        var shown = listed.OrderByDescending(r => r.Change).ThenBy(r => r.Index).Take(EstimatedRowsShown).ToArray();
+        var which = flipped.Length > 0 ? "Rows whose label would change" : "Rows";
+        console.WriteLine(shown.Length < listed.Length
+            ? $"{which}, the {shown.Length} that change most (--json lists all):"
+            : $"{which}, by change:");
+
+        var table = new Table()
+            .AddColumn(Column("id"))
+            .AddColumn(Column("label"))
+            .AddColumn(Column("estimated"))
+            .AddColumn(Column("change").RightAligned());
+        foreach (var label in config.Labels)
+        {
+            table.AddColumn(Column($"P({label})").RightAligned());
+        }
+
+        foreach (var (index, change) in shown)
+        {
+            var (before, after) = (estimate.Before[index], estimate.After[index]);
+            table.AddRow([
+                new Text(ids[index]),
+                new Text(config.Labels[before.Label]),
+                new Text(config.Labels[after.Label]),
+                new Text(Probability(change)),
+                .. before.Probabilities.Select((p, j) => new Text($"{Probability(p)} -> {Probability(after.Probabilities[j])}")),
+            ]);
+        }
+
+        console.Write(table);
+    }
+
+    public void Explained(ModelConfig config, IReadOnlyList<string> ids, IReadOnlyList<Explanation> explanations)
+    {
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var explanation = explanations[i];
+            console.WriteLine($"Row '{ids[i]}': predicted '{config.Labels[explanation.Label]}'.");
+            var table = new Table()
+                .AddColumn(Column("#").RightAligned())
+                .AddColumn(Column("raises loss"))
+                .AddColumn(Column("shard").RightAligned())
+                .AddColumn(Column("score").RightAligned())
+                .AddColumn(Column("lowers loss"))
+                .AddColumn(Column("shard").RightAligned())
+                .AddColumn(Column("score").RightAligned());
+            var count = Math.Max(explanation.Raising.Length, explanation.Lowering.Length);
+            for (var k = 0; k < count; k++)
+            {
+                table.AddRow(Cells([Number(k + 1), .. Influence(explanation.Raising, k), .. Influence(explanation.Lowering, k)]));
+            }
+
+            console.Write(table);
+        }
+    }
+
+    public void Status(ModelStatus status)
+    {
+        console.WriteLine($"Model '{status.Model}': {Number(status.Records)} records, " +
+            (status.Trained ? $"trained, version {status.Version}." : "not trained."));
+        var budgets = status.Shards.Any(s => s.Budget is not null);
+        var table = new Table()
+            .AddColumn(Column("shard").RightAligned())
+            .AddColumn(Column("records").RightAligned())
+            .AddColumn(Column("version").RightAligned())
+            .AddColumn(Column("state"))
+            .AddColumn(Column("silo"));
+        if (budgets)
+        {
+            table.AddColumn(Column("spent / budget").RightAligned());
+        }
+
+        foreach (var shard in status.Shards)
+        {
+            string[] cells = [Number(shard.Index), Number(shard.Records), Number(shard.Version), shard.State, shard.Silo];
+            table.AddRow(Cells(budgets ? [.. cells, Budget(shard.Budget)] : cells));
+        }
+
+        console.Write(table);
+    }
+
+    private static Table Settings(params (string Name, string Value)[] settings)
+    {
+        var table = new Table().HideHeaders().AddColumn(Column("setting")).AddColumn(Column("value"));
+        foreach (var (name, value) in settings)
+        {
+            table.AddRow(Cells(name, value));
+        }
+
+        return table;
+    }
+
+    private static TableColumn Column(string header) => new(new Text(header));
+
+    private static IRenderable[] Cells(params string[] values) => [.. values.Select(v => new Text(v))];
+
+    private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>Round-trippable, as --json writes it.</summary>
+    private static string Real(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Probability(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
+
+    private static string Score(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
+
+    private static string Budget(CertifiedBudget? budget) => budget is null ? "-" : $"{Score(budget.Spent)} / {Score(budget.Total)}";
+
+    private static string[] Influence(RecordInfluence[] influences, int k) => k < influences.Length
+        ? [influences[k].RecordId, Number(influences[k].Shard), Score(influences[k].Score)]
+        : ["", "", ""];
+}

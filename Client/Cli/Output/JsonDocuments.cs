@@ -1,0 +1,114 @@
+using System.Text.Json.Serialization;
+
+namespace Unlearning.Cli.Output;
+
+// The --json contract, key for key and in order: scripts rely on it, so it does not follow the wire types implicitly.
+// Keys added after the first release come last and, where marked, only when they have a value.
+
+internal sealed record ConfigDocument(
+    string Name, IReadOnlyList<string> FeatureNames, IReadOnlyList<string> Labels,
+    int Shards, int Slices, double Lambda, string Ensemble, int MaxIterations, string Method,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CertifiedDocument? Certified)
+{
+    public static ConfigDocument From(ModelConfig c) =>
+        new(c.Name, c.FeatureNames, c.Labels, c.Shards, c.Slices, c.Lambda, EnsembleNames.Of(c.Ensemble), c.MaxIterations,
+            UnlearningNames.Of(c.Method), c.Certified is null ? null : CertifiedDocument.From(c.Certified));
+}
+
+internal sealed record CertifiedDocument(
+    double Epsilon, double Delta, double Sigma, IReadOnlyList<double>? FeatureCentres, IReadOnlyList<double>? FeatureScales)
+{
+    public static CertifiedDocument From(CertifiedOptions o) => new(o.Epsilon, o.Delta, o.Sigma, o.FeatureCentres, o.FeatureScales);
+}
+
+internal sealed record IngestDocument(string Model, int Accepted, long Records);
+
+internal sealed record TrainDocument(string Model, long Records, int ShardsServing, long Version, long ElapsedMs)
+{
+    public static TrainDocument From(TrainResult r) => new(r.Model, r.Records, r.ShardsServing, r.Version, r.ElapsedMs);
+}
+
+internal sealed record PredictionDocument(string Id, string Label, OrderedDictionary<string, double> Probabilities)
+{
+    public static PredictionDocument From(ModelConfig config, string id, Prediction prediction) =>
+        new(id, config.Labels[prediction.Label], ByLabel(config, prediction));
+
+    /// <summary>Each label's probability, keyed by the label, in the model's label order.</summary>
+    public static OrderedDictionary<string, double> ByLabel(ModelConfig config, Prediction prediction)
+    {
+        var probabilities = new OrderedDictionary<string, double>(config.Labels.Length, StringComparer.Ordinal);
+        for (var j = 0; j < config.Labels.Length; j++)
+        {
+            probabilities.Add(config.Labels[j], prediction.Probabilities[j]);
+        }
+
+        return probabilities;
+    }
+}
+
+internal sealed record EvaluationDocument(string Model, int Rows, double Accuracy, long Version)
+{
+    public static EvaluationDocument From(EvaluationResult r) => new(r.Model, r.Rows, r.Accuracy, r.Version);
+}
+
+internal sealed record ForgetDocument(
+    string RequestId, string Model, string Subject, int Shard, int RecordsRemoved, int SlicesRetrained,
+    long VersionBefore, long VersionAfter, string Method, long ElapsedMs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? BoundSpent,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? BudgetLeft)
+{
+    public static ForgetDocument From(ForgetReceipt r) =>
+        new(r.RequestId, r.Model, r.Subject, r.Shard, r.RecordsRemoved, r.SlicesRetrained,
+            r.VersionBefore, r.VersionAfter, r.Method, r.ElapsedMs, r.BoundSpent, r.BudgetLeft);
+}
+
+/// <summary>A forget dry run: each probe row's prediction now and as estimated without the subject.</summary>
+internal sealed record ForgetEstimateDocument(
+    string Model, string Subject, int Shard, int RecordsAffected, string Method, long Version, double MeanAbsoluteChange,
+    IReadOnlyList<EstimatedRowDocument> Rows)
+{
+    public static ForgetEstimateDocument From(ModelConfig config, IReadOnlyList<string> ids, ForgetEstimate e) =>
+        new(e.Model, e.Subject, e.Shard, e.RecordsAffected, e.Method, e.Version, ProbabilityChange.Mean(e),
+            [.. ids.Select((id, i) => EstimatedRowDocument.From(config, id, e.Before[i], e.After[i]))]);
+}
+
+internal sealed record EstimatedRowDocument(
+    string Id, string Label, OrderedDictionary<string, double> Probabilities,
+    string EstimatedLabel, OrderedDictionary<string, double> EstimatedProbabilities)
+{
+    public static EstimatedRowDocument From(ModelConfig config, string id, Prediction before, Prediction after) =>
+        new(id, config.Labels[before.Label], PredictionDocument.ByLabel(config, before),
+            config.Labels[after.Label], PredictionDocument.ByLabel(config, after));
+}
+
+internal sealed record ShardDocument(
+    int Index, long Records, long Version, string State, string Silo,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BudgetDocument? Budget)
+{
+    public static ShardDocument From(ShardStatus s) =>
+        new(s.Index, s.Records, s.Version, s.State, s.Silo, s.Budget is null ? null : BudgetDocument.From(s.Budget));
+}
+
+internal sealed record BudgetDocument(double Total, double Spent, double Left)
+{
+    public static BudgetDocument From(CertifiedBudget b) => new(b.Total, b.Spent, b.Left);
+}
+
+internal sealed record StatusDocument(string Model, long Records, IReadOnlyList<ShardDocument> Shards, bool Trained, long Version)
+{
+    public static StatusDocument From(ModelStatus s) =>
+        new(s.Model, s.Records, [.. s.Shards.Select(ShardDocument.From)], s.Trained, s.Version);
+}
+
+/// <summary>One row of <c>explain</c>: the training records (ids only) that most raise and lower its predicted label's loss.</summary>
+internal sealed record ExplanationDocument(
+    string Id, string Label, IReadOnlyList<InfluenceDocument> Raising, IReadOnlyList<InfluenceDocument> Lowering)
+{
+    public static ExplanationDocument From(ModelConfig config, string id, Explanation e) =>
+        new(id, config.Labels[e.Label], [.. e.Raising.Select(InfluenceDocument.From)], [.. e.Lowering.Select(InfluenceDocument.From)]);
+}
+
+internal sealed record InfluenceDocument(string Record, int Shard, double Score)
+{
+    public static InfluenceDocument From(RecordInfluence r) => new(r.RecordId, r.Shard, r.Score);
+}

@@ -1,0 +1,50 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Unlearning.Cli.Output;
+
+/// <summary>One compact JSON object per result (one per row for predictions and explanations: JSON Lines).</summary>
+internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
+{
+    // Relaxed escaping keeps ids and labels readable ("O'Brien", "é"); the output is never embedded in HTML.
+    // Doubles use the default round-trippable formatting.
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public void Created(ModelConfig config) => Write(ConfigDocument.From(config));
+
+    public void Ingested(string model, int accepted, long totalRecords) =>
+        Write(new IngestDocument(model, accepted, totalRecords));
+
+    public void Trained(TrainResult result) => Write(TrainDocument.From(result));
+
+    public void Predicted(ModelConfig config, IReadOnlyList<string> ids, IReadOnlyList<Prediction> predictions)
+    {
+        for (var i = 0; i < ids.Count; i++)
+        {
+            Write(PredictionDocument.From(config, ids[i], predictions[i]));
+        }
+    }
+
+    public void Evaluated(EvaluationResult result) => Write(EvaluationDocument.From(result));
+
+    public void Forgot(ForgetReceipt receipt) => Write(ForgetDocument.From(receipt));
+
+    public void EstimatedForget(ModelConfig config, IReadOnlyList<string> ids, ForgetEstimate estimate) =>
+        Write(ForgetEstimateDocument.From(config, ids, estimate));
+
+    public void Explained(ModelConfig config, IReadOnlyList<string> ids, IReadOnlyList<Explanation> explanations)
+    {
+        for (var i = 0; i < ids.Count; i++)
+        {
+            Write(ExplanationDocument.From(config, ids[i], explanations[i]));
+        }
+    }
+
+    public void Status(ModelStatus status) => Write(StatusDocument.From(status));
+
+    private void Write<T>(T document) => stdout.WriteLine(JsonSerializer.Serialize(document, Options));
+}

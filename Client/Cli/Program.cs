@@ -1,0 +1,3 @@
+using Unlearning.Cli;
+
+return await Unlearn.RunAsync(args, Console.Out, Console.Error);

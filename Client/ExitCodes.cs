@@ -1,9 +1,0 @@
-namespace Unlearning.Client;
-
-internal static class ExitCodes
-{
-    public const int Success = 0;
-    public const int Failure = 1;
-    public const int Usage = 2;
-    public const int Cancelled = 130;
-}

@@ -1,3 +1,0 @@
-using Unlearning.Client;
-
-return await Cli.RunAsync(args, Console.Out, Console.Error);

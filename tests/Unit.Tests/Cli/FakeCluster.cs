@@ -1,0 +1,154 @@
+using System.Reflection;
+
+namespace Unlearning.Tests.Cli;
+
+/// <summary>
+/// An <see cref="IClusterClient"/> that hands out <see cref="FakeModelGrain"/>s, so commands run in-process
+/// without silos. Not sealed: <see cref="DispatchProxy"/> generates a subclass.
+/// </summary>
+public class FakeCluster : DispatchProxy
+{
+    internal Dictionary<string, FakeModelGrain> Models { get; } = [];
+
+    internal static (IClusterClient Client, FakeCluster Cluster) Create()
+    {
+        var client = DispatchProxy.Create<IClusterClient, FakeCluster>();
+        return (client, (FakeCluster)(object)client);
+    }
+
+    protected override object? Invoke(MethodInfo? method, object?[]? args)
+    {
+        if (method is { Name: nameof(IGrainFactory.GetGrain), IsGenericMethod: true }
+            && method.GetGenericArguments()[0] == typeof(IModelGrain)
+            && args is [string name, ..])
+        {
+            if (!Models.TryGetValue(name, out var grain))
+            {
+                Models[name] = grain = new FakeModelGrain(name);
+            }
+
+            return grain;
+        }
+
+        throw new NotSupportedException($"the fake cluster does not support {method?.Name}");
+    }
+}
+
+/// <summary>
+/// Records what the client sends; predicts label 1 when a row's first feature is positive, with
+/// probabilities that are not round decimals so that JSON round-tripping is exercised. A forget dry run
+/// estimates each row as if its first feature were one lower; an explanation names records after the row's first feature.
+/// </summary>
+internal sealed class FakeModelGrain(string name) : IModelGrain
+{
+    public ModelConfig? Config { get; set; }
+    public List<DataRecord[]> IngestBatches { get; } = [];
+    public List<double[][]> PredictBatches { get; } = [];
+    public List<(double[][] Rows, int[] Labels)> EvaluateCalls { get; } = [];
+    public List<string> Forgotten { get; } = [];
+    public List<(string Subject, double[][] Probe)> EstimateCalls { get; } = [];
+    public List<(double[][] Rows, int Top)> ExplainCalls { get; } = [];
+    public ForgetReceipt? Receipt { get; set; }
+    public string EstimateMethod { get; set; } = ForgetMethods.Influence;
+    /// <summary>The budget each of the two shards reports in its status.</summary>
+    public CertifiedBudget?[] Budgets { get; set; } = [null, null];
+    public Exception? Failure { get; set; }
+
+    public Task<ModelConfig> Create(ModelConfig config)
+    {
+        ThrowIfFailing();
+        Config = config;
+        return Task.FromResult(config);
+    }
+
+    public Task<ModelConfig> GetConfig()
+    {
+        ThrowIfFailing();
+        return Task.FromResult(Config ?? throw new KeyNotFoundException($"model '{name}' does not exist"));
+    }
+
+    public Task<IngestResult> Ingest(DataRecord[] records)
+    {
+        ThrowIfFailing();
+        IngestBatches.Add(records);
+        return Task.FromResult(new IngestResult(records.Length, IngestBatches.Sum(b => b.Length)));
+    }
+
+    public Task<TrainResult> Train()
+    {
+        ThrowIfFailing();
+        return Task.FromResult(new TrainResult(name, IngestBatches.Sum(b => b.Length), 3, 7, 42));
+    }
+
+    public Task<PredictionBatch> Predict(double[][] rows)
+    {
+        ThrowIfFailing();
+        PredictBatches.Add(rows);
+        return Task.FromResult(new PredictionBatch([.. rows.Select(PredictRow)], 7, []));
+    }
+
+    public Task<EvaluationResult> Evaluate(double[][] rows, int[] labels)
+    {
+        ThrowIfFailing();
+        EvaluateCalls.Add((rows, labels));
+        var correct = rows.Where((row, i) => PredictRow(row).Label == labels[i]).Count();
+        return Task.FromResult(new EvaluationResult(name, rows.Length, (double)correct / rows.Length, 6 + EvaluateCalls.Count));
+    }
+
+    public Task<ForgetReceipt> Forget(string subject)
+    {
+        ThrowIfFailing();
+        Forgotten.Add(subject);
+        return Task.FromResult(Receipt ?? new ForgetReceipt("req-1", name, subject, 3, 2, 1, 10, 12, "exact", 5));
+    }
+
+    public Task<ForgetEstimate> EstimateForget(string subject, double[][] probe)
+    {
+        ThrowIfFailing();
+        EstimateCalls.Add((subject, probe));
+        return Task.FromResult(new ForgetEstimate(name, subject, 3, 2, EstimateMethod,
+            [.. probe.Select(PredictRow)], [.. probe.Select(EstimateRow)], 6 + EstimateCalls.Count));
+    }
+
+    public Task<ExplanationBatch> Explain(double[][] rows, int top)
+    {
+        ThrowIfFailing();
+        ExplainCalls.Add((rows, top));
+        return Task.FromResult(new ExplanationBatch([.. rows.Select(row => ExplainRow(row, top))], 7));
+    }
+
+    public Task<ModelStatus> GetStatus()
+    {
+        ThrowIfFailing();
+        return Task.FromResult(new ModelStatus(name, 5, true, 9,
+        [
+            new ShardStatus(0, 3, 4, ShardStates.Serving, "S127.0.0.1:11111:1", [1, 1], 0, Budgets[0]),
+            new ShardStatus(1, 2, 5, ShardStates.Retraining, "S127.0.0.1:11112:1", [2, 1], 1, Budgets[1]),
+        ]));
+    }
+
+    public Task OnShardChanged(ShardSnapshot snapshot) => Task.CompletedTask;
+
+    public static Prediction PredictRow(double[] row)
+    {
+        var p1 = 1 / (1 + Math.Exp(-row[0] / 3));
+        return new Prediction(row[0] > 0 ? 1 : 0, [1 - p1, p1]);
+    }
+
+    /// <summary>The dry run's "after": the prediction for the row with its first feature one lower.</summary>
+    public static Prediction EstimateRow(double[] row) => PredictRow([row[0] - 1, .. row[1..]]);
+
+    /// <summary><paramref name="top"/> records each way, named "up:{x}:{k}" and "down:{x}:{k}" after the row's first feature x.</summary>
+    public static Explanation ExplainRow(double[] row, int top) => new(
+        PredictRow(row).Label,
+        [.. Enumerable.Range(0, top).Select(k => new RecordInfluence($"up:{row[0]}:{k}", k % 3, (top - k) / 3.0))],
+        [.. Enumerable.Range(0, top).Select(k => new RecordInfluence($"down:{row[0]}:{k}", k % 3, -(top - k) / 7.0))]);
+
+    private void ThrowIfFailing()
+    {
+        if (Failure is not null)
+        {
+            throw Failure;
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using Unlearning.Removal;
+using Unlearning.Shard;
+using Unlearning.Tests.Support;
+using static Unlearning.Tests.Support.UnlearningData;
+
+using Unlearning.TestKit;
+
+namespace Unlearning.Tests.Shard;
+
+/// <summary>A certified shard's learner driven as the shard grain drives it: prepare, run the job, accept.</summary>
+public sealed class CertifiedLearnerTests
+{
+    private static readonly Dataset Data = Dataset.Wdbc();
+
+    private static readonly ModelConfig Config = CertifiedConfig();
+
+    // Spread-out subjects, removed one forget at a time (a subject owns one record in wdbc).
+    private static readonly string[][] Forgets = [[Sorted()[7].Id], [Sorted()[100].Id, Sorted()[401].Id]];
+
+    [Fact]
+    public async Task Successive_forgets_from_background_bases_give_the_bits_of_bases_computed_synchronously()
+    {
+        var reference = SynchronousSteps();
+        // Once stepping straight after each accept (the job then usually waits for the basis), once with the basis ready.
+        foreach (var waitForBasis in new[] { false, true })
+        {
+            var shard = new LearnerHarness();
+            shard.Step();
+            for (var f = 0; f < Forgets.Length; f++)
+            {
+                if (waitForBasis) await shard.Learner.CurrentBasis!;
+                shard.Forget(Forgets[f]);
+                var result = shard.Step();
+                Assert.Equal(ForgetMethods.Certified, result.Method);
+                Assert.Equal(Bits(CertifiedClassifier.Flatten(reference[f])), Bits(result.Weights!));
+                Assert.Equal(Bits(reference[f].ResidualBounds), Bits(shard.State.Certified!.ResidualBounds));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task After_a_forget_is_stepped_the_basis_holds_exactly_the_remaining_records()
+    {
+        var shard = new LearnerHarness();
+        shard.Step();
+        var before = await shard.Learner.CurrentBasis!;
+        Assert.Equal(Sorted().Select(r => r.Id), before.Ids);
+
+        var removed = shard.Forget(Forgets[1]);
+        // Until the Newton step that removes them is accepted, the model (and so its basis) still stands for them.
+        Assert.Same(before, await shard.Learner.CurrentBasis!);
+        shard.Step();
+
+        var after = await shard.Learner.CurrentBasis!;
+        Assert.NotSame(before, after);
+        Assert.Empty(after.Ids.Intersect(removed.Select(r => r.Id)));
+        Assert.Equal(shard.Slice.Select(r => r.Id), after.Ids);
+        Assert.Equal(shard.Slice.Count, after.Model.Rows);
+        var remaining = CertifiedShardModel.Transform(Config).Apply(TrainingInput.Of(shard.Slice, Config)!.Set);
+        Assert.Equal(Bits(remaining.Features), Bits(after.Basis.Rows.Features));
+        Assert.Equal(Bits(CertifiedClassifier.Flatten(after.Model)), Bits(shard.LastWeights!));
+    }
+
+    [Fact]
+    public async Task A_restored_shard_builds_its_basis_from_its_records_and_previews_and_steps_to_the_same_bits()
+    {
+        var running = new LearnerHarness();
+        running.Step();
+        var stored = running.State.Certified;
+        running.Forget(Forgets[0]);
+        var stepped = running.Step();
+
+        var restored = new LearnerHarness(stored);
+        Assert.Null(restored.Learner.CurrentBasis);
+        var subject = restored.Slice.Where(r => Forgets[0].Contains(r.Id)).ToArray();
+        var serving = new ShardServing(1, null, new InMemoryShardRecords(restored.Slice), Current: true);
+        var preview = await restored.Learner.EstimateForgetAsync(subject, serving);
+        Assert.NotNull(restored.Learner.CurrentBasis);
+        restored.Forget(Forgets[0]);
+        var step = restored.Step();
+
+        Assert.Equal(Bits(stepped.Weights!), Bits(preview.WeightsAfter!));
+        Assert.Equal(Bits(stepped.Weights!), Bits(step.Weights!));
+    }
+
+    [Fact]
+    public void A_restored_shard_with_no_basis_steps_from_its_records_and_the_pending_removals()
+    {
+        var running = new LearnerHarness();
+        running.Step();
+        var stored = running.State.Certified;
+        running.Forget(Forgets[1]);
+        var stepped = running.Step();
+
+        var restored = new LearnerHarness(stored);
+        restored.Forget(Forgets[1]);
+        Assert.Null(restored.Learner.CurrentBasis);
+        Assert.Equal(Bits(stepped.Weights!), Bits(restored.Step().Weights!));
+    }
+
+    /// <summary>The model after each of <see cref="Forgets"/>, every basis computed in this thread from the records left.</summary>
+    private static CertifiedModel[] SynchronousSteps()
+    {
+        var records = Sorted().ToList();
+        CertifiedShardBasis BasisOf(CertifiedModel? model)
+        {
+            var data = TrainingInput.Of(records, Config)!;
+            var rows = CertifiedShardModel.Transform(Config).Apply(data.Set);
+            return CertifiedShardBasis.Compute(model ?? CertifiedShardModel.Fit(rows, Config, 0), rows, data.Ids);
+        }
+        var basis = BasisOf(null);
+        var models = new List<CertifiedModel>();
+        foreach (var forget in Forgets)
+        {
+            var outcome = CertifiedRemoval.Remove(basis.Basis, basis.IndicesOf(forget));
+            models.Add(outcome.Model);
+            records.RemoveAll(r => forget.Contains(r.Id));
+            basis = BasisOf(outcome.Model);
+        }
+        return [.. models];
+    }
+
+    private static DataRecord[] Sorted() => [.. Data.Records.OrderBy(r => r.Id, StringComparer.Ordinal)];
+
+    private static ModelConfig CertifiedConfig()
+    {
+        var columns = Enumerable.Range(0, Data.FeatureNames.Length);
+        var centres = columns.Select(j => Data.Records.Average(r => r.Features[j])).ToArray();
+        var scales = columns.Select(j => Math.Sqrt(Data.Records.Average(r => Math.Pow(r.Features[j] - centres[j], 2)))).ToArray();
+        return Data.Config("certified-learner", 1, 1) with
+        {
+            Lambda = 1e-2,
+            Method = UnlearningMethod.Certified,
+            Certified = new CertifiedOptions(10, 1e-5, 1.0, centres, scales, 12345),
+        };
+    }
+
+    /// <summary>One shard's records (one slice, sorted by id) and state around a learner.</summary>
+    private sealed class LearnerHarness
+    {
+        public LearnerHarness(CertifiedState? stored = null)
+        {
+            State = new ShardState { Config = Config, Certified = stored };
+            Learner = new CertifiedLearner(Config, 0, State);
+        }
+
+        public ShardState State { get; }
+        public CertifiedLearner Learner { get; }
+        public List<DataRecord> Slice { get; } = [.. Sorted()];
+        public double[]? LastWeights { get; private set; }
+
+        public DataRecord[] Forget(string[] ids)
+        {
+            var removed = Slice.Where(r => ids.Contains(r.Id)).ToArray();
+            Slice.RemoveAll(r => ids.Contains(r.Id));
+            Learner.RecordsRemoved(removed, State);
+            return removed;
+        }
+
+        public CheckpointResult Step()
+        {
+            var result = Learner.Prepare(0, new InMemoryShardRecords(Slice), [])(CancellationToken.None);
+            Learner.Accept(result, State);
+            LastWeights = result.Weights;
+            return result;
+        }
+    }
+}
