@@ -1,8 +1,8 @@
 namespace Unlearning;
 
 /// <summary>
-/// The aggregator of one model, keyed by the model's name: holds the config, routes records and forgets
-/// to shards, and answers predictions from the shards' current weights.
+/// A model, keyed by its name: what clients call. Holds the config, routes records and forgets to the model's
+/// shards, and answers predictions from the shards' current weights.
 /// </summary>
 [Alias("Unlearning.IModelGrain")]
 public interface IModelGrain : IGrainWithStringKey
@@ -21,16 +21,4 @@ public interface IModelGrain : IGrainWithStringKey
     [Alias("Explain"), ResponseTimeout(LongRunning.Timeout)] Task<ExplanationBatch> Explain(double[][] rows, int top);
     /// <summary>The estimated effect of forgetting <paramref name="subject"/> on predictions for <paramref name="probe"/>; changes nothing.</summary>
     [Alias("EstimateForget"), ResponseTimeout(LongRunning.Timeout)] Task<ForgetEstimate> EstimateForget(string subject, double[][] probe);
-
-    /// <summary>Called by the model's shards whenever the weights they serve change.</summary>
-    [Alias("OnShardChanged")] Task OnShardChanged(ShardSnapshot snapshot);
-}
-
-/// <summary>
-/// Calls that wait for training (train, forget, and the shard calls behind them) or for an influence analysis
-/// take as long as the data demands, far beyond Orleans' default response timeout; everything else keeps it.
-/// </summary>
-public static class LongRunning
-{
-    public const string Timeout = "1.00:00:00";
 }

@@ -1,18 +1,15 @@
-using Unlearning.Shard;
+using Unlearning.Removal;
 
 namespace Unlearning.Model;
 
 internal static class ConfigValidation
 {
-    public const int MaxShards = 1024;
-    public const int MaxSlices = 256;
-
     public static void Validate(ModelConfig config, string modelName)
     {
-        if (!ModelNames.IsValid(modelName))
-            throw new ArgumentException($"invalid model name '{modelName}': use 1-64 letters, digits, '-', '_' or '.'");
+        if (!ModelLimits.IsValidName(modelName))
+            throw new ArgumentException($"invalid model name {Quoted.Value(modelName)}: use {ModelLimits.NameRule}");
         if (!string.Equals(config.Name, modelName, StringComparison.Ordinal))
-            throw new ArgumentException($"config names model '{config.Name}' but was sent to model '{modelName}'");
+            throw new ArgumentException($"config names model {Quoted.Value(config.Name)} but was sent to model '{modelName}'");
         if (config.FeatureNames is not { Length: > 0 })
             throw new ArgumentException("a model needs at least one feature column");
         RequireDistinct(config.FeatureNames, "feature");
@@ -21,14 +18,14 @@ internal static class ConfigValidation
         if (config.Labels is not { Length: >= 2 })
             throw new ArgumentException($"a classifier needs at least two labels, the schema has {config.Labels?.Length ?? 0}");
         RequireDistinct(config.Labels, "label");
-        if (config.Shards is < 1 or > MaxShards)
-            throw new ArgumentException($"shards must be between 1 and {MaxShards}, not {config.Shards}");
-        if (config.Slices is < 1 or > MaxSlices)
-            throw new ArgumentException($"slices must be between 1 and {MaxSlices}, not {config.Slices}");
-        if (!double.IsFinite(config.Lambda) || config.Lambda <= 0)
+        if (config.Shards is < 1 or > ModelLimits.MaxShards)
+            throw new ArgumentException($"shards must be between 1 and {ModelLimits.MaxShards}, not {config.Shards}");
+        if (config.Slices is < 1 or > ModelLimits.MaxSlices)
+            throw new ArgumentException($"slices must be between 1 and {ModelLimits.MaxSlices}, not {config.Slices}");
+        if (!ModelLimits.IsValidLambda(config.Lambda))
             throw new ArgumentException($"lambda must be a positive number, not {config.Lambda}");
-        if (config.MaxIterations is < 1 or > 1_000_000)
-            throw new ArgumentException($"max iterations must be between 1 and 1000000, not {config.MaxIterations}");
+        if (config.MaxIterations is < 1 or > ModelLimits.MaxIterations)
+            throw new ArgumentException($"max iterations must be between 1 and {ModelLimits.MaxIterations}, not {config.MaxIterations}");
         if (!Enum.IsDefined(config.Ensemble))
             throw new ArgumentException($"unknown ensemble mode {config.Ensemble}");
         if (!Enum.IsDefined(config.Method))
@@ -40,19 +37,19 @@ internal static class ConfigValidation
 
     private static void ValidateCertified(ModelConfig config)
     {
-        if (config.Certified is not { } certified)
+        if (config.Certified is null)
             throw new ArgumentException("a certified model needs epsilon, delta and sigma");
         if (config.Slices != 1)
             throw new ArgumentException($"certified models train each shard as one slice; slices must be 1, not {config.Slices}");
         // Both throw ArgumentException (or ArgumentOutOfRangeException) naming what is wrong.
-        _ = CertifiedShardModel.Settings(config);
-        _ = CertifiedShardModel.Transform(config);
+        _ = CertifiedConfig.Settings(config);
+        _ = CertifiedConfig.Transform(config);
     }
 
     private static void RequireDistinct(string[] names, string what)
     {
-        var duplicates = names.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
+        var duplicates = names.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => Quoted.Value(g.Key)).ToArray();
         if (duplicates.Length > 0)
-            throw new ArgumentException($"duplicate {what} names: {string.Join(", ", duplicates)}");
+            throw new ArgumentException($"duplicate {what} names: {string.Join(", ", duplicates.Take(5))}");
     }
 }

@@ -1,6 +1,5 @@
 using Unlearning.Learning;
 using Unlearning.Removal;
-using Unlearning.Shard;
 
 namespace Unlearning.Model;
 
@@ -10,6 +9,6 @@ internal static class EnsembleMembers
     public static IClassifier? Create(ModelConfig config, double[]? weights) => weights is null
         ? null
         : config.Method == UnlearningMethod.Certified
-            ? new CertifiedClassifier(CertifiedShardModel.Transform(config), config.ClassCount, weights)
+            ? new CertifiedClassifier(CertifiedConfig.Transform(config), config.ClassCount, weights)
             : new SoftmaxClassifier(weights);
 }

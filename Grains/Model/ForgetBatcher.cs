@@ -1,3 +1,5 @@
+using Unlearning.Wire;
+
 namespace Unlearning.Model;
 
 /// <summary>

@@ -4,27 +4,25 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Unlearning.Learning;
 using Unlearning.Storage;
+using Unlearning.Wire;
 
 namespace Unlearning.Model;
 
 /// <summary>
-/// The aggregator of one model. Reentrant: predictions are answered while forgets and training wait on
-/// shards. Holds each shard's current weights (pushed by the shards), so a prediction costs no shard call.
+/// A model: its config, the routing of records and forgets to its shards, and the ensemble of the weights the
+/// shards push, so a prediction costs no shard call. Reentrant: predictions are answered while forgets and
+/// training wait on shards; every state change happens within one turn.
 /// </summary>
 [Reentrant]
-public sealed class ModelGrain : Grain, IModelGrain
+public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
 {
     private readonly IPersistentState<ModelState> _state;
     private readonly UnlearningOptions _options;
     private readonly IForgottenDataScrubber[] _scrubbers;
     private readonly ILogger<ModelGrain> _logger;
-    private const int MaxTop = 100;
-    private ShardView[] _shards = [];
-    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
-    private Task? _loading;
-    private TaskCompletionSource _shardsChanged = NewSignal();
-    private EnsembleView? _ensemble;
+    private ModelShards _shards = null!;
     private ForgetBatcher[] _forgets = [];
+    private Task? _loading;
 
     public ModelGrain(
         [PersistentState("model", StorageNames.Models)] IPersistentState<ModelState> state,
@@ -59,65 +57,21 @@ public sealed class ModelGrain : Grain, IModelGrain
     {
         var config = RequireConfig();
         RecordValidation.CheckBatchSize(records.Length, _options.MaxBatchRows);
-        await EnsureLoadedAsync();
         RecordValidation.CheckRecords(records, config);
-        var fresh = await SkipStoredAsync(records, config);
-        // Claimed before the next await, so a concurrent batch with the same ids is refused.
-        RecordValidation.CheckNotClaimed(fresh, config, _ids);
-        foreach (var record in fresh) _ids.Add(record.Id);
-
-        var byShard = fresh.GroupBy(r => Partitioning.ShardOf(r.Subject, config.Shards));
-        await Task.WhenAll(byShard.Select(async group =>
-        {
-            var batch = group.ToArray();
-            try
-            {
-                await Shard(group.Key).Add(config, batch);
-            }
-            catch
-            {
-                await ReleaseUnstoredAsync(group.Key, batch);
-                throw;
-            }
-        }));
-        return new IngestResult(records.Length, _ids.Count);
-    }
-
-    /// <summary>
-    /// Records already stored with the same content are skipped, so a client may resend a batch whose answer it
-    /// lost; an id stored with other content is an error naming it.
-    /// </summary>
-    private async Task<DataRecord[]> SkipStoredAsync(DataRecord[] records, ModelConfig config)
-    {
-        var known = records.Where(r => _ids.Contains(r.Id)).ToArray();
-        if (known.Length == 0) return records;
-        var stored = await Task.WhenAll(known.GroupBy(r => Partitioning.ShardOf(r.Subject, config.Shards))
-            .Select(group => Shard(group.Key).FindStored(group.ToArray())));
-        var identical = stored.SelectMany(ids => ids).ToHashSet(StringComparer.Ordinal);
-        RecordValidation.CheckNoConflicts(known.Where(r => !identical.Contains(r.Id)), config);
-        return [.. records.Where(r => !identical.Contains(r.Id))];
-    }
-
-    /// <summary>After a failed add, keeps claimed only the ids the shard did store (its answer may have been lost, not its write).</summary>
-    private async Task ReleaseUnstoredAsync(int shard, DataRecord[] batch)
-    {
-        try
-        {
-            var stored = (await Shard(shard).FindStored(batch)).ToHashSet(StringComparer.Ordinal);
-            foreach (var record in batch.Where(r => !stored.Contains(r.Id))) _ids.Remove(record.Id);
-        }
-        catch (Exception error)
-        {
-            // Unknown what the shard holds: keep the ids claimed; a resend of identical records will be accepted.
-            _logger.LogWarning(error, "Shard {Shard} of model {Model} did not answer after a failed ingest", shard, Name);
-        }
+        await EnsureLoadedAsync();
+        var byShard = records.GroupBy(r => Partitioning.ShardOf(r.Subject, config.Shards)).ToArray();
+        // Each shard refuses ids it holds with other content and skips those it holds as sent. Every shard checks
+        // first, so a conflict in one leaves the others unchanged.
+        await Task.WhenAll(byShard.Select(group => Shard(group.Key).FindStored(config, [.. group])));
+        await Task.WhenAll(byShard.Select(async group => _shards[group.Key].Records = await Shard(group.Key).Add(config, [.. group])));
+        return new IngestResult(records.Length, _shards.Records);
     }
 
     public async Task<TrainResult> Train()
     {
         var config = RequireConfig();
         await EnsureLoadedAsync();
-        if (_ids.Count == 0)
+        if (_shards.Records == 0)
             throw new InvalidOperationException($"model '{Name}' has no records to train on; ingest some first");
         var stopwatch = Stopwatch.StartNew();
         if (!_state.State.Trained)
@@ -125,22 +79,22 @@ public sealed class ModelGrain : Grain, IModelGrain
             _state.State.Trained = true;
             await _state.WriteStateAsync();
         }
-        var snapshots = await Task.WhenAll(_shards.Select(async view =>
+        var snapshots = await Task.WhenAll(_shards.All.Select(async view =>
         {
             var shard = Shard(view.Index);
             await shard.StartTraining(config);
             return await shard.WaitUntilTrained();
         }));
-        foreach (var snapshot in snapshots) Offer(snapshot);
-        return new TrainResult(Name, _ids.Count, CurrentEnsemble().Members.Length, Version, stopwatch.ElapsedMilliseconds);
+        foreach (var snapshot in snapshots) _shards.Offer(snapshot);
+        return new TrainResult(Name, _shards.Records, _shards.Current.Members.Length, _shards.Version, stopwatch.ElapsedMilliseconds);
     }
 
     public Task<PredictionBatch> Predict(double[][] rows)
     {
         var config = RequireConfig();
-        CheckRows(rows, config);
+        RecordValidation.CheckRows(rows, config, _options.MaxBatchRows);
         // The common case answers in this turn, from the ensemble as it stands, without waiting for anything.
-        if (_loading is { IsCompletedSuccessfully: true } && CurrentEnsemble() is { Members.Length: > 0 } ensemble)
+        if (_loading is { IsCompletedSuccessfully: true } && _shards.Current is { Members.Length: > 0 } ensemble)
             return Task.FromResult(PredictWith(ensemble, rows, config));
         return PredictWhenServingAsync(rows, config);
     }
@@ -151,110 +105,67 @@ public sealed class ModelGrain : Grain, IModelGrain
         return PredictWith(await ServingEnsembleAsync(), rows, config);
     }
 
-    private PredictionBatch PredictWith(EnsembleView ensemble, double[][] rows, ModelConfig config) =>
-        new(PredictWith(ensemble.Classifiers, rows, config), ensemble.Version, ensemble.Used);
+    private static PredictionBatch PredictWith(EnsembleView ensemble, double[][] rows, ModelConfig config) =>
+        new(EnsemblePredictions.Of(ensemble.Classifiers, config.Ensemble, config.ClassCount, rows), ensemble.Version, ensemble.Used);
 
-    /// <summary>The shards predictions use now, rebuilt only after something about a shard changed.</summary>
-    private EnsembleView CurrentEnsemble()
+    public async Task<EvaluationResult> Evaluate(double[][] rows, int[] labels)
     {
-        if (_ensemble is { } cached) return cached;
-        var members = _shards.Where(view => view.IsUsable).ToArray();
-        return _ensemble = new EnsembleView(
-            members,
-            [.. members.Select(view => view.Classifier!)],
-            [.. members.Select(view => new ShardVersion(view.Index, view.Snapshot.Version, view.Snapshot.CleanThrough))],
-            Version);
+        var config = RequireConfig();
+        RecordValidation.CheckLabels(rows.Length, labels, config);
+        var batch = await Predict(rows);
+        return new EvaluationResult(Name, rows.Length, EnsemblePredictions.Accuracy(batch.Predictions, labels), batch.Version);
     }
-
-    private sealed record EnsembleView(ShardView[] Members, IClassifier[] Classifiers, ShardVersion[] Used, long Version);
 
     public async Task<ExplanationBatch> Explain(double[][] rows, int top)
     {
         var config = RequireConfig();
         if (config.Method != UnlearningMethod.Exact)
             throw new InvalidOperationException($"explain works on exact (SISA) models; model '{Name}' uses certified removal");
-        if (top is < 1 or > MaxTop) throw new ArgumentException($"top must be between 1 and {MaxTop}, not {top}");
+        if (!ModelLimits.IsValidTop(top)) throw new ArgumentException($"top must be between 1 and {ModelLimits.MaxTop}, not {top}");
         var predicted = await Predict(rows);
         var labels = predicted.Predictions.Select(p => p.Label).ToArray();
-        var members = predicted.ShardsUsed;
-        // Each member's share of the ensemble's average: its scores count with that weight.
-        var weight = 1.0 / members.Length;
-        var parts = await Task.WhenAll(members.Select(async used =>
-            (used.Shard, Rows: await Shard(used.Shard).Explain(rows, labels, top))));
-        // A shard that is retraining sends nothing: its records cannot be scored against weights it no longer serves.
-        var scored = parts.Where(p => p.Rows.Length == rows.Length).ToArray();
-        var explanations = new Explanation[rows.Length];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var row = i;
-            var raising = scored.SelectMany(p => p.Rows[row].Raising.Select(r => r with { Shard = p.Shard, Score = r.Score * weight }));
-            var lowering = scored.SelectMany(p => p.Rows[row].Lowering.Select(r => r with { Shard = p.Shard, Score = r.Score * weight }));
-            explanations[i] = new Explanation(labels[i],
-                [.. raising.OrderByDescending(r => r.Score).ThenBy(r => r.RecordId, StringComparer.Ordinal).Take(top)],
-                [.. lowering.OrderBy(r => r.Score).ThenBy(r => r.RecordId, StringComparer.Ordinal).Take(top)]);
-        }
-        return new ExplanationBatch(explanations, predicted.Version);
+        var parts = await Task.WhenAll(predicted.ShardsUsed.Select(async used =>
+            new ShardExplanations(used.Shard, await Shard(used.Shard).Explain(rows, labels, top))));
+        return new ExplanationBatch(ExplanationMerge.Merge(labels, parts, 1.0 / parts.Length, top), predicted.Version);
     }
 
     public async Task<ForgetEstimate> EstimateForget(string subject, double[][] probe)
     {
         var config = RequireConfig();
-        CheckSubject(subject);
-        CheckRows(probe, config);
+        RecordValidation.CheckSubject(subject);
+        RecordValidation.CheckRows(probe, config, _options.MaxBatchRows);
         await EnsureLoadedAsync();
         var ensemble = await ServingEnsembleAsync();
-        var members = ensemble.Members;
         var index = Partitioning.ShardOf(subject, config.Shards);
         var estimate = await Shard(index).EstimateForget(subject);
-
-        var before = PredictWith(ensemble.Classifiers, probe, config);
-        var after = members.Where(view => view.Index != index).Select(view => view.Classifier!).ToList();
-        if (EnsembleMembers.Create(config, estimate.WeightsAfter) is { } estimated)
-            after.Insert(members.Count(view => view.Index < index), estimated);
+        var after = DryRunEnsemble.After(
+            [.. ensemble.Members.Select(view => (view.Index, view.Classifier!))], index, EnsembleMembers.Create(config, estimate.WeightsAfter));
         if (after.Count == 0)
             throw new InvalidOperationException($"forgetting this subject would leave model '{Name}' with no shard to predict with");
         return new ForgetEstimate(Name, subject, index, estimate.RecordsAffected, estimate.Method,
-            before, PredictWith(after, probe, config), Version);
-    }
-
-    public async Task<EvaluationResult> Evaluate(double[][] rows, int[] labels)
-    {
-        var config = RequireConfig();
-        if (rows.Length != labels.Length)
-            throw new ArgumentException($"{rows.Length} rows but {labels.Length} labels");
-        if (rows.Length == 0) throw new ArgumentException("nothing to evaluate: no rows");
-        foreach (var label in labels)
-        {
-            if (label < 0 || label >= config.ClassCount)
-                throw new ArgumentException($"label index {label} is outside model '{Name}''s {config.ClassCount} labels");
-        }
-        var batch = await Predict(rows);
-        var correct = 0;
-        for (var i = 0; i < rows.Length; i++)
-            if (batch.Predictions[i].Label == labels[i]) correct++;
-        return new EvaluationResult(Name, rows.Length, (double)correct / rows.Length, batch.Version);
+            EnsemblePredictions.Of(ensemble.Classifiers, config.Ensemble, config.ClassCount, probe),
+            EnsemblePredictions.Of(after, config.Ensemble, config.ClassCount, probe), _shards.Version);
     }
 
     public async Task<ForgetReceipt> Forget(string subject)
     {
         var config = RequireConfig();
-        CheckSubject(subject);
+        RecordValidation.CheckSubject(subject);
         await EnsureLoadedAsync();
         var stopwatch = Stopwatch.StartNew();
         var requestId = Guid.NewGuid().ToString("N");
         var index = Partitioning.ShardOf(subject, config.Shards);
         var view = _shards[index];
-        var shard = Shard(index);
 
         // From here on no prediction uses this shard until it confirms what it serves is clean.
         view.ForgetsInFlight++;
-        Signal();
+        _shards.Changed();
         ForgetAcceptance acceptance;
         try
         {
             acceptance = await _forgets[index].Submit(subject);
-            view.RequireCleanThrough(acceptance.Serving.CleanThrough);
-            Offer(acceptance.Serving);
+            view.RequireForgetsAccepted(acceptance.Serving.ForgetsAccepted);
+            _shards.Offer(acceptance.Serving);
         }
         catch
         {
@@ -266,30 +177,24 @@ public sealed class ModelGrain : Grain, IModelGrain
         finally
         {
             view.ForgetsInFlight--;
-            Signal();
+            _shards.Changed();
         }
-        foreach (var id in acceptance.RemovedIds) _ids.Remove(id);
         _logger.LogInformation("Forget {Request} on model {Model}: shard {Shard} removed {Records} records",
             requestId, Name, index, acceptance.RecordsRemoved);
 
         var final = acceptance.Serving;
-        if (acceptance.RecordsRemoved > 0 && _state.State.Trained)
-        {
-            final = await shard.WaitUntilTrained();
-            Offer(final);
-        }
         if (acceptance.RecordsRemoved > 0)
         {
+            if (_state.State.Trained)
+            {
+                final = await Shard(index).WaitUntilTrained();
+                _shards.Offer(final);
+            }
             foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync([ShardKey.For(Name, index)], CancellationToken.None);
         }
-        var method = config.Method == UnlearningMethod.Certified
-            ? (acceptance.RecordsRemoved > 0 ? final.Method : ForgetMethods.Certified)
-            : config.IsFullRetrain ? ForgetMethods.Retrain : ForgetMethods.Exact;
-        var certified = config.Method == UnlearningMethod.Certified;
+        var terms = ReceiptPolicy.For(config, acceptance.RecordsRemoved, final);
         return new ForgetReceipt(requestId, Name, subject, index, acceptance.RecordsRemoved, acceptance.SlicesToRetrain,
-            acceptance.VersionBefore, final.Version, method, stopwatch.ElapsedMilliseconds,
-            certified ? (acceptance.RecordsRemoved > 0 ? final.BoundSpent ?? 0 : 0) : null,
-            certified ? final.BudgetLeft : null);
+            acceptance.VersionBefore, final.Version, terms.Method, stopwatch.ElapsedMilliseconds, terms.BoundSpent, terms.BudgetLeft);
     }
 
     public async Task<ModelStatus> GetStatus()
@@ -297,43 +202,20 @@ public sealed class ModelGrain : Grain, IModelGrain
         var config = RequireConfig();
         await EnsureLoadedAsync();
         var shards = await Task.WhenAll(Enumerable.Range(0, config.Shards).Select(i => Shard(i).GetStatus()));
-        return new ModelStatus(Name, shards.Sum(s => s.Records), _state.State.Trained, Version, shards);
+        return new ModelStatus(Name, shards.Sum(s => s.Records), _state.State.Trained, _shards.Version, shards);
     }
 
     public Task OnShardChanged(ShardSnapshot snapshot)
     {
-        if (snapshot.Shard >= 0 && snapshot.Shard < _shards.Length) Offer(snapshot);
+        // Before the first load there is nothing to update: the load pulls every shard's snapshot.
+        if (_loading is not null) _shards.Offer(snapshot);
         return Task.CompletedTask;
     }
 
-    private int ForgetsInFlight => _shards.Sum(view => view.ForgetsInFlight);
-
-    /// <summary>The sum of the shards' versions: it grows whenever any shard serves new weights.</summary>
-    private long Version => _shards.Sum(view => view.Snapshot.Version);
-
     private ModelConfig RequireConfig() =>
-        _state.State.Config ?? throw new KeyNotFoundException($"model '{Name}' does not exist");
+        _state.State.Config ?? throw new KeyNotFoundException($"model {Quoted.Value(Name)} does not exist");
 
     private IShardGrain Shard(int index) => GrainFactory.GetGrain<IShardGrain>(ShardKey.For(Name, index));
-
-    private static void CheckSubject(string subject)
-    {
-        if (string.IsNullOrEmpty(subject) || subject.Length > RecordValidation.MaxIdLength)
-            throw new ArgumentException($"subject ids must have 1 to {RecordValidation.MaxIdLength} characters");
-    }
-
-    private static Prediction[] PredictWith(IReadOnlyList<IClassifier> members, double[][] rows, ModelConfig config)
-    {
-        var vote = config.Ensemble == EnsembleMode.Vote;
-        var predictions = new Prediction[rows.Length];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var probabilities = new double[config.ClassCount];
-            var label = Ensemble.Predict(members, vote, rows[i], probabilities);
-            predictions[i] = new Prediction(label, probabilities);
-        }
-        return predictions;
-    }
 
     private static ulong SecretSeed()
     {
@@ -342,46 +224,20 @@ public sealed class ModelGrain : Grain, IModelGrain
         return BitConverter.ToUInt64(bytes) | 1;
     }
 
-    private void CheckRows(double[][] rows, ModelConfig config)
-    {
-        RecordValidation.CheckBatchSize(rows.Length, _options.MaxBatchRows);
-        for (var i = 0; i < rows.Length; i++)
-        {
-            if (rows[i] is null) throw new ArgumentException($"row {i + 1} is missing");
-            RecordValidation.CheckRow(rows[i], config, $"row {i + 1}");
-        }
-    }
-
-    private void Offer(ShardSnapshot snapshot)
-    {
-        if (_shards[snapshot.Shard].Offer(snapshot)) Signal();
-    }
-
-    /// <summary>Something about a shard changed: drop the cached ensemble and wake predictions waiting for one.</summary>
-    private void Signal()
-    {
-        _ensemble = null;
-        var changed = _shardsChanged;
-        _shardsChanged = NewSignal();
-        changed.TrySetResult();
-    }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     /// <summary>The ensemble a prediction may use now; waits while every shard is between weights.</summary>
     private async Task<EnsembleView> ServingEnsembleAsync()
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var ensemble = CurrentEnsemble();
+            var ensemble = _shards.Current;
             if (ensemble.Members.Length > 0) return ensemble;
             if (!_state.State.Trained)
                 throw new InvalidOperationException($"model '{Name}' is not trained yet; run train first");
             var remaining = _options.PredictionWait - deadline.Elapsed;
             if (remaining <= TimeSpan.Zero)
                 throw new TimeoutException($"no shard of model '{Name}' had clean weights within {_options.PredictionWait.TotalSeconds:0} s");
-            await Task.WhenAny(_shardsChanged.Task, Task.Delay(remaining));
+            await Task.WhenAny(_shards.NextChange, Task.Delay(remaining));
         }
     }
 
@@ -391,25 +247,18 @@ public sealed class ModelGrain : Grain, IModelGrain
         return _loading;
     }
 
-    /// <summary>Pulls every shard's snapshot and record ids: the aggregator persists neither.</summary>
+    /// <summary>Pulls every shard's snapshot: the model persists no weights of its own.</summary>
     private async Task LoadAsync()
     {
         var config = RequireConfig();
-        if (_shards.Length == 0)
+        if (_forgets.Length == 0)
         {
-            _shards = [.. Enumerable.Range(0, config.Shards).Select(i => new ShardView(i, weights => EnsembleMembers.Create(config, weights)))];
-            _forgets = [.. Enumerable.Range(0, config.Shards).Select(i => new ForgetBatcher(Shard(i).Forget, sending => ForgetsInFlight > sending))];
+            _shards = new ModelShards(config);
+            _forgets = [.. Enumerable.Range(0, config.Shards).Select(i =>
+                new ForgetBatcher(Shard(i).Forget, sending => _shards.ForgetsInFlight > sending))];
         }
-        var loaded = await Task.WhenAll(_shards.Select(async view =>
-        {
-            var shard = Shard(view.Index);
-            return (Snapshot: await shard.GetSnapshot(), Ids: await shard.GetRecordIds());
-        }));
-        foreach (var (snapshot, ids) in loaded)
-        {
-            Offer(snapshot);
-            _ids.UnionWith(ids);
-        }
+        foreach (var snapshot in await Task.WhenAll(_shards.All.Select(view => Shard(view.Index).GetSnapshot())))
+            _shards.Offer(snapshot);
     }
 
     private async Task RefreshAsync(ShardView view)
@@ -417,10 +266,10 @@ public sealed class ModelGrain : Grain, IModelGrain
         try
         {
             var snapshot = await Shard(view.Index).GetSnapshot();
-            view.RequireCleanThrough(snapshot.CleanThrough);
+            view.RequireForgetsAccepted(snapshot.ForgetsAccepted);
             view.Offer(snapshot);
             view.Suspended = false;
-            Signal();
+            _shards.Changed();
         }
         catch (Exception error)
         {

@@ -3,13 +3,20 @@ namespace Unlearning.Model;
 /// <summary>Checks of rows sent by clients; every failure names the problem and nothing is stored.</summary>
 internal static class RecordValidation
 {
-    public const int MaxIdLength = 256;
-    private const int NamesShown = 5;
-
     public static void CheckBatchSize(int rows, int maxRows)
     {
         if (rows > maxRows)
             throw new ArgumentException($"batch of {rows} rows exceeds the limit of {maxRows} rows per call; send smaller batches");
+    }
+
+    public static void CheckRows(double[][] rows, ModelConfig config, int maxRows)
+    {
+        CheckBatchSize(rows.Length, maxRows);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (rows[i] is null) throw new ArgumentException($"row {i + 1} is missing");
+            CheckRow(rows[i], config, $"row {i + 1}");
+        }
     }
 
     public static void CheckRow(ReadOnlySpan<double> features, ModelConfig config, string where)
@@ -23,6 +30,12 @@ internal static class RecordValidation
         }
     }
 
+    public static void CheckSubject(string subject)
+    {
+        if (!ModelLimits.IsValidId(subject))
+            throw new ArgumentException($"subject ids must have 1 to {ModelLimits.MaxIdLength} characters");
+    }
+
     /// <summary>Each record on its own, and ids unique within the batch.</summary>
     public static void CheckRecords(DataRecord[] records, ModelConfig config)
     {
@@ -30,10 +43,10 @@ internal static class RecordValidation
         var repeated = new List<string>();
         foreach (var record in records)
         {
-            if (string.IsNullOrEmpty(record.Id) || record.Id.Length > MaxIdLength)
-                throw new ArgumentException($"record ids must have 1 to {MaxIdLength} characters");
-            if (string.IsNullOrEmpty(record.Subject) || record.Subject.Length > MaxIdLength)
-                throw new ArgumentException($"record '{record.Id}': subject ids must have 1 to {MaxIdLength} characters");
+            if (!ModelLimits.IsValidId(record.Id))
+                throw new ArgumentException($"record ids must have 1 to {ModelLimits.MaxIdLength} characters, not {Quoted.Value(record.Id)}");
+            if (!ModelLimits.IsValidId(record.Subject))
+                throw new ArgumentException($"record '{record.Id}': subject ids must have 1 to {ModelLimits.MaxIdLength} characters");
             if (record.Features is null) throw new ArgumentException($"record '{record.Id}' has no features");
             CheckRow(record.Features, config, $"record '{record.Id}'");
             if (record.Label < 0 || record.Label >= config.ClassCount)
@@ -41,27 +54,18 @@ internal static class RecordValidation
             if (!seen.Add(record.Id)) repeated.Add(record.Id);
         }
         if (repeated.Count > 0)
-            throw new ArgumentException($"duplicate record ids in the batch: {Names(repeated)}");
+            throw new ArgumentException($"duplicate record ids in the batch: {Quoted.List(repeated)}");
     }
 
-    /// <summary>Ids already claimed by a batch still being stored.</summary>
-    public static void CheckNotClaimed(IEnumerable<DataRecord> records, ModelConfig config, IReadOnlySet<string> claimed)
+    /// <summary>One label index per row, each one of the model's.</summary>
+    public static void CheckLabels(int rows, int[] labels, ModelConfig config)
     {
-        var repeated = records.Where(r => claimed.Contains(r.Id)).Select(r => r.Id).ToList();
-        if (repeated.Count > 0)
-            throw new ArgumentException($"duplicate record ids (already in model '{config.Name}' or being ingested): {Names(repeated)}");
-    }
-
-    public static void CheckNoConflicts(IEnumerable<DataRecord> records, ModelConfig config)
-    {
-        var conflicting = records.Select(r => r.Id).ToList();
-        if (conflicting.Count > 0)
-            throw new ArgumentException($"duplicate record ids already in model '{config.Name}' with other content: {Names(conflicting)}");
-    }
-
-    private static string Names(List<string> ids)
-    {
-        var shown = string.Join(", ", ids.Distinct().Take(NamesShown));
-        return ids.Count > NamesShown ? $"{shown} and {ids.Count - NamesShown} more" : shown;
+        if (rows != labels.Length) throw new ArgumentException($"{rows} rows but {labels.Length} labels");
+        if (rows == 0) throw new ArgumentException("nothing to evaluate: no rows");
+        foreach (var label in labels)
+        {
+            if (label < 0 || label >= config.ClassCount)
+                throw new ArgumentException($"label index {label} is outside model '{config.Name}''s {config.ClassCount} labels");
+        }
     }
 }

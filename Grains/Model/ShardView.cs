@@ -1,10 +1,11 @@
 using Unlearning.Learning;
+using Unlearning.Wire;
 
 namespace Unlearning.Model;
 
 /// <summary>
-/// The aggregator's view of one shard: the newest snapshot it pushed, and the forgets the aggregator has
-/// sent it. A shard with a forget in flight, or whose snapshot predates an accepted forget, is left out.
+/// The model's view of one shard: the newest snapshot it pushed, and the forgets the model has sent it.
+/// A shard with a forget in flight, or whose snapshot predates an accepted forget, is left out of the ensemble.
 /// </summary>
 internal sealed class ShardView(int index, Func<double[]?, IClassifier?> classifierOf)
 {
@@ -13,12 +14,15 @@ internal sealed class ShardView(int index, Func<double[]?, IClassifier?> classif
     /// <summary>The served weights, ready to predict with.</summary>
     public IClassifier? Classifier { get; private set; }
     public int ForgetsInFlight { get; set; }
-    public long RequiredCleanThrough { get; private set; }
+    /// <summary>How many forgets the shard has acknowledged to the model: a snapshot must be free of them all.</summary>
+    public long ForgetsAccepted { get; private set; }
     /// <summary>Set when a forget failed midway: the shard stays out until it says again what it serves.</summary>
     public bool Suspended { get; set; }
+    /// <summary>How many records the shard held when it last said.</summary>
+    public long Records { get; set; }
 
     public bool IsUsable =>
-        ForgetsInFlight == 0 && !Suspended && Classifier is not null && Snapshot.CleanThrough >= RequiredCleanThrough;
+        ForgetsInFlight == 0 && !Suspended && Classifier is not null && Snapshot.ForgetsAccepted >= ForgetsAccepted;
 
     /// <summary>Takes a snapshot unless an equal or newer one is already held (pushes and replies may cross).</summary>
     public bool Offer(ShardSnapshot snapshot)
@@ -26,9 +30,10 @@ internal sealed class ShardView(int index, Func<double[]?, IClassifier?> classif
         if (snapshot.Version <= Snapshot.Version && Snapshot.Version != 0) return false;
         Snapshot = snapshot;
         Classifier = classifierOf(snapshot.Weights);
+        Records = snapshot.Records;
         return true;
     }
 
-    public void RequireCleanThrough(long forgetsAccepted) =>
-        RequiredCleanThrough = Math.Max(RequiredCleanThrough, forgetsAccepted);
+    public void RequireForgetsAccepted(long forgetsAccepted) =>
+        ForgetsAccepted = Math.Max(ForgetsAccepted, forgetsAccepted);
 }

@@ -1,5 +1,6 @@
 using Unlearning.Compute;
 using Unlearning.Removal;
+using Unlearning.Wire;
 
 namespace Unlearning.Shard;
 
@@ -32,7 +33,7 @@ internal sealed class CertifiedLearner : IShardLearner
     {
         _config = config;
         _shard = shard;
-        if (state.Certified is { } stored) _model = CertifiedShardModel.Restore(stored, config, shard);
+        if (state.Certified is { } stored) _model = stored.Restore(config, shard);
     }
 
     public CertifiedBudget? Budget => _model is null ? null : new CertifiedBudget(_model.Budget, _model.ResidualBound);
@@ -40,7 +41,7 @@ internal sealed class CertifiedLearner : IShardLearner
     /// <summary>The basis the next forget will use, if one is computed or being computed.</summary>
     internal Task<CertifiedShardBasis>? CurrentBasis => _basis;
 
-    public Func<CancellationToken, CheckpointResult> Prepare(int slice, IShardRecords records, IReadOnlyList<SliceCheckpoint> checkpoints)
+    public IPreparedCheckpoint Prepare(int slice, IShardRecords records, IReadOnlyList<SliceCheckpoint> checkpoints)
     {
         var slices = records.Slices;
         if (_model is { } model && _pendingRemovals.Count > 0 && slices.Any(s => s.Count > 0))
@@ -48,32 +49,31 @@ internal sealed class CertifiedLearner : IShardLearner
             var basis = BasisOf(model, () => slices.SelectMany(s => s).Concat(_pendingRemovals));
             var removed = _pendingRemovals.Select(r => r.Id).ToArray();
             // Waits (on a compute thread) for a basis still being computed: the same bits as one computed long before.
-            return _ =>
+            return new CertifiedCheckpoint(this, _ =>
             {
                 ComputeScheduler.WaitFor(basis);
                 return Remove(basis.GetAwaiter().GetResult(), removed);
-            };
+            });
         }
         var rows = TrainingInput.ForPrefix(records, slices.Count - 1, _config);
         var config = _config;
         var shard = _shard;
-        return _ =>
+        return new CertifiedCheckpoint(this, _ =>
         {
-            if (rows is null) return new CheckpointResult(null, ForgetMethods.Retrain, null);
-            var transformed = CertifiedShardModel.Transform(config).Apply(rows.Set);
-            var fitted = CertifiedShardModel.Fit(transformed, config, shard);
-            return new CheckpointResult(CertifiedClassifier.Flatten(fitted), ForgetMethods.Retrain, null,
+            if (rows is null) return (new CheckpointResult(null, ForgetMethod.Retrain, null), null);
+            var transformed = CertifiedConfig.Transform(config).Apply(rows.Set);
+            var fitted = CertifiedConfig.Fit(transformed, config, shard);
+            return (new CheckpointResult(CertifiedClassifier.Flatten(fitted), ForgetMethod.Retrain, null),
                 new CertifiedUpdate(fitted, () => CertifiedShardBasis.Compute(fitted, transformed, rows.Ids)));
-        };
+        });
     }
 
-    public void Accept(CheckpointResult result, ShardState state)
+    private void Accept(CertifiedUpdate? update, ShardState state)
     {
-        var update = (CertifiedUpdate?)result.Model;
         _model = update?.Model;
         _basis = update is null ? null : ComputeScheduler.Run(update.NextBasis);
         _pendingRemovals.Clear();
-        state.Certified = _model is null ? null : CertifiedShardModel.Persistable(_model);
+        state.Certified = _model is null ? null : CertifiedState.Of(_model);
     }
 
     public void RecordsAdded(ShardState state)
@@ -96,14 +96,14 @@ internal sealed class CertifiedLearner : IShardLearner
     public async Task<ShardForgetEstimate> EstimateForgetAsync(IReadOnlyList<DataRecord> subjectRecords, ShardServing serving)
     {
         if (_model is not { } model || subjectRecords.Count == 0 || !serving.Current || _pendingRemovals.Count > 0)
-            return new ShardForgetEstimate(subjectRecords.Count, serving.Weights, ForgetMethods.Certified);
+            return new ShardForgetEstimate(subjectRecords.Count, serving.Weights, ForgetMethod.Certified);
         var pending = BasisOf(model, () => serving.Records.Slices.SelectMany(s => s));
         var leaving = subjectRecords.Select(r => r.Id).ToArray();
         var basis = await pending;
-        if (leaving.Length >= basis.Basis.Rows.Rows) return new ShardForgetEstimate(subjectRecords.Count, null, ForgetMethods.Certified);
+        if (leaving.Length >= basis.Basis.Rows.Rows) return new ShardForgetEstimate(subjectRecords.Count, null, ForgetMethod.Certified);
         // The certified update itself, computed and thrown away: an exact preview, not an estimate.
         var outcome = await ComputeScheduler.Run(() => CertifiedRemoval.Remove(basis.Basis, basis.IndicesOf(leaving)));
-        var method = outcome.BudgetExhausted ? ForgetMethods.Retrain : ForgetMethods.Certified;
+        var method = outcome.BudgetExhausted ? ForgetMethod.Retrain : ForgetMethod.Certified;
         return new ShardForgetEstimate(subjectRecords.Count, CertifiedClassifier.Flatten(outcome.Model), method);
     }
 
@@ -115,20 +115,35 @@ internal sealed class CertifiedLearner : IShardLearner
     {
         if (_basis is { IsFaulted: false, IsCanceled: false } basis) return basis;
         var rows = TrainingInput.Of(modelRecords().OrderBy(r => r.Id, StringComparer.Ordinal).ToArray(), _config)!;
-        var transform = CertifiedShardModel.Transform(_config);
+        var transform = CertifiedConfig.Transform(_config);
         return _basis = ComputeScheduler.Run(() => CertifiedShardBasis.Compute(model, transform.Apply(rows.Set), rows.Ids));
     }
 
-    private static CheckpointResult Remove(CertifiedShardBasis basis, string[] removedIds)
+    private static (CheckpointResult, CertifiedUpdate?) Remove(CertifiedShardBasis basis, string[] removedIds)
     {
         var removed = basis.IndicesOf(removedIds);
         var outcome = CertifiedRemoval.Remove(basis.Basis, removed);
         var bound = Math.Sqrt(outcome.StepBounds.Sum(b => b * b));
-        var method = outcome.BudgetExhausted ? ForgetMethods.Retrain : ForgetMethods.Certified;
-        return new CheckpointResult(CertifiedClassifier.Flatten(outcome.Model), method, bound,
+        var method = outcome.BudgetExhausted ? ForgetMethod.Retrain : ForgetMethod.Certified;
+        return (new CheckpointResult(CertifiedClassifier.Flatten(outcome.Model), method, bound),
             new CertifiedUpdate(outcome.Model, () => basis.Successor(outcome.Model, removed)));
     }
 
     /// <summary>A computed model, and how to compute its basis once it is accepted.</summary>
     private sealed record CertifiedUpdate(CertifiedModel Model, Func<CertifiedShardBasis> NextBasis);
+
+    /// <summary>A fit or a Newton step; its model becomes the learner's when the shard accepts the checkpoint.</summary>
+    private sealed class CertifiedCheckpoint(CertifiedLearner learner, Func<CancellationToken, (CheckpointResult, CertifiedUpdate?)> compute)
+        : IPreparedCheckpoint
+    {
+        private CertifiedUpdate? _update;
+
+        public CheckpointResult Compute(CancellationToken cancellation)
+        {
+            (var result, _update) = compute(cancellation);
+            return result;
+        }
+
+        public void Accept(ShardState state) => learner.Accept(_update, state);
+    }
 }

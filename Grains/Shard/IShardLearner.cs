@@ -1,18 +1,26 @@
+using Unlearning.Wire;
+
 namespace Unlearning.Shard;
 
-/// <summary>A computed checkpoint, with how it was made (for receipts) and the learner's own model behind it.</summary>
-internal sealed record CheckpointResult(double[]? Weights, string Method, double? BoundSpent, object? Model = null);
+/// <summary>A computed checkpoint's weights, with how they were made (for receipts).</summary>
+internal sealed record CheckpointResult(double[]? Weights, ForgetMethod Method, double? BoundSpent);
 
 /// <summary>
-/// The part of a shard that depends on its unlearning method. Preparation runs in the grain's turn and
-/// captures copies; the returned job runs on the thread pool; acceptance runs in the grain's turn again.
+/// One checkpoint of a shard, prepared in the grain's turn (capturing what it needs): <see cref="Compute"/> runs on a
+/// compute thread; <see cref="Accept"/> runs back in the grain's turn, only if the result is still wanted.
 /// </summary>
+internal interface IPreparedCheckpoint
+{
+    CheckpointResult Compute(CancellationToken cancellation);
+
+    /// <summary>Makes the computed checkpoint the learner's; writes what must persist into <paramref name="state"/>.</summary>
+    void Accept(ShardState state);
+}
+
+/// <summary>The part of a shard that depends on its unlearning method (exact SISA or certified removal).</summary>
 internal interface IShardLearner
 {
-    Func<CancellationToken, CheckpointResult> Prepare(int slice, IShardRecords records, IReadOnlyList<SliceCheckpoint> checkpoints);
-
-    /// <summary>Takes a computed checkpoint that is still valid; writes what must persist into <paramref name="state"/>.</summary>
-    void Accept(CheckpointResult result, ShardState state);
+    IPreparedCheckpoint Prepare(int slice, IShardRecords records, IReadOnlyList<SliceCheckpoint> checkpoints);
 
     void RecordsAdded(ShardState state);
 

@@ -26,8 +26,6 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShard
 
     public bool Contains(string recordId) => _chunkOfRecord.ContainsKey(recordId);
 
-    public IEnumerable<string> Ids => _chunkOfRecord.Keys;
-
     /// <summary>Reads every committed chunk, and deletes chunks of an ingest that never completed.</summary>
     /// <returns>Whether <paramref name="state"/> changed and must be written.</returns>
     public async Task<bool> LoadAsync(ShardState state, int slices)
@@ -181,8 +179,6 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShard
 /// <summary>What taking a subject out of a shard's memory removed, and which stored chunks must follow.</summary>
 internal sealed record SubjectRemoval(DataRecord[] Records, int FirstSlice, IReadOnlySet<int> Chunks)
 {
-    public string[] RecordIds => [.. Records.Select(r => r.Id)];
-
     public static SubjectRemoval Merge(IReadOnlyCollection<SubjectRemoval> removals)
     {
         var found = removals.Where(r => r.Records.Length > 0).ToArray();

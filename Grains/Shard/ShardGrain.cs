@@ -7,6 +7,7 @@ using Orleans.Storage;
 using Unlearning.Compute;
 using Unlearning.Learning;
 using Unlearning.Storage;
+using Unlearning.Wire;
 
 namespace Unlearning.Shard;
 
@@ -23,10 +24,13 @@ public sealed class ShardGrain : Grain, IShardGrain
     private readonly IPersistentState<ShardState> _state;
     private readonly UnlearningOptions _options;
     private readonly ILogger<ShardGrain> _logger;
+    private readonly IGrainStorage _storage;
     private readonly CoalescingWriter _writer;
     private RecordStore _records = null!;
+    // Ids of an ingest being stored: a concurrent batch with one of them is refused, not stored twice.
+    private readonly HashSet<string> _arriving = new(StringComparer.Ordinal);
     private IShardLearner _learner = null!;
-    private string _lastMethod = ForgetMethods.Exact;
+    private ForgetMethod _lastMethod = ForgetMethod.Exact;
     private double? _lastBound;
     private readonly List<TaskCompletionSource> _trainedWaiters = [];
     private Task _retraining = Task.CompletedTask;
@@ -37,10 +41,12 @@ public sealed class ShardGrain : Grain, IShardGrain
 
     public ShardGrain(
         [PersistentState("shard", StorageNames.Shards)] IPersistentState<ShardState> state,
+        [FromKeyedServices(StorageNames.Shards)] IGrainStorage storage,
         IOptions<UnlearningOptions> options,
         ILogger<ShardGrain> logger)
     {
         _state = state;
+        _storage = storage;
         _options = options.Value;
         _logger = logger;
         _writer = new CoalescingWriter(() => _state.WriteStateAsync());
@@ -56,45 +62,74 @@ public sealed class ShardGrain : Grain, IShardGrain
     {
         // Parsed once: ingest checks every record's shard against it.
         Index = int.Parse(Key[(Key.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        _records = new RecordStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Shards), this.GetGrainId());
+        _records = new RecordStore(_storage, this.GetGrainId());
         if (State.Config is null) return;
         _learner = CreateLearner(State.Config);
         if (await _records.LoadAsync(State, State.Config.Slices)) await _writer.WriteAsync();
-        if (State.Training && !FullyTrained) ScheduleRetraining();
+        if (State.Trained && !FullyTrained) ScheduleRetraining();
     }
 
     public async Task<long> Add(ModelConfig config, DataRecord[] records)
     {
         await EnsureConfiguredAsync(config);
+        var fresh = Fresh(records, config);
+        if (fresh.Length == 0) return _records.Count;
+
+        foreach (var record in fresh) _arriving.Add(record.Id);
+        try
+        {
+            await PersistOrReloadAsync(async () =>
+            {
+                var touched = await _records.AddAsync(fresh, r => Partitioning.SliceOf(r.Id, config.Slices), State, _writer.WriteAsync);
+                // Ingests come in series of batches: one retrain after the series, not one per batch.
+                HoldRetraining();
+                Invalidate(touched.Min());
+                _learner.RecordsAdded(State);
+                await _writer.WriteAsync();
+            });
+        }
+        finally
+        {
+            foreach (var record in fresh) _arriving.Remove(record.Id);
+        }
+        if (State.Trained) ScheduleRetraining();
+        return _records.Count;
+    }
+
+    /// <summary>
+    /// The records not stored yet. One stored with the same content is skipped, so a client may resend a batch whose
+    /// answer it lost; an id stored with other content, or arriving in a concurrent batch, fails the whole batch.
+    /// Ids are unique per shard: the shard of a record follows its subject, so an id reused for a subject of another
+    /// shard is not seen here (see the README's "Input files").
+    /// </summary>
+    private DataRecord[] Fresh(DataRecord[] records, ModelConfig config)
+    {
+        var conflicting = new List<string>();
+        var fresh = new List<DataRecord>(records.Length);
         foreach (var record in records)
         {
             var owner = Partitioning.ShardOf(record.Subject, config.Shards);
             if (owner != Index)
-                throw new ArgumentException($"record '{record.Id}' belongs to shard {owner}, not {Index}");
-            if (_records.Contains(record.Id))
-                throw new ArgumentException($"duplicate record id '{record.Id}'");
+                throw new ArgumentException($"record {Quoted.Value(record.Id)} belongs to shard {owner}, not {Index}");
+            if (_arriving.Contains(record.Id)) conflicting.Add(record.Id);
+            else if (_records.Find(record.Id) is not { } stored) fresh.Add(record);
+            else if (!SameContent(stored, record)) conflicting.Add(record.Id);
         }
-        if (records.Length == 0) return _records.Count;
-
-        await PersistOrReloadAsync(async () =>
-        {
-            var touched = await _records.AddAsync(records, r => Partitioning.SliceOf(r.Id, config.Slices), State, _writer.WriteAsync);
-            // Ingests come in series of batches: one retrain after the series, not one per batch.
-            HoldRetraining();
-            Invalidate(touched.Min());
-            _learner.RecordsAdded(State);
-            await _writer.WriteAsync();
-        });
-        if (State.Training) ScheduleRetraining();
-        return _records.Count;
+        if (conflicting.Count > 0)
+            throw new ArgumentException(
+                $"duplicate record ids already in model '{config.Name}' with other content (or being ingested): {Quoted.List(conflicting)}");
+        return [.. fresh];
     }
+
+    private static bool SameContent(DataRecord stored, DataRecord sent) =>
+        stored.Subject == sent.Subject && stored.Label == sent.Label && stored.Features.AsSpan().SequenceEqual(sent.Features);
 
     public async Task StartTraining(ModelConfig config)
     {
         await EnsureConfiguredAsync(config);
-        if (!State.Training)
+        if (!State.Trained)
         {
-            State.Training = true;
+            State.Trained = true;
             await _writer.WriteAsync();
         }
         ScheduleRetraining();
@@ -102,7 +137,7 @@ public sealed class ShardGrain : Grain, IShardGrain
 
     public Task<ShardSnapshot> WaitUntilTrained()
     {
-        if (!State.Training || FullyTrained) return Task.FromResult(Snapshot());
+        if (!State.Trained || FullyTrained) return Task.FromResult(Snapshot());
         ScheduleRetraining(); // restarts a loop that stopped on an error
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _trainedWaiters.Add(waiter);
@@ -121,7 +156,7 @@ public sealed class ShardGrain : Grain, IShardGrain
         var removals = subjects.Select(_records.TakeSubject).ToArray();
         var removal = SubjectRemoval.Merge(removals);
         if (removal.Records.Length == 0)
-            return [.. subjects.Select(_ => new ForgetAcceptance(0, -1, 0, versionBefore, [], Snapshot()))];
+            return [.. subjects.Select(_ => new ForgetAcceptance(0, 0, versionBefore, Snapshot()))];
 
         State.ForgetsAccepted++;
         if (moreComing) HoldRetraining();
@@ -137,29 +172,26 @@ public sealed class ShardGrain : Grain, IShardGrain
             if (await _records.RewriteAsync(removal, State)) await _writer.WriteAsync();
         });
 
-        if (State.Training) ScheduleRetraining();
+        if (State.Trained) ScheduleRetraining();
         _logger.LogInformation("Shard {Shard} accepted {Subjects} forgets: {Records} records removed, retraining from slice {Slice}",
             Key, subjects.Length, removal.Records.Length, removal.FirstSlice);
         var serving = Snapshot();
         return [.. removals.Select(r => new ForgetAcceptance(
-            r.Records.Length, r.FirstSlice, State.Training && r.Records.Length > 0 ? State.Config!.Slices - r.FirstSlice : 0,
-            versionBefore, r.RecordIds, serving))];
+            r.Records.Length, State.Trained && r.Records.Length > 0 ? State.Config!.Slices - r.FirstSlice : 0, versionBefore, serving))];
     }
 
     public Task<ShardSnapshot> GetSnapshot() => Task.FromResult(Snapshot());
 
-    public Task<string[]> GetRecordIds() => Task.FromResult(_records.Ids.ToArray());
-
-    public Task<string[]> FindStored(DataRecord[] records) => Task.FromResult(records
-        .Where(record => _records.Find(record.Id) is { } stored
-            && stored.Subject == record.Subject && stored.Label == record.Label
-            && stored.Features.AsSpan().SequenceEqual(record.Features))
-        .Select(record => record.Id)
-        .ToArray());
+    public async Task<string[]> FindStored(ModelConfig config, DataRecord[] records)
+    {
+        await EnsureConfiguredAsync(config);
+        var fresh = Fresh(records, config).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        return [.. records.Where(r => !fresh.Contains(r.Id)).Select(r => r.Id)];
+    }
 
     public Task<ShardStatus> GetStatus()
     {
-        var state = !State.Training ? ShardStates.Untrained : FullyTrained ? ShardStates.Serving : ShardStates.Retraining;
+        var state = !State.Trained ? ShardServingState.Untrained : FullyTrained ? ShardServingState.Serving : ShardServingState.Retraining;
         return Task.FromResult(new ShardStatus(
             Index, _records.Count, State.Version, state, RuntimeIdentity, [.. State.SliceTrainings], State.ForgetsAccepted,
             State.Config is null ? null : _learner.Budget));
@@ -170,7 +202,7 @@ public sealed class ShardGrain : Grain, IShardGrain
 
     public Task<ShardForgetEstimate> EstimateForget(string subject) =>
         State.Config is null
-            ? Task.FromResult(new ShardForgetEstimate(0, null, ForgetMethods.Influence))
+            ? Task.FromResult(new ShardForgetEstimate(0, null, ForgetMethod.Influence))
             : _learner.EstimateForgetAsync(_records.FindSubject(subject), Serving());
 
     /// <summary>
@@ -190,7 +222,7 @@ public sealed class ShardGrain : Grain, IShardGrain
         }
     }
 
-    private ShardServing Serving() => new(State.Version, State.Serving, _records, State.Training && FullyTrained);
+    private ShardServing Serving() => new(State.Version, State.Serving, _records, State.Trained && FullyTrained);
 
     private IShardLearner CreateLearner(ModelConfig config) => config.Method == UnlearningMethod.Certified
         ? new CertifiedLearner(config, Index, State)
@@ -220,7 +252,7 @@ public sealed class ShardGrain : Grain, IShardGrain
     }
 
     private ShardSnapshot Snapshot() =>
-        new(Index, State.Version, State.ForgetsAccepted, State.Serving, _lastMethod, _lastBound, _learner?.Budget?.Left);
+        new(Index, State.Version, State.ForgetsAccepted, State.Serving, _lastMethod, _lastBound, _learner?.Budget?.Left, _records?.Count ?? 0);
 
     private void ScheduleRetraining()
     {
@@ -238,7 +270,7 @@ public sealed class ShardGrain : Grain, IShardGrain
         {
             await Task.Yield();
             // Every await below lets changes in, so the condition is checked again after each one.
-            while (State.Training && !FullyTrained)
+            while (State.Trained && !FullyTrained)
             {
                 await ComputeMissingCheckpointsAsync();
                 if (FullyTrained) await PublishAsync();
@@ -267,18 +299,18 @@ public sealed class ShardGrain : Grain, IShardGrain
     private async Task ComputeMissingCheckpointsAsync()
     {
         var computed = false;
-        while (State.Training && !FullyTrained)
+        while (State.Trained && !FullyTrained)
         {
             await WaitForHoldAsync();
             var slice = State.Checkpoints.Count;
-            var job = _learner.Prepare(slice, _records, State.Checkpoints);
+            var checkpoint = _learner.Prepare(slice, _records, State.Checkpoints);
             using var cancellation = new CancellationTokenSource();
             _inFlight = cancellation;
             _inFlightSlice = slice;
             CheckpointResult result;
             try
             {
-                result = await ComputeScheduler.Run(() => job(cancellation.Token));
+                result = await ComputeScheduler.Run(() => checkpoint.Compute(cancellation.Token));
             }
             catch (OperationCanceledException)
             {
@@ -292,7 +324,7 @@ public sealed class ShardGrain : Grain, IShardGrain
 
             State.Checkpoints.Add(new SliceCheckpoint(result.Weights));
             State.SliceTrainings[slice]++;
-            _learner.Accept(result, State);
+            checkpoint.Accept(State);
             (_lastMethod, _lastBound) = (result.Method, result.BoundSpent);
             computed = true;
         }
@@ -307,7 +339,7 @@ public sealed class ShardGrain : Grain, IShardGrain
     {
         try
         {
-            await GrainFactory.GetGrain<IModelGrain>(ModelName).OnShardChanged(Snapshot());
+            await GrainFactory.GetGrain<IModelShardEvents>(ModelName).OnShardChanged(Snapshot());
         }
         catch (Exception error)
         {

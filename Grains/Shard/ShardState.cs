@@ -19,10 +19,10 @@ public sealed class ShardState
     [Id(5)] public double[]? Serving { get; set; }
     /// <summary>Bumped every time <see cref="Serving"/> changes.</summary>
     [Id(6)] public long Version { get; set; }
-    /// <summary>How many forgets that removed records this shard has accepted.</summary>
+    /// <summary>How many forgets that removed records this shard has accepted: the served weights are free of all of them.</summary>
     [Id(7)] public long ForgetsAccepted { get; set; }
     /// <summary>Whether the model has been trained, after which every change retrains.</summary>
-    [Id(8)] public bool Training { get; set; }
+    [Id(8)] public bool Trained { get; set; }
     /// <summary>How many times each slice's checkpoint has been computed: what tests and operators audit.</summary>
     [Id(9)] public int[] SliceTrainings { get; set; } = [];
     /// <summary>A certified shard's model; cleared the moment a forget is accepted, so no stored copy saw the subject.</summary>

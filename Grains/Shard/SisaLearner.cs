@@ -1,6 +1,7 @@
 using Unlearning.Compute;
 using Unlearning.Influence;
 using Unlearning.Learning;
+using Unlearning.Wire;
 
 namespace Unlearning.Shard;
 
@@ -13,20 +14,12 @@ internal sealed class SisaLearner(ModelConfig config) : IShardLearner
     private readonly TrainerSettings _settings = new(config.Lambda, config.MaxIterations);
     private (long Version, Task<(InfluenceAnalysis Analysis, string[] Ids)> Analysis)? _influence;
 
-    private string Method => config.IsFullRetrain ? ForgetMethods.Retrain : ForgetMethods.Exact;
+    private ForgetMethod Method => config.IsFullRetrain ? ForgetMethod.Retrain : ForgetMethod.Exact;
 
     public CertifiedBudget? Budget => null;
 
-    public Func<CancellationToken, CheckpointResult> Prepare(int slice, IShardRecords records, IReadOnlyList<SliceCheckpoint> checkpoints)
-    {
-        var parts = TrainingInput.PartsOfPrefix(records, slice, config);
-        var warmStart = slice > 0 ? checkpoints[slice - 1].Weights : null;
-        var method = Method;
-        return cancellation => new CheckpointResult(
-            parts.Length == 0 ? null : SoftmaxTrainer.Fit(parts, _settings, warmStart, cancellation).Weights, method, null);
-    }
-
-    public void Accept(CheckpointResult result, ShardState state) { }
+    public IPreparedCheckpoint Prepare(int slice, IShardRecords records, IReadOnlyList<SliceCheckpoint> checkpoints) =>
+        new SliceFit(TrainingInput.PartsOfPrefix(records, slice, config), slice > 0 ? checkpoints[slice - 1].Weights : null, _settings, Method);
 
     public void RecordsAdded(ShardState state) { }
 
@@ -43,13 +36,13 @@ internal sealed class SisaLearner(ModelConfig config) : IShardLearner
     public async Task<ShardForgetEstimate> EstimateForgetAsync(IReadOnlyList<DataRecord> subjectRecords, ShardServing serving)
     {
         if (serving.Weights is null || subjectRecords.Count == 0 || !serving.Current)
-            return new ShardForgetEstimate(subjectRecords.Count, serving.Weights, ForgetMethods.Influence);
+            return new ShardForgetEstimate(subjectRecords.Count, serving.Weights, ForgetMethod.Influence);
         var (analysis, ids) = await AnalysisFor(serving);
         var removed = subjectRecords.Select(r => Array.IndexOf(ids, r.Id)).ToArray();
         if (removed.Length >= ids.Length)
-            return new ShardForgetEstimate(subjectRecords.Count, null, ForgetMethods.Influence);
+            return new ShardForgetEstimate(subjectRecords.Count, null, ForgetMethod.Influence);
         var prediction = await ComputeScheduler.Run(() => analysis.PredictRemoval(removed));
-        return new ShardForgetEstimate(subjectRecords.Count, prediction.RawWeightsAfter, ForgetMethods.Influence);
+        return new ShardForgetEstimate(subjectRecords.Count, prediction.RawWeightsAfter, ForgetMethod.Influence);
     }
 
     /// <summary>The Hessian factorisation of the served model, kept until the shard serves other weights.</summary>
@@ -71,5 +64,14 @@ internal sealed class SisaLearner(ModelConfig config) : IShardLearner
         var raising = order.Reverse().Where(i => scores[i] > 0).Take(top).Select(At).ToArray();
         var lowering = order.Where(i => scores[i] < 0).Take(top).Select(At).ToArray();
         return new Explanation(label, raising, lowering);
+    }
+
+    /// <summary>Checkpoint r: a fit on the rows of slices 0..r, warm-started from checkpoint r-1; nothing to keep beyond the weights.</summary>
+    private sealed class SliceFit(TrainingSet[] parts, double[]? warmStart, TrainerSettings settings, ForgetMethod method) : IPreparedCheckpoint
+    {
+        public CheckpointResult Compute(CancellationToken cancellation) =>
+            new(parts.Length == 0 ? null : SoftmaxTrainer.Fit(parts, settings, warmStart, cancellation).Weights, method, null);
+
+        public void Accept(ShardState state) { }
     }
 }

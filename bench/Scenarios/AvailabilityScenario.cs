@@ -15,7 +15,7 @@ public sealed class AvailabilityScenario : IScenario
         "Single-row predictions issued at a fixed rate (open loop: a slow answer does not delay the next call) first with the " +
         "model idle, then while forgets stream in one after another. A failure is a prediction that threw. A stale answer is a " +
         "prediction issued after a forget returned that used the forget's shard at weights not yet clean of it (the shard's " +
-        "`CleanThrough` in the answer below the number of forgets that shard had accepted). Targets: 0 failures, 0 stale answers, " +
+        "`ForgetsAccepted` in the answer below the number of forgets that shard had accepted). Targets: 0 failures, 0 stale answers, " +
         "p99 latency during forgets at most 2x idle (medians over runs of each run's p99).";
 
     public async Task RunAsync(BenchContext context, ScenarioRecorder recorder)
@@ -187,7 +187,7 @@ public sealed class AvailabilityScenario : IScenario
                 if (returnedAt >= call.IssuedAt) break;
                 if (shard == used.Shard) required = need;
             }
-            if (used.CleanThrough < required) return true;
+            if (used.ForgetsAccepted < required) return true;
         }
         return false;
     }

@@ -7,22 +7,6 @@ using static Unlearning.Bench.Scenarios.ClusterOps;
 
 namespace Unlearning.Bench.Scenarios;
 
-/// <summary>The ways a forget is carried out here.</summary>
-public enum ForgetMethod
-{
-    /// <summary>SISA exact unlearning: retrain the owning shard from its last clean slice checkpoint.</summary>
-    SisaExact,
-    /// <summary>
-    /// Certified removal (Guo et al. 2020): one Newton step per forget, spending (epsilon, delta) budget; an exact retrain
-    /// when the step would overrun it. Settings: <see cref="Runner.CertifiedSettings"/>.
-    /// </summary>
-    Certified,
-    /// <summary>Our own learner with one shard and one slice: every forget retrains on all remaining records.</summary>
-    FullRetrain,
-    /// <summary>ML.NET L-BFGS retrained from scratch on the remaining records.</summary>
-    MlNetRetrain,
-}
-
 public sealed class ForgetCostScenario : IScenario
 {
     public string Name => "forget";
@@ -194,7 +178,7 @@ public sealed class ForgetCostScenario : IScenario
                 var runName = run < context.WarmupRuns ? $"warm-up {run + 1}" : $"run {run - context.WarmupRuns + 1}";
                 var budgetLeft = (await certified.Model.GetStatus()).Shards.Select(s => s.Budget?.Left ?? double.NaN).Min();
                 certRuns.Add($"{runName}: {Outcome(certReceipts)}, budget left {Bound(budgetLeft)}");
-                if (certReceipts.Any(r => r.Method == ForgetMethods.Retrain)) exhaustedRuns.Add(runName);
+                if (certReceipts.Any(r => r.Method == ForgetMethod.Retrain)) exhaustedRuns.Add(runName);
                 foreach (var i in subjects)
                 {
                     removed[i] = true;
@@ -334,11 +318,11 @@ public sealed class ForgetCostScenario : IScenario
     private static string Outcome(ForgetReceipt[] receipts)
     {
         var steps = receipts.GroupBy(r => (r.Shard, r.VersionAfter)).OrderBy(g => g.Key.VersionAfter)
-            .Select(g => $"{(g.Count() == 1 ? "" : $"{g.Count()} x ")}{g.First().Method} {(g.First().Method == ForgetMethods.Retrain ? "(step would spend" : "(bound")} " +
+            .Select(g => $"{(g.Count() == 1 ? "" : $"{g.Count()} x ")}{WireNames.Of(g.First().Method)} {(g.First().Method == ForgetMethod.Retrain ? "(step would spend" : "(bound")} " +
                          $"{Bound(g.First().BoundSpent ?? double.NaN)})")
             .ToArray();
         return receipts.Length == 1 ? steps[0]
-            : $"{receipts.Count(r => r.Method == ForgetMethods.Certified)} certified, {receipts.Count(r => r.Method == ForgetMethods.Retrain)} retrain " +
+            : $"{receipts.Count(r => r.Method == ForgetMethod.Certified)} certified, {receipts.Count(r => r.Method == ForgetMethod.Retrain)} retrain " +
               $"in {steps.Length} shard step(s): {string.Join(", ", steps)}";
     }
 }

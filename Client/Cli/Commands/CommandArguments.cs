@@ -10,9 +10,14 @@ internal static class CommandArguments
         var model = new Argument<string>("model") { Description = "The model's name" };
         model.Validators.Add(result =>
         {
-            if (string.IsNullOrWhiteSpace(result.GetValueOrDefault<string>()))
+            var name = result.GetValueOrDefault<string>();
+            if (string.IsNullOrWhiteSpace(name))
             {
                 result.AddError("the model name must not be empty");
+            }
+            else if (!ModelLimits.IsValidName(name))
+            {
+                result.AddError($"invalid model name {Quoted.Value(name)}: use {ModelLimits.NameRule}");
             }
         });
         return model;

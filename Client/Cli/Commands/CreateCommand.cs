@@ -12,6 +12,9 @@ internal static class CreateCommand
     /// <summary>Certified removal updates weights in place; it has no slice checkpoints to retrain from.</summary>
     public const int CertifiedSlices = 1;
 
+    private static readonly string Exact = WireNames.Of(UnlearningMethod.Exact);
+    private static readonly string CertifiedName = WireNames.Of(UnlearningMethod.Certified);
+
     public static Command Create(CliContext cli)
     {
         var model = CommandArguments.Model();
@@ -21,58 +24,58 @@ internal static class CreateCommand
             HelpName = "FILE",
             Required = true,
         };
-        var shards = AtLeastOne("--shards", DefaultShards, "Number of shards (independently trained sub-models)");
-        var slices = AtLeastOne("--slices", DefaultSlices,
-            $"Number of slices per shard (retraining checkpoints); {CertifiedSlices} with --unlearning {UnlearningNames.Certified}");
-        var maxIterations = AtLeastOne("--max-iterations", ModelConfig.DefaultMaxIterations, "Optimizer iteration limit per slice");
+        var shards = Bounded("--shards", DefaultShards, ModelLimits.MaxShards, "Number of shards (independently trained sub-models)");
+        var slices = Bounded("--slices", DefaultSlices, ModelLimits.MaxSlices,
+            $"Number of slices per shard (retraining checkpoints); {CertifiedSlices} with --unlearning {CertifiedName}");
+        var maxIterations = Bounded("--max-iterations", ModelConfig.DefaultMaxIterations, ModelLimits.MaxIterations, "Optimizer iteration limit per slice");
         var lambda = new Option<double>("--lambda")
         {
             Description = "L2 regularization strength",
             DefaultValueFactory = _ => ModelConfig.DefaultLambda,
-            CustomParser = result => OptionParsing.Number(result, "--lambda", "a finite number >= 0", value => value >= 0),
+            CustomParser = result => OptionParsing.Number(result, "--lambda", "a finite number > 0", ModelLimits.IsValidLambda),
         };
         var ensemble = new Option<string>("--ensemble")
         {
             Description = "How shard predictions are combined",
-            HelpName = $"{EnsembleNames.Average}|{EnsembleNames.Vote}",
-            DefaultValueFactory = _ => EnsembleNames.Average,
+            HelpName = WireNames.Choices<EnsembleMode>(WireNames.Of),
+            DefaultValueFactory = _ => WireNames.Of(EnsembleMode.Average),
         };
         ensemble.Validators.Add(result =>
         {
             var text = result.GetValueOrDefault<string>();
-            if (EnsembleNames.Parse(text) is null)
+            if (WireNames.ParseEnsemble(text) is null)
             {
-                result.AddError($"--ensemble must be '{EnsembleNames.Average}' or '{EnsembleNames.Vote}', not '{text}'");
+                result.AddError($"--ensemble must be {WireNames.Alternatives<EnsembleMode>(WireNames.Of)}, not {Quoted.Value(text)}");
             }
         });
         var unlearning = new Option<string>("--unlearning")
         {
             Description = "How forgets are made: exact SISA retraining, or certified removal (a Newton step with an (epsilon, delta) guarantee)",
-            HelpName = $"{UnlearningNames.Exact}|{UnlearningNames.Certified}",
-            DefaultValueFactory = _ => UnlearningNames.Exact,
+            HelpName = WireNames.Choices<UnlearningMethod>(WireNames.Of),
+            DefaultValueFactory = _ => Exact,
         };
         unlearning.Validators.Add(result =>
         {
             var text = result.GetValueOrDefault<string>();
-            if (UnlearningNames.Parse(text) is null)
+            if (WireNames.ParseUnlearning(text) is null)
             {
-                result.AddError($"--unlearning must be '{UnlearningNames.Exact}' or '{UnlearningNames.Certified}', not '{text}'");
+                result.AddError($"--unlearning must be {WireNames.Alternatives<UnlearningMethod>(WireNames.Of)}, not {Quoted.Value(text)}");
             }
         });
         var epsilon = new Option<double>("--epsilon")
         {
-            Description = $"Certified removal's epsilon (required with --unlearning {UnlearningNames.Certified})",
+            Description = $"Certified removal's epsilon (required with --unlearning {CertifiedName})",
             CustomParser = result => OptionParsing.Number(result, "--epsilon", "a finite number > 0", value => value > 0),
         };
         var delta = new Option<double>("--delta")
         {
-            Description = $"Certified removal's delta (required with --unlearning {UnlearningNames.Certified})",
+            Description = $"Certified removal's delta (required with --unlearning {CertifiedName})",
             CustomParser = result => OptionParsing.Number(result, "--delta", "a number strictly between 0 and 1",
                 value => value is > 0 and < 1),
         };
         var sigma = new Option<double>("--sigma")
         {
-            Description = $"Standard deviation of the training objective's noise (with --unlearning {UnlearningNames.Certified})",
+            Description = $"Standard deviation of the training objective's noise (with --unlearning {CertifiedName})",
             DefaultValueFactory = _ => CertifiedOptions.DefaultSigma,
             CustomParser = result => OptionParsing.Number(result, "--sigma", "a finite number > 0", value => value > 0),
         };
@@ -86,7 +89,7 @@ internal static class CreateCommand
         {
             var table = CsvTable.Load(parse.GetRequiredValue(schema));
             var file = RecordFile.Read(table, ColumnLayout.FromHeader(table, LabelColumn.Required));
-            var method = UnlearningNames.Parse(parse.GetRequiredValue(unlearning))!.Value;
+            var method = WireNames.ParseUnlearning(parse.GetRequiredValue(unlearning))!.Value;
             var certified = method == UnlearningMethod.Certified;
             var config = new ModelConfig(
                 parse.GetRequiredValue(model),
@@ -95,7 +98,7 @@ internal static class CreateCommand
                 parse.GetValue(shards),
                 IsGiven(parse.GetResult(slices)) || !certified ? parse.GetValue(slices) : CertifiedSlices,
                 parse.GetValue(lambda),
-                EnsembleNames.Parse(parse.GetRequiredValue(ensemble))!.Value,
+                WireNames.ParseEnsemble(parse.GetRequiredValue(ensemble))!.Value,
                 parse.GetValue(maxIterations),
                 method,
                 certified ? Certified(parse.GetValue(epsilon), parse.GetValue(delta), parse.GetValue(sigma), file) : null);
@@ -123,13 +126,13 @@ internal static class CreateCommand
         }
 
         var method = result.GetValue(unlearning);
-        if (method != UnlearningNames.Certified)
+        if (method != CertifiedName)
         {
             var misplaced = new[] { epsilon, delta, sigma }.Where(option => IsGiven(result.GetResult(option))).Select(o => o.Name).ToArray();
             if (misplaced.Length > 0)
             {
                 result.AddError($"{Enumerate(misplaced)} {(misplaced.Length == 1 ? "applies" : "apply")} only with " +
-                    $"--unlearning {UnlearningNames.Certified}");
+                    $"--unlearning {CertifiedName}");
             }
 
             return;
@@ -138,11 +141,11 @@ internal static class CreateCommand
         var missing = new[] { epsilon, delta }.Where(option => !IsGiven(result.GetResult(option))).Select(o => o.Name).ToArray();
         if (missing.Length > 0)
         {
-            result.AddError($"--unlearning {UnlearningNames.Certified} requires {Enumerate(missing)}");
+            result.AddError($"--unlearning {CertifiedName} requires {Enumerate(missing)}");
         }
         else if (IsGiven(result.GetResult(slices)) && result.GetValue(slices) != CertifiedSlices)
         {
-            result.AddError($"--slices must be {CertifiedSlices} with --unlearning {UnlearningNames.Certified}, " +
+            result.AddError($"--slices must be {CertifiedSlices} with --unlearning {CertifiedName}, " +
                 $"not '{result.GetValue(slices)}'");
         }
     }
@@ -152,10 +155,10 @@ internal static class CreateCommand
     private static string Enumerate(string[] names) =>
         names.Length == 1 ? names[0] : $"{string.Join(", ", names[..^1])} and {names[^1]}";
 
-    private static Option<int> AtLeastOne(string name, int defaultValue, string description) => new(name)
+    private static Option<int> Bounded(string name, int defaultValue, int max, string description) => new(name)
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
-        CustomParser = result => OptionParsing.Integer(result, name, "an integer of at least 1", value => value >= 1),
+        CustomParser = result => OptionParsing.Integer(result, name, $"an integer from 1 to {max}", value => value >= 1 && value <= max),
     };
 }

@@ -6,7 +6,6 @@ namespace Unlearning.Cli.Commands;
 internal static class ExplainCommand
 {
     public const int DefaultTop = 5;
-    public const int MaxTop = 100;
 
     /// <summary>The most rows explained in one call: each row costs a pass over every shard's records.</summary>
     public const int BatchSize = 1_000;
@@ -20,7 +19,7 @@ internal static class ExplainCommand
             Description = "How many training records to name per direction and row",
             HelpName = "K",
             DefaultValueFactory = _ => DefaultTop,
-            CustomParser = result => OptionParsing.Integer(result, "--top", $"an integer from 1 to {MaxTop}", value => value is >= 1 and <= MaxTop),
+            CustomParser = result => OptionParsing.Integer(result, "--top", $"an integer from 1 to {ModelLimits.MaxTop}", ModelLimits.IsValidTop),
         };
         var command = new Command("explain",
             "For each row of a CSV file, the training records (ids only) that most raise and most lower its predicted label's loss")

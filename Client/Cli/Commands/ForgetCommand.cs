@@ -15,9 +15,14 @@ internal static class ForgetCommand
         };
         subject.Validators.Add(result =>
         {
-            if (string.IsNullOrEmpty(result.GetValueOrDefault<string>()))
+            var text = result.GetValueOrDefault<string>();
+            if (string.IsNullOrEmpty(text))
             {
                 result.AddError("--subject must not be empty");
+            }
+            else if (!ModelLimits.IsValidId(text))
+            {
+                result.AddError($"--subject must have at most {ModelLimits.MaxIdLength} characters, not {Quoted.Value(text)}");
             }
         });
         var dryRun = new Option<bool>("--dry-run")

@@ -20,9 +20,9 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
             ("shards", Number(config.Shards)),
             ("slices", Number(config.Slices)),
             ("lambda", Real(config.Lambda)),
-            ("ensemble", EnsembleNames.Of(config.Ensemble)),
+            ("ensemble", WireNames.Of(config.Ensemble)),
             ("max iterations", Number(config.MaxIterations)),
-            ("unlearning", UnlearningNames.Of(config.Method)),
+            ("unlearning", WireNames.Of(config.Method)),
         ];
         if (config.Certified is { } certified)
         {
@@ -82,7 +82,7 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
             ("records removed", Number(receipt.RecordsRemoved)),
             ("slices retrained", Number(receipt.SlicesRetrained)),
             ("version", $"{receipt.VersionBefore} -> {receipt.VersionAfter}"),
-            ("method", receipt.Method),
+            ("method", WireNames.Of(receipt.Method)),
         ];
         if (receipt.BoundSpent is { } spent)
         {
@@ -106,7 +106,7 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
         var flipped = rows.Where(r => estimate.Before[r.Index].Label != estimate.After[r.Index].Label).ToArray();
         console.WriteLine($"Dry run, nothing changed: forgetting subject '{estimate.Subject}' in model '{estimate.Model}' " +
             $"would remove {Number(estimate.RecordsAffected)} records from shard {estimate.Shard} " +
-            $"(version {estimate.Version}, {estimate.Method} estimate).");
+            $"(version {estimate.Version}, {WireNames.Of(estimate.Method)} estimate).");
         console.WriteLine($"Mean absolute change of probabilities: {Score(ProbabilityChange.Mean(estimate))} " +
             $"over {Number(ids.Count)} probe rows; {Number(flipped.Length)} would change label.");
 
@@ -184,7 +184,7 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
 
         foreach (var shard in status.Shards)
         {
-            string[] cells = [Number(shard.Index), Number(shard.Records), Number(shard.Version), shard.State, shard.Silo];
+            string[] cells = [Number(shard.Index), Number(shard.Records), Number(shard.Version), WireNames.Of(shard.State), shard.Silo];
             table.AddRow(Cells(budgets ? [.. cells, Budget(shard.Budget)] : cells));
         }
 

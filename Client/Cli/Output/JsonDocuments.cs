@@ -11,8 +11,8 @@ internal sealed record ConfigDocument(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CertifiedDocument? Certified)
 {
     public static ConfigDocument From(ModelConfig c) =>
-        new(c.Name, c.FeatureNames, c.Labels, c.Shards, c.Slices, c.Lambda, EnsembleNames.Of(c.Ensemble), c.MaxIterations,
-            UnlearningNames.Of(c.Method), c.Certified is null ? null : CertifiedDocument.From(c.Certified));
+        new(c.Name, c.FeatureNames, c.Labels, c.Shards, c.Slices, c.Lambda, WireNames.Of(c.Ensemble), c.MaxIterations,
+            WireNames.Of(c.Method), c.Certified is null ? null : CertifiedDocument.From(c.Certified));
 }
 
 internal sealed record CertifiedDocument(
@@ -59,7 +59,7 @@ internal sealed record ForgetDocument(
 {
     public static ForgetDocument From(ForgetReceipt r) =>
         new(r.RequestId, r.Model, r.Subject, r.Shard, r.RecordsRemoved, r.SlicesRetrained,
-            r.VersionBefore, r.VersionAfter, r.Method, r.ElapsedMs, r.BoundSpent, r.BudgetLeft);
+            r.VersionBefore, r.VersionAfter, WireNames.Of(r.Method), r.ElapsedMs, r.BoundSpent, r.BudgetLeft);
 }
 
 /// <summary>A forget dry run: each probe row's prediction now and as estimated without the subject.</summary>
@@ -68,7 +68,7 @@ internal sealed record ForgetEstimateDocument(
     IReadOnlyList<EstimatedRowDocument> Rows)
 {
     public static ForgetEstimateDocument From(ModelConfig config, IReadOnlyList<string> ids, ForgetEstimate e) =>
-        new(e.Model, e.Subject, e.Shard, e.RecordsAffected, e.Method, e.Version, ProbabilityChange.Mean(e),
+        new(e.Model, e.Subject, e.Shard, e.RecordsAffected, WireNames.Of(e.Method), e.Version, ProbabilityChange.Mean(e),
             [.. ids.Select((id, i) => EstimatedRowDocument.From(config, id, e.Before[i], e.After[i]))]);
 }
 
@@ -86,7 +86,7 @@ internal sealed record ShardDocument(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BudgetDocument? Budget)
 {
     public static ShardDocument From(ShardStatus s) =>
-        new(s.Index, s.Records, s.Version, s.State, s.Silo, s.Budget is null ? null : BudgetDocument.From(s.Budget));
+        new(s.Index, s.Records, s.Version, WireNames.Of(s.State), s.Silo, s.Budget is null ? null : BudgetDocument.From(s.Budget));
 }
 
 internal sealed record BudgetDocument(double Total, double Spent, double Left)

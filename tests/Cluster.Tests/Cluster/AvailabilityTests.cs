@@ -42,7 +42,7 @@ public sealed class AvailabilityTests(ClusterFixture cluster)
         {
             var receipt = await model.Forget(record.Subject);
             var status = await cluster.Shard(name, receipt.Shard).GetStatus();
-            completed.Add((clock.ElapsedTicks, receipt.Shard, status.CleanThrough));
+            completed.Add((clock.ElapsedTicks, receipt.Shard, status.ForgetsAccepted));
         }
         await Task.Delay(100);
         stop.Cancel();
@@ -57,8 +57,8 @@ public sealed class AvailabilityTests(ClusterFixture cluster)
             {
                 var used = answer.Batch.ShardsUsed.SingleOrDefault(u => u.Shard == shard);
                 if (used is not null)
-                    Assert.True(used.CleanThrough >= cleanThrough,
-                        $"a prediction issued after a forget returned used shard {shard} clean through {used.CleanThrough} < {cleanThrough}");
+                    Assert.True(used.ForgetsAccepted >= cleanThrough,
+                        $"a prediction issued after a forget returned used shard {shard} clean through {used.ForgetsAccepted} < {cleanThrough}");
             }
         }
     }

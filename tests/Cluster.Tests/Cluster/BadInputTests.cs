@@ -1,3 +1,4 @@
+using Unlearning.Learning;
 using Unlearning.Tests.Support;
 using static Unlearning.Tests.Support.ModelHelpers;
 
@@ -63,9 +64,16 @@ public sealed class BadInputTests(ClusterFixture cluster)
         var (model, train, holdout) = await TrainedAsync();
         var inBatch = new[] { Fresh(train[0], "dup-1"), Fresh(train[1], "dup-1") };
         await AssertRejectedAsync<ArgumentException>(model, holdout, () => model.Ingest(inBatch), "dup-1");
-        // Same id as a stored record, but another subject (so another shard): still a duplicate.
-        var stored = new[] { Fresh(train[2], "ok-1"), train[5] with { Subject = "someone-else" } };
+        // Same id as a stored record, with another subject of the same shard: the owning shard refuses it, and the
+        // whole batch with it (the other record goes to another shard).
+        var sameShard = Enumerable.Range(0, 1000).Select(i => $"someone-{i}")
+            .First(subject => Partitioning.ShardOf(subject, 4) == Partitioning.ShardOf(train[5].Subject, 4));
+        var otherShard = Enumerable.Range(0, 1000).Select(i => $"ok-{i}")
+            .First(id => Partitioning.ShardOf(id, 4) != Partitioning.ShardOf(train[5].Subject, 4));
+        var stored = new[] { Fresh(train[2], otherShard), train[5] with { Subject = sameShard } };
         await AssertRejectedAsync<ArgumentException>(model, holdout, () => model.Ingest(stored), train[5].Id);
+        // Same id and subject, other features.
+        await AssertRejectedAsync<ArgumentException>(model, holdout, () => model.Ingest([train[6] with { Features = [.. train[6].Features.Select(f => f + 1)] }]), train[6].Id);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class CertifiedForgetTests(ClusterFixture cluster)
 
         var receipt = await model.Forget(train[7].Subject);
 
-        Assert.Equal("certified", receipt.Method);
+        Assert.Equal(ForgetMethod.Certified, receipt.Method);
         Assert.Equal(1, receipt.RecordsRemoved);
         Assert.True(receipt.BoundSpent > 0, $"bound {receipt.BoundSpent}");
         var shard = (await model.GetStatus()).Shards[receipt.Shard];
@@ -61,7 +61,7 @@ public sealed class CertifiedForgetTests(ClusterFixture cluster)
         var model = await BuildAsync(config, train);
 
         var receipt = await model.Forget(train[3].Subject);
-        Assert.Equal("retrain", receipt.Method);
+        Assert.Equal(ForgetMethod.Retrain, receipt.Method);
 
         var fresh = config with { Name = ClusterFixture.UniqueName("certf") };
         await BuildAsync(fresh, train.Where(r => r.Subject != train[3].Subject).Reverse());
@@ -80,7 +80,7 @@ public sealed class CertifiedForgetTests(ClusterFixture cluster)
         var status = await model.GetStatus();
 
         var estimate = await model.EstimateForget(subject, Rows(holdout));
-        Assert.Equal("certified", estimate.Method);
+        Assert.Equal(ForgetMethod.Certified, estimate.Method);
         Assert.Equal(1, estimate.RecordsAffected);
         Assert.Equal(status.Version, (await model.GetStatus()).Version);
 

@@ -33,7 +33,7 @@ public sealed class ExactForgetTests(ClusterFixture cluster)
 
         Assert.Equal(3, receipts[0].RecordsRemoved);
         Assert.All(receipts.Skip(1), r => Assert.Equal(1, r.RecordsRemoved));
-        Assert.All(receipts, r => Assert.Equal("exact", r.Method));
+        Assert.All(receipts, r => Assert.Equal(ForgetMethod.Exact, r.Method));
         Assert.All(receipts, r => Assert.True(r.VersionAfter > r.VersionBefore));
 
         var remaining = train.Where(r => !forgotten.Contains(r.Subject)).ToArray();
@@ -143,7 +143,7 @@ public sealed class ExactForgetTests(ClusterFixture cluster)
         var (data, train, _) = WdbcWithSharedSubject();
         var model = await BuildAsync(cluster, data, ClusterFixture.UniqueName("full"), 1, 1, train);
         var receipt = await model.Forget("family-7");
-        Assert.Equal("retrain", receipt.Method);
+        Assert.Equal(ForgetMethod.Retrain, receipt.Method);
         Assert.Equal(3, receipt.RecordsRemoved);
         Assert.Equal(1, receipt.SlicesRetrained);
         Assert.Null(receipt.BoundSpent);

@@ -53,7 +53,7 @@ public sealed class InfluenceTests(ClusterFixture cluster)
         var version = (await model.GetStatus()).Version;
 
         var estimate = await model.EstimateForget("family-12", Rows(holdout));
-        Assert.Equal("influence", estimate.Method);
+        Assert.Equal(ForgetMethod.Influence, estimate.Method);
         Assert.Equal(train.Count(r => r.Subject == "family-12"), estimate.RecordsAffected);
         Assert.Equal(version, (await model.GetStatus()).Version);
 

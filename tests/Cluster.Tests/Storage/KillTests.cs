@@ -12,6 +12,8 @@ using static Unlearning.Tests.Support.ModelHelpers;
 
 using Unlearning.TestKit;
 
+using Unlearning.Wire;
+
 namespace Unlearning.Tests.Storage;
 
 /// <summary>
@@ -134,8 +136,9 @@ public sealed class KillTests(ITestOutputHelper output)
 
             // Every acknowledged ingest is there, no forgotten subject is.
             var stored = new HashSet<string>(StringComparer.Ordinal);
-            for (var s = 0; s < Shards; s++)
-                stored.UnionWith(await Retry($"ids of shard {s}", () => grains.GetGrain<IShardGrain>(ShardKey.For(name, s)).GetRecordIds()));
+            foreach (var group in acknowledged.GroupBy(r => Partitioning.ShardOf(r.Subject, Shards)))
+                stored.UnionWith(await Retry($"records of shard {group.Key}",
+                    () => grains.GetGrain<IShardGrain>(ShardKey.For(name, group.Key)).FindStored(data.Config(name, Shards, Slices), [.. group])));
             var gone = acknowledged.Where(r => forgotten.Contains(r.Subject)).ToArray();
             var kept = acknowledged.Where(r => !forgotten.Contains(r.Subject)).ToArray();
             var lost = kept.Select(r => r.Id).Where(id => !stored.Contains(id)).ToArray();
@@ -145,7 +148,7 @@ public sealed class KillTests(ITestOutputHelper output)
             var status = await Retry("status", () => model.GetStatus());
             Assert.True(status.Trained);
             Assert.Equal(stored.Count, status.Records);
-            Assert.All(status.Shards, s => Assert.Equal(ShardStates.Serving, s.State));
+            Assert.All(status.Shards, s => Assert.Equal(ShardServingState.Serving, s.State));
             Assert.DoesNotContain(status.Shards, s => s.Silo.Contains($":{victim.SiloPort}:", StringComparison.Ordinal));
 
             // The store holds nothing of the forgotten records, in its rows and (after the vacuum) its table files.

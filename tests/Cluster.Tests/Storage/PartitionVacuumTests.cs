@@ -5,6 +5,8 @@ using Unlearning.Tests.Support;
 
 using Unlearning.TestKit;
 
+using Unlearning.Wire;
+
 namespace Unlearning.Tests.Storage;
 
 /// <summary>On PostgreSQL a forget's vacuum rewrites the partition of grain_state that holds its shard, and no other.</summary>

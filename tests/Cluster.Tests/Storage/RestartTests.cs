@@ -63,7 +63,7 @@ public sealed class RestartTests(ITestOutputHelper output)
         Assert.Equal((Shards, Slices), (config.Shards, config.Slices));
 
         // Nothing retrained on the way up, and the restarted model keeps working: a forget still retrains exactly.
-        Assert.All(statusAfter.Shards, s => Assert.Equal(ShardStates.Serving, s.State));
+        Assert.All(statusAfter.Shards, s => Assert.Equal(ShardServingState.Serving, s.State));
         var receipt = await restarted.Forget(train[8].Subject);
         Assert.Equal(1, receipt.RecordsRemoved);
         Assert.Equal(statusBefore.Records - 1, (await restarted.GetStatus()).Records);
@@ -72,5 +72,5 @@ public sealed class RestartTests(ITestOutputHelper output)
     /// <summary>The status without the silos that host the shards, which a restart may change.</summary>
     private static string Comparable(ModelStatus status) =>
         $"{status.Model} {status.Records} {status.Trained} {status.Version} | " + string.Join(" | ", status.Shards.Select(s =>
-            $"{s.Index} {s.Records} {s.Version} {s.State} {string.Join(",", s.SliceTrainings)} {s.CleanThrough}"));
+            $"{s.Index} {s.Records} {s.Version} {s.State} {string.Join(",", s.SliceTrainings)} {s.ForgetsAccepted}"));
 }

@@ -3,6 +3,8 @@ using Orleans.TestingHost;
 using Unlearning.Silo;
 using Unlearning.Silo.Storage;
 
+using Unlearning.Wire;
+
 namespace Unlearning.Tests.Storage;
 
 /// <summary>An in-process test cluster whose silos keep grain state in the given store (membership stays the test host's).</summary>

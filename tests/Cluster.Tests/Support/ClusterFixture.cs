@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 using Unlearning.Silo;
 
+using Unlearning.Wire;
+
 namespace Unlearning.Tests.Support;
 
 /// <summary>A two-silo in-process cluster with the production grain setup, shared by the cluster tests.</summary>

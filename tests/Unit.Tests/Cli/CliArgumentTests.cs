@@ -101,14 +101,16 @@ public sealed class CliArgumentTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--shards", "0", "--shards must be an integer of at least 1, not '0'")]
-    [InlineData("--shards", "many", "--shards must be an integer of at least 1, not 'many'")]
-    [InlineData("--slices", "-1", "--slices must be an integer of at least 1, not '-1'")]
-    [InlineData("--slices", "2.5", "--slices must be an integer of at least 1, not '2.5'")]
-    [InlineData("--max-iterations", "0", "--max-iterations must be an integer of at least 1, not '0'")]
-    [InlineData("--lambda", "-0.5", "--lambda must be a finite number >= 0, not '-0.5'")]
-    [InlineData("--lambda", "NaN", "--lambda must be a finite number >= 0, not 'NaN'")]
-    [InlineData("--lambda", "x", "--lambda must be a finite number >= 0, not 'x'")]
+    [InlineData("--shards", "0", "--shards must be an integer from 1 to 1024, not '0'")]
+    [InlineData("--shards", "many", "--shards must be an integer from 1 to 1024, not 'many'")]
+    [InlineData("--slices", "-1", "--slices must be an integer from 1 to 256, not '-1'")]
+    [InlineData("--slices", "2.5", "--slices must be an integer from 1 to 256, not '2.5'")]
+    [InlineData("--max-iterations", "0", "--max-iterations must be an integer from 1 to 1000000, not '0'")]
+    [InlineData("--lambda", "-0.5", "--lambda must be a finite number > 0, not '-0.5'")]
+    [InlineData("--lambda", "NaN", "--lambda must be a finite number > 0, not 'NaN'")]
+    [InlineData("--lambda", "x", "--lambda must be a finite number > 0, not 'x'")]
+    [InlineData("--lambda", "0", "--lambda must be a finite number > 0, not '0'")]
+    [InlineData("--shards", "1025", "--shards must be an integer from 1 to 1024, not '1025'")]
     [InlineData("--ensemble", "median", "--ensemble must be 'average' or 'vote', not 'median'")]
     public async Task Create_options_are_validated_before_connecting(string option, string value, string message)
     {

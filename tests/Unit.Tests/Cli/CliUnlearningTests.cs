@@ -108,7 +108,7 @@ public sealed partial class CliUnlearningTests : IDisposable
     public async Task Certified_receipt_adds_the_bound_spent_and_the_budget_left_after_the_contract_keys()
     {
         var model = _cli.Model("m", "x");
-        model.Receipt = new ForgetReceipt("req-2", "m", "P1", 0, 1, 0, 3, 4, ForgetMethods.Certified, 6, 0.125, 0.375);
+        model.Receipt = new ForgetReceipt("req-2", "m", "P1", 0, 1, 0, 3, 4, ForgetMethod.Certified, 6, 0.125, 0.375);
 
         var result = await _cli.RunAsync("forget", "m", "--subject", "P1", "--json");
 
@@ -122,7 +122,7 @@ public sealed partial class CliUnlearningTests : IDisposable
     public async Task Retrain_receipt_has_no_bound_keys()
     {
         var model = _cli.Model("m", "x");
-        model.Receipt = new ForgetReceipt("req-3", "m", "P1", 0, 1, 1, 3, 4, ForgetMethods.Retrain, 6);
+        model.Receipt = new ForgetReceipt("req-3", "m", "P1", 0, 1, 1, 3, 4, ForgetMethod.Retrain, 6);
 
         var result = await _cli.RunAsync("forget", "m", "--subject", "P1", "--json");
 
@@ -135,7 +135,7 @@ public sealed partial class CliUnlearningTests : IDisposable
     public async Task Receipt_for_people_shows_the_bound()
     {
         var model = _cli.Model("m", "x");
-        model.Receipt = new ForgetReceipt("req-2", "m", "P1", 0, 1, 0, 3, 4, ForgetMethods.Certified, 6, 0.125, 0.375);
+        model.Receipt = new ForgetReceipt("req-2", "m", "P1", 0, 1, 0, 3, 4, ForgetMethod.Certified, 6, 0.125, 0.375);
 
         var result = await _cli.RunAsync("forget", "m", "--subject", "P1");
 
@@ -194,7 +194,7 @@ public sealed partial class CliUnlearningTests : IDisposable
     public async Task Dry_run_sends_probe_batches_of_ten_thousand_and_keeps_every_row_in_order()
     {
         var model = _cli.Model("m", "x", "y");
-        model.EstimateMethod = ForgetMethods.Certified;
+        model.EstimateMethod = ForgetMethod.Certified;
         var probe = _cli.Rows("probe.csv", 20_001);
 
         var result = await _cli.RunAsync("forget", "m", "--subject", "S1", "--dry-run", "--probe", probe, "--json");

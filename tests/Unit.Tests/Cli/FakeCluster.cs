@@ -49,7 +49,7 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
     public List<(string Subject, double[][] Probe)> EstimateCalls { get; } = [];
     public List<(double[][] Rows, int Top)> ExplainCalls { get; } = [];
     public ForgetReceipt? Receipt { get; set; }
-    public string EstimateMethod { get; set; } = ForgetMethods.Influence;
+    public ForgetMethod EstimateMethod { get; set; } = ForgetMethod.Influence;
     /// <summary>The budget each of the two shards reports in its status.</summary>
     public CertifiedBudget?[] Budgets { get; set; } = [null, null];
     public Exception? Failure { get; set; }
@@ -99,7 +99,7 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
     {
         ThrowIfFailing();
         Forgotten.Add(subject);
-        return Task.FromResult(Receipt ?? new ForgetReceipt("req-1", name, subject, 3, 2, 1, 10, 12, "exact", 5));
+        return Task.FromResult(Receipt ?? new ForgetReceipt("req-1", name, subject, 3, 2, 1, 10, 12, ForgetMethod.Exact, 5));
     }
 
     public Task<ForgetEstimate> EstimateForget(string subject, double[][] probe)
@@ -122,12 +122,10 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
         ThrowIfFailing();
         return Task.FromResult(new ModelStatus(name, 5, true, 9,
         [
-            new ShardStatus(0, 3, 4, ShardStates.Serving, "S127.0.0.1:11111:1", [1, 1], 0, Budgets[0]),
-            new ShardStatus(1, 2, 5, ShardStates.Retraining, "S127.0.0.1:11112:1", [2, 1], 1, Budgets[1]),
+            new ShardStatus(0, 3, 4, ShardServingState.Serving, "S127.0.0.1:11111:1", [1, 1], 0, Budgets[0]),
+            new ShardStatus(1, 2, 5, ShardServingState.Retraining, "S127.0.0.1:11112:1", [2, 1], 1, Budgets[1]),
         ]));
     }
-
-    public Task OnShardChanged(ShardSnapshot snapshot) => Task.CompletedTask;
 
     public static Prediction PredictRow(double[] row)
     {

@@ -1,5 +1,7 @@
 using Unlearning.Model;
 
+using Unlearning.Wire;
+
 namespace Unlearning.Tests.Model;
 
 public sealed class ForgetBatcherTests
@@ -13,7 +15,7 @@ public sealed class ForgetBatcherTests
         {
             Calls.Add((subjects, moreComing));
             await Release.Task;
-            return [.. subjects.Select(_ => new ForgetAcceptance(1, 0, 1, 0, [], new ShardSnapshot(0, 1, 1, null)))];
+            return [.. subjects.Select(_ => new ForgetAcceptance(1, 1, 0, new ShardSnapshot(0, 1, 1, null)))];
         }
     }
 

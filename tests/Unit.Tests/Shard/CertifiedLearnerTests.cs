@@ -12,7 +12,7 @@ public sealed class CertifiedLearnerTests
 {
     private static readonly Dataset Data = Dataset.Wdbc();
 
-    private static readonly ModelConfig Config = CertifiedConfig();
+    private static readonly ModelConfig Config = CertifiedModelConfig();
 
     // Spread-out subjects, removed one forget at a time (a subject owns one record in wdbc).
     private static readonly string[][] Forgets = [[Sorted()[7].Id], [Sorted()[100].Id, Sorted()[401].Id]];
@@ -31,7 +31,7 @@ public sealed class CertifiedLearnerTests
                 if (waitForBasis) await shard.Learner.CurrentBasis!;
                 shard.Forget(Forgets[f]);
                 var result = shard.Step();
-                Assert.Equal(ForgetMethods.Certified, result.Method);
+                Assert.Equal(ForgetMethod.Certified, result.Method);
                 Assert.Equal(Bits(CertifiedClassifier.Flatten(reference[f])), Bits(result.Weights!));
                 Assert.Equal(Bits(reference[f].ResidualBounds), Bits(shard.State.Certified!.ResidualBounds));
             }
@@ -56,7 +56,7 @@ public sealed class CertifiedLearnerTests
         Assert.Empty(after.Ids.Intersect(removed.Select(r => r.Id)));
         Assert.Equal(shard.Slice.Select(r => r.Id), after.Ids);
         Assert.Equal(shard.Slice.Count, after.Model.Rows);
-        var remaining = CertifiedShardModel.Transform(Config).Apply(TrainingInput.Of(shard.Slice, Config)!.Set);
+        var remaining = CertifiedConfig.Transform(Config).Apply(TrainingInput.Of(shard.Slice, Config)!.Set);
         Assert.Equal(Bits(remaining.Features), Bits(after.Basis.Rows.Features));
         Assert.Equal(Bits(CertifiedClassifier.Flatten(after.Model)), Bits(shard.LastWeights!));
     }
@@ -105,8 +105,8 @@ public sealed class CertifiedLearnerTests
         CertifiedShardBasis BasisOf(CertifiedModel? model)
         {
             var data = TrainingInput.Of(records, Config)!;
-            var rows = CertifiedShardModel.Transform(Config).Apply(data.Set);
-            return CertifiedShardBasis.Compute(model ?? CertifiedShardModel.Fit(rows, Config, 0), rows, data.Ids);
+            var rows = CertifiedConfig.Transform(Config).Apply(data.Set);
+            return CertifiedShardBasis.Compute(model ?? CertifiedConfig.Fit(rows, Config, 0), rows, data.Ids);
         }
         var basis = BasisOf(null);
         var models = new List<CertifiedModel>();
@@ -122,7 +122,7 @@ public sealed class CertifiedLearnerTests
 
     private static DataRecord[] Sorted() => [.. Data.Records.OrderBy(r => r.Id, StringComparer.Ordinal)];
 
-    private static ModelConfig CertifiedConfig()
+    private static ModelConfig CertifiedModelConfig()
     {
         var columns = Enumerable.Range(0, Data.FeatureNames.Length);
         var centres = columns.Select(j => Data.Records.Average(r => r.Features[j])).ToArray();
@@ -159,8 +159,9 @@ public sealed class CertifiedLearnerTests
 
         public CheckpointResult Step()
         {
-            var result = Learner.Prepare(0, new InMemoryShardRecords(Slice), [])(CancellationToken.None);
-            Learner.Accept(result, State);
+            var checkpoint = Learner.Prepare(0, new InMemoryShardRecords(Slice), []);
+            var result = checkpoint.Compute(CancellationToken.None);
+            checkpoint.Accept(State);
             LastWeights = result.Weights;
             return result;
         }

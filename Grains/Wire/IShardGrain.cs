@@ -1,8 +1,8 @@
-namespace Unlearning;
+namespace Unlearning.Wire;
 
 /// <summary>
 /// One SISA shard of a model, keyed "model/index": its records, slice checkpoints and current weights.
-/// Only the model grain calls it.
+/// Only its model grain calls it; never part of the client contract.
 /// </summary>
 [Alias("Unlearning.IShardGrain")]
 public interface IShardGrain : IGrainWithStringKey
@@ -18,9 +18,11 @@ public interface IShardGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Forget")] Task<ForgetAcceptance[]> Forget(string[] subjects, bool moreComing);
     [Alias("GetSnapshot")] Task<ShardSnapshot> GetSnapshot();
-    [Alias("GetRecordIds")] Task<string[]> GetRecordIds();
-    /// <summary>The ids of <paramref name="records"/> this shard stores with exactly the same subject, features and label.</summary>
-    [Alias("FindStored")] Task<string[]> FindStored(DataRecord[] records);
+    /// <summary>
+    /// The ids of <paramref name="records"/> this shard stores with exactly the same subject, features and label; fails,
+    /// naming them, when it stores some with other content or they are being ingested. Changes nothing.
+    /// </summary>
+    [Alias("FindStored")] Task<string[]> FindStored(ModelConfig config, DataRecord[] records);
     [Alias("GetStatus")] Task<ShardStatus> GetStatus();
     /// <summary>Per row, this shard's top records by influence on the loss of <paramref name="labels"/>; unscaled scores.</summary>
     [Alias("Explain"), ResponseTimeout(LongRunning.Timeout)] Task<Explanation[]> Explain(double[][] rows, int[] labels, int top);

@@ -1,0 +1,46 @@
+namespace Unlearning;
+
+/// <summary>How a shard's weights were changed by a forget, or how a dry run estimated the change.</summary>
+[GenerateSerializer, Alias("Unlearning.ForgetMethod")]
+public enum ForgetMethod
+{
+    /// <summary>SISA: the owning shard retrained from its last clean slice checkpoint.</summary>
+    Exact = 0,
+    /// <summary>A full retrain: the naive baseline (one shard, one slice), or a certified shard whose budget ran out.</summary>
+    Retrain = 1,
+    /// <summary>Certified removal: one Newton step within the shard's (epsilon, delta) budget.</summary>
+    Certified = 2,
+    /// <summary>A dry run's influence-function estimate (exact models); never the method of a real forget.</summary>
+    Influence = 3,
+}
+
+/// <summary>What a forget did: returned once the owning shard serves weights retrained without the subject.</summary>
+[GenerateSerializer, Immutable, Alias("Unlearning.ForgetReceipt")]
+public sealed record ForgetReceipt(
+    [property: Id(0)] string RequestId,
+    [property: Id(1)] string Model,
+    [property: Id(2)] string Subject,
+    [property: Id(3)] int Shard,
+    [property: Id(4)] int RecordsRemoved,
+    [property: Id(5)] int SlicesRetrained,
+    [property: Id(6)] long VersionBefore,
+    [property: Id(7)] long VersionAfter,
+    [property: Id(8)] ForgetMethod Method,
+    [property: Id(9)] long ElapsedMs,
+    [property: Id(10)] double? BoundSpent = null,
+    [property: Id(11)] double? BudgetLeft = null);
+
+/// <summary>
+/// What forgetting a subject would do to predictions on probe rows, computed without changing anything:
+/// an influence-function estimate (<see cref="ForgetMethod.Influence"/>, exact models) or the certified update itself.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Unlearning.ForgetEstimate")]
+public sealed record ForgetEstimate(
+    [property: Id(0)] string Model,
+    [property: Id(1)] string Subject,
+    [property: Id(2)] int Shard,
+    [property: Id(3)] int RecordsAffected,
+    [property: Id(4)] ForgetMethod Method,
+    [property: Id(5)] Prediction[] Before,
+    [property: Id(6)] Prediction[] After,
+    [property: Id(7)] long Version);

@@ -1,0 +1,41 @@
+namespace Unlearning;
+
+/// <summary>Where a shard stands.</summary>
+[GenerateSerializer, Alias("Unlearning.ShardServingState")]
+public enum ShardServingState
+{
+    /// <summary>The model has not been trained yet.</summary>
+    Untrained = 0,
+    /// <summary>Serving weights trained on every record it holds.</summary>
+    Serving = 1,
+    /// <summary>Computing checkpoints after a change; serving its last clean checkpoint meanwhile, if any.</summary>
+    Retraining = 2,
+}
+
+[GenerateSerializer, Immutable, Alias("Unlearning.ShardStatus")]
+public sealed record ShardStatus(
+    [property: Id(0)] int Index,
+    [property: Id(1)] long Records,
+    [property: Id(2)] long Version,
+    [property: Id(3)] ShardServingState State,
+    [property: Id(4)] string Silo,
+    [property: Id(5)] int[] SliceTrainings,
+    [property: Id(6)] long ForgetsAccepted,
+    [property: Id(7)] CertifiedBudget? Budget = null);
+
+/// <summary>A certified shard's residual-bound budget: removals stay (epsilon, delta)-certified while Spent &lt;= Total.</summary>
+[GenerateSerializer, Immutable, Alias("Unlearning.CertifiedBudget")]
+public sealed record CertifiedBudget(
+    [property: Id(0)] double Total,
+    [property: Id(1)] double Spent)
+{
+    public double Left => Total - Spent;
+}
+
+[GenerateSerializer, Immutable, Alias("Unlearning.ModelStatus")]
+public sealed record ModelStatus(
+    [property: Id(0)] string Model,
+    [property: Id(1)] long Records,
+    [property: Id(2)] bool Trained,
+    [property: Id(3)] long Version,
+    [property: Id(4)] ShardStatus[] Shards);

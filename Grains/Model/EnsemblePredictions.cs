@@ -1,0 +1,32 @@
+using Unlearning.Learning;
+
+namespace Unlearning.Model;
+
+/// <summary>An ensemble's predictions for a batch of rows, and their accuracy.</summary>
+internal static class EnsemblePredictions
+{
+    public static Prediction[] Of(IReadOnlyList<IClassifier> members, EnsembleMode mode, int classCount, double[][] rows)
+    {
+        var vote = mode == EnsembleMode.Vote;
+        var predictions = new Prediction[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var probabilities = new double[classCount];
+            var label = Ensemble.Predict(members, vote, rows[i], probabilities);
+            predictions[i] = new Prediction(label, probabilities);
+        }
+        return predictions;
+    }
+
+    /// <summary>The share of rows whose predicted label is the given one.</summary>
+    public static double Accuracy(IReadOnlyList<Prediction> predictions, IReadOnlyList<int> labels)
+    {
+        if (predictions.Count != labels.Count)
+            throw new ArgumentException($"{predictions.Count} predictions but {labels.Count} labels");
+        if (predictions.Count == 0) throw new ArgumentException("nothing to evaluate: no rows");
+        var correct = 0;
+        for (var i = 0; i < predictions.Count; i++)
+            if (predictions[i].Label == labels[i]) correct++;
+        return (double)correct / predictions.Count;
+    }
+}

@@ -1,0 +1,64 @@
+using Unlearning.Learning;
+using Unlearning.Wire;
+
+namespace Unlearning.Model;
+
+/// <summary>The ensemble a prediction uses: the usable shards' classifiers, in shard order, and their versions.</summary>
+internal sealed record EnsembleView(ShardView[] Members, IClassifier[] Classifiers, ShardVersion[] Used, long Version);
+
+/// <summary>
+/// The model's views of its shards and the ensemble they make now, rebuilt only after something about a shard
+/// changed; waiters learn of every change. Used only from the model grain's turns.
+/// </summary>
+internal sealed class ModelShards
+{
+    private readonly ShardView[] _views;
+    private EnsembleView? _ensemble;
+    private TaskCompletionSource _changed = NewSignal();
+
+    public ModelShards(ModelConfig config) =>
+        _views = [.. Enumerable.Range(0, config.Shards).Select(i => new ShardView(i, weights => EnsembleMembers.Create(config, weights)))];
+
+    public ShardView this[int index] => _views[index];
+    public IReadOnlyList<ShardView> All => _views;
+
+    /// <summary>The sum of the shards' versions: it grows whenever any shard serves new weights.</summary>
+    public long Version => _views.Sum(view => view.Snapshot.Version);
+
+    public long Records => _views.Sum(view => view.Records);
+
+    public int ForgetsInFlight => _views.Sum(view => view.ForgetsInFlight);
+
+    /// <summary>Completes at the next change.</summary>
+    public Task NextChange => _changed.Task;
+
+    public EnsembleView Current
+    {
+        get
+        {
+            if (_ensemble is { } cached) return cached;
+            var members = _views.Where(view => view.IsUsable).ToArray();
+            return _ensemble = new EnsembleView(
+                members,
+                [.. members.Select(view => view.Classifier!)],
+                [.. members.Select(view => new ShardVersion(view.Index, view.Snapshot.Version, view.Snapshot.ForgetsAccepted))],
+                Version);
+        }
+    }
+
+    public void Offer(ShardSnapshot snapshot)
+    {
+        if (snapshot.Shard >= 0 && snapshot.Shard < _views.Length && _views[snapshot.Shard].Offer(snapshot)) Changed();
+    }
+
+    /// <summary>Something about a shard changed: drop the cached ensemble and wake whoever waits for a change.</summary>
+    public void Changed()
+    {
+        _ensemble = null;
+        var changed = _changed;
+        _changed = NewSignal();
+        changed.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
