@@ -5,6 +5,8 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Unlearning.Silo.Storage;
 
+using Unlearning.Client;
+
 namespace Unlearning.Silo;
 
 public static class SiloConfiguration
@@ -36,7 +38,7 @@ public static class SiloConfiguration
             var address = IPAddress.Parse(options.AdvertisedAddress);
             silo.UseAdoNetClustering(clustering =>
             {
-                clustering.Invariant = PostgresStorage.Invariant;
+                clustering.Invariant = PostgresConnectionString.Invariant;
                 clustering.ConnectionString = storage.Postgres;
             });
             silo.Configure<ClusterOptions>(cluster =>

@@ -3,10 +3,9 @@ using Npgsql;
 namespace Unlearning.Client;
 
 /// <summary>
-/// The cluster's PostgreSQL connection string, as the CLI checks and shows it. (The Silo has its twin in
-/// Silo/Storage/PostgresStorage.cs; the client does not reference the Silo.)
+/// The cluster's PostgreSQL connection string as clients and silos check and show it: never with its passwords.
 /// </summary>
-internal static class PostgresConnectionString
+public static class PostgresConnectionString
 {
     /// <summary>The ADO.NET invariant the Orleans providers map to Npgsql.</summary>
     public const string Invariant = "Npgsql";

@@ -1,3 +1,5 @@
+using Unlearning.Client;
+
 namespace Unlearning.Silo.Storage;
 
 /// <summary>Where grain state lives.</summary>
@@ -79,7 +81,7 @@ public sealed class StorageOptions
     public string Describe() => EffectiveProvider switch
     {
         StorageProvider.Sqlite => $"sqlite, data directory {EffectiveDataDirectory} (file {SqliteFileName})",
-        StorageProvider.Postgres => $"postgres, {PostgresStorage.Redact(Postgres!)}",
+        StorageProvider.Postgres => $"postgres, {PostgresConnectionString.Redact(Postgres!)}",
         StorageProvider.Memory => "memory (grain state is lost when the silo stops)",
         _ => EffectiveProvider.ToString(),
     };

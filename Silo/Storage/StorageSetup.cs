@@ -5,6 +5,8 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 
+using Unlearning.Client;
+
 namespace Unlearning.Silo.Storage;
 
 public static class StorageSetup
@@ -43,7 +45,7 @@ public static class StorageSetup
                 AddAdoNet(silo, options => { options.Invariant = SqliteInvariant; options.DataSource = dataSource; });
                 break;
             case StorageProvider.Postgres:
-                AddAdoNet(silo, options => { options.Invariant = PostgresStorage.Invariant; options.ConnectionString = storage.Postgres; });
+                AddAdoNet(silo, options => { options.Invariant = PostgresConnectionString.Invariant; options.ConnectionString = storage.Postgres; });
                 break;
             default:
                 throw new InvalidOperationException($"unknown storage provider {storage.Provider}");

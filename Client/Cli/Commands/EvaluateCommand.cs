@@ -23,14 +23,9 @@ internal static class EvaluateCommand
 
             var batchSize = rows.Count <= SingleCallRows ? rows.Count : Batches.Size;
             var results = new List<EvaluationResult>();
-            await invocation.Progress.RunAsync("Evaluating", rows.Count, batchSize, async advance =>
-            {
-                foreach (var range in Batches.Of(rows.Count, batchSize))
-                {
-                    results.Add(await grain.Evaluate(rows.Features[range], labels[range]));
-                    advance(range.GetOffsetAndLength(rows.Count).Length);
-                }
-            });
+            await invocation.Progress.RunAsync("Evaluating", rows.Count, batchSize, advance =>
+                Batches.EachAsync(rows.Count, batchSize,
+                    async range => results.Add(await grain.Evaluate(rows.Features[range], labels[range])), advance));
             invocation.Output.Evaluated(Combine(results));
         }));
         return command;

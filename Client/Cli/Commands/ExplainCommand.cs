@@ -34,23 +34,10 @@ internal static class ExplainCommand
             var rows = RecordFile.Read(table, ColumnLayout.ForSchema(table, LabelColumn.Ignored, config.FeatureNames));
             var k = parse.GetValue(top);
 
-            var explanations = new List<Explanation>(rows.Count);
+            List<Explanation> explanations = [];
             await invocation.Progress.RunAsync("Explaining", rows.Count, BatchSize, async advance =>
-            {
-                foreach (var range in Batches.Of(rows.Count, BatchSize))
-                {
-                    var batch = rows.Features[range];
-                    var answer = await grain.Explain(batch, k);
-                    if (answer.Rows.Length != batch.Length)
-                    {
-                        throw new InvalidOperationException(
-                            $"the cluster answered {answer.Rows.Length} explanations for {batch.Length} rows");
-                    }
-
-                    explanations.AddRange(answer.Rows);
-                    advance(batch.Length);
-                }
-            });
+                explanations = await Batches.MapAsync(rows.Features, BatchSize,
+                    async batch => (await grain.Explain(batch, k)).Rows, "explanations", advance));
             invocation.Output.Explained(config, rows.Ids, explanations);
         }));
         return command;

@@ -74,9 +74,8 @@ internal static class ForgetCommand
         var rows = RecordFile.Read(table, ColumnLayout.ForSchema(table, LabelColumn.Ignored, config.FeatureNames));
 
         var estimates = new List<ForgetEstimate>();
-        await invocation.Progress.RunAsync("Estimating", rows.Count, Batches.Size, async advance =>
-        {
-            foreach (var range in Batches.Of(rows.Count))
+        await invocation.Progress.RunAsync("Estimating", rows.Count, Batches.Size, advance =>
+            Batches.EachAsync(rows.Count, Batches.Size, async range =>
             {
                 var batch = rows.Features[range];
                 var estimate = await grain.EstimateForget(subject, batch);
@@ -87,9 +86,7 @@ internal static class ForgetCommand
                 }
 
                 estimates.Add(estimate);
-                advance(batch.Length);
-            }
-        });
+            }, advance));
         invocation.Output.EstimatedForget(config, rows.Ids, Combine(estimates));
     }
 

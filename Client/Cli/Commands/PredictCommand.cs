@@ -17,23 +17,10 @@ internal static class PredictCommand
             var config = await grain.GetConfig();
             var rows = RecordFile.Read(table, ColumnLayout.ForSchema(table, LabelColumn.Ignored, config.FeatureNames));
 
-            var predictions = new List<Prediction>(rows.Count);
+            List<Prediction> predictions = [];
             await invocation.Progress.RunAsync("Predicting", rows.Count, Batches.Size, async advance =>
-            {
-                foreach (var range in Batches.Of(rows.Count))
-                {
-                    var batch = rows.Features[range];
-                    var answer = await grain.Predict(batch);
-                    if (answer.Predictions.Length != batch.Length)
-                    {
-                        throw new InvalidOperationException(
-                            $"the cluster answered {answer.Predictions.Length} predictions for {batch.Length} rows");
-                    }
-
-                    predictions.AddRange(answer.Predictions);
-                    advance(batch.Length);
-                }
-            });
+                predictions = await Batches.MapAsync(rows.Features, Batches.Size,
+                    async batch => (await grain.Predict(batch)).Predictions, "predictions", advance));
             invocation.Output.Predicted(config, rows.Ids, predictions);
         }));
         return command;

@@ -14,6 +14,8 @@ using Unlearning.TestKit;
 
 using Unlearning.Wire;
 
+using Unlearning.Client;
+
 namespace Unlearning.Tests.Storage;
 
 /// <summary>
@@ -213,7 +215,7 @@ public sealed class KillTests(ITestOutputHelper output)
         builder.UseOrleansClient(client => client
             .UseAdoNetClustering(options =>
             {
-                options.Invariant = PostgresStorage.Invariant;
+                options.Invariant = PostgresConnectionString.Invariant;
                 options.ConnectionString = connectionString;
             })
             .Configure<ClusterOptions>(options =>

@@ -14,10 +14,16 @@ public sealed class ComputeSchedulerTests
     [Fact]
     public async Task The_result_is_handed_over_on_a_thread_pool_thread_not_a_compute_thread()
     {
-        // A continuation that runs where the task completes shows the thread that completed it.
-        var completer = await ComputeScheduler.Run(() => 1)
-            .ContinueWith(_ => Thread.CurrentThread, TaskContinuationOptions.ExecuteSynchronously);
+        // A synchronous continuation runs on the thread that completes the task. The work waits until the continuation
+        // is attached: were it already complete, the continuation would run on the thread attaching it (this test's).
+        using var attached = new ManualResetEventSlim();
+        var work = ComputeScheduler.Run(() => attached.Wait(TimeSpan.FromSeconds(30)));
+        var completion = work.ContinueWith(_ => Thread.CurrentThread, TaskContinuationOptions.ExecuteSynchronously);
+        attached.Set();
+        var completer = await completion;
+        Assert.True(await work, "the work gave up waiting for the continuation");
         Assert.True(completer.IsThreadPoolThread, $"completed on {completer.Name}");
+        Assert.DoesNotContain("unlearning-compute-", completer.Name ?? "", StringComparison.Ordinal);
     }
 
     [Fact]
@@ -46,7 +52,7 @@ public sealed class ComputeSchedulerTests
         var outer = Enumerable.Range(0, threads).Select(i => ComputeScheduler.Run(() =>
         {
             started.Signal();
-            started.Wait(TimeSpan.FromSeconds(10));
+            if (!started.Wait(TimeSpan.FromSeconds(10))) throw new TimeoutException("not every compute thread started the outer work");
             // Every compute thread is here now: the inner work can only run inline.
             var inner = ComputeScheduler.Run(() => i * 2);
             ComputeScheduler.WaitFor(inner);
