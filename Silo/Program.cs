@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 using Unlearning.Silo;
 using Unlearning.Silo.Storage;
 

@@ -1,11 +1,8 @@
 using System.Net;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Dashboard;
-using Unlearning.Silo.Storage;
-
 using Unlearning.Client;
+using Unlearning.Silo.Storage;
 
 namespace Unlearning.Silo;
 

@@ -1,10 +1,10 @@
-using Unlearning.TestKit;
 using System.Diagnostics;
 using Unlearning.Bench.Data;
 using Unlearning.Bench.Infrastructure;
 using Unlearning.Bench.Results;
 using Unlearning.Bench.Runner;
 using Unlearning.Bench.Scenarios;
+using Unlearning.TestKit;
 
 IScenario[] all =
 [

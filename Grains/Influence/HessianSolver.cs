@@ -14,8 +14,10 @@ internal sealed class HessianSolver
         _hessian = hessian;
         _options = options;
         if (hessian.ParameterCount <= options.DenseParameterLimit)
+        {
             _factor = Cholesky.TryFactor(hessian.Dense(), hessian.ParameterCount)
                 ?? throw new InvalidOperationException("the Hessian is not positive definite: is lambda > 0?");
+        }
     }
 
     public HessianMethod Method => _factor is null ? HessianMethod.ConjugateGradient : HessianMethod.Cholesky;

@@ -1,5 +1,3 @@
-using Unlearning.Algebra;
-
 namespace Unlearning.Removal;
 
 /// <summary>

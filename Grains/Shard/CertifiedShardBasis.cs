@@ -24,8 +24,11 @@ internal sealed class CertifiedShardBasis
     {
         if (ids.Length != rows.Rows) throw new ArgumentException($"{ids.Length} ids for {rows.Rows} rows", nameof(ids));
         for (var i = 1; i < ids.Length; i++)
+        {
             if (string.CompareOrdinal(ids[i - 1], ids[i]) >= 0)
                 throw new ArgumentException($"ids are not in strictly ascending ordinal order at '{ids[i]}'", nameof(ids));
+        }
+
         return new CertifiedShardBasis(RemovalBasis.Compute(model, rows), ids);
     }
 

@@ -116,8 +116,11 @@ public sealed class ShardGrain : Grain, IShardGrain
             else if (!SameContent(stored, record)) conflicting.Add(record.Id);
         }
         if (conflicting.Count > 0)
+        {
             throw new ArgumentException(
                 $"duplicate record ids already in model '{config.Name}' with other content (or being ingested): {Quoted.List(conflicting)}");
+        }
+
         return [.. fresh];
     }
 

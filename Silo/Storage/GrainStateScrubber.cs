@@ -1,7 +1,5 @@
-using Unlearning.Storage;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Npgsql;
+using Unlearning.Storage;
 
 namespace Unlearning.Silo.Storage;
 

@@ -1,11 +1,8 @@
-using Unlearning.Storage;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
-
 using Unlearning.Client;
+using Unlearning.Storage;
 
 namespace Unlearning.Silo.Storage;
 

@@ -1,8 +1,7 @@
-using Unlearning.TestKit;
 using System.Diagnostics;
-using Unlearning.Bench.Data;
 using Unlearning.Learning;
 using Unlearning.Removal;
+using Unlearning.TestKit;
 
 namespace Unlearning.Bench.Peers;
 

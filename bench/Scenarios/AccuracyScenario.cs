@@ -1,9 +1,9 @@
-using Unlearning.TestKit;
 using System.Globalization;
 using Unlearning.Bench.Data;
 using Unlearning.Bench.Infrastructure;
 using Unlearning.Bench.Peers;
 using Unlearning.Bench.Results;
+using Unlearning.TestKit;
 using static Unlearning.Bench.Scenarios.ClusterOps;
 
 namespace Unlearning.Bench.Scenarios;

@@ -1,7 +1,7 @@
-using Unlearning.TestKit;
 using System.Diagnostics;
 using Unlearning.Bench.Data;
 using Unlearning.Bench.Infrastructure;
+using Unlearning.TestKit;
 
 namespace Unlearning.Bench.Scenarios;
 

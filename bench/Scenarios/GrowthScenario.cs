@@ -1,7 +1,7 @@
-using Unlearning.TestKit;
 using Unlearning.Bench.Data;
 using Unlearning.Bench.Infrastructure;
 using Unlearning.Bench.Results;
+using Unlearning.TestKit;
 using static Unlearning.Bench.Scenarios.ClusterOps;
 
 namespace Unlearning.Bench.Scenarios;

@@ -1,8 +1,7 @@
+using Unlearning.TestKit;
 using Unlearning.Tests.Support;
 using Xunit.Abstractions;
 using static Unlearning.Tests.Support.ModelHelpers;
-
-using Unlearning.TestKit;
 
 namespace Unlearning.Tests.Cluster;
 

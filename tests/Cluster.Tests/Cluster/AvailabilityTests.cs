@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Unlearning.TestKit;
 using Unlearning.Tests.Support;
 using static Unlearning.Tests.Support.ModelHelpers;
-
-using Unlearning.TestKit;
 
 namespace Unlearning.Tests.Cluster;
 
@@ -57,8 +56,10 @@ public sealed class AvailabilityTests(ClusterFixture cluster)
             {
                 var used = answer.Batch.ShardsUsed.SingleOrDefault(u => u.Shard == shard);
                 if (used is not null)
+                {
                     Assert.True(used.ForgetsAccepted >= cleanThrough,
                         $"a prediction issued after a forget returned used shard {shard} clean through {used.ForgetsAccepted} < {cleanThrough}");
+                }
             }
         }
     }

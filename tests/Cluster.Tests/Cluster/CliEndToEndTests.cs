@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Unlearning.Cli;
-using Unlearning.Client;
 using Unlearning.Tests.Support;
 
 namespace Unlearning.Tests.Cluster;

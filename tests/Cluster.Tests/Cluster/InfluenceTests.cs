@@ -1,7 +1,6 @@
+using Unlearning.TestKit;
 using Unlearning.Tests.Support;
 using static Unlearning.Tests.Support.ModelHelpers;
-
-using Unlearning.TestKit;
 
 namespace Unlearning.Tests.Cluster;
 

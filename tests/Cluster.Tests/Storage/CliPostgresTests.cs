@@ -1,8 +1,7 @@
 using System.Text.Json;
+using Unlearning.Cli;
 using Unlearning.Tests.Support;
 using Xunit.Abstractions;
-
-using Unlearning.Cli;
 
 namespace Unlearning.Tests.Storage;
 

@@ -1,10 +1,8 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using Unlearning.TestKit;
 using Unlearning.Tests.Support;
 using Xunit.Abstractions;
-
-using Unlearning.TestKit;
 
 namespace Unlearning.Tests.Storage;
 

@@ -1,11 +1,8 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Unlearning.Learning;
 using Unlearning.Silo.Storage;
+using Unlearning.TestKit;
 using Unlearning.Tests.Support;
 using Xunit.Abstractions;
-using static Unlearning.Tests.Support.ModelHelpers;
-
-using Unlearning.TestKit;
 
 namespace Unlearning.Tests.Storage;
 

@@ -4,17 +4,14 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Orleans.Configuration;
+using Unlearning.Client;
 using Unlearning.Learning;
 using Unlearning.Silo.Storage;
+using Unlearning.TestKit;
 using Unlearning.Tests.Support;
+using Unlearning.Wire;
 using Xunit.Abstractions;
 using static Unlearning.Tests.Support.ModelHelpers;
-
-using Unlearning.TestKit;
-
-using Unlearning.Wire;
-
-using Unlearning.Client;
 
 namespace Unlearning.Tests.Storage;
 
@@ -139,8 +136,11 @@ public sealed class KillTests(ITestOutputHelper output)
             // Every acknowledged ingest is there, no forgotten subject is.
             var stored = new HashSet<string>(StringComparer.Ordinal);
             foreach (var group in acknowledged.GroupBy(r => Partitioning.ShardOf(r.Subject, Shards)))
+            {
                 stored.UnionWith(await Retry($"records of shard {group.Key}",
                     () => grains.GetGrain<IShardGrain>(ShardKey.For(name, group.Key)).FindStored(data.Config(name, Shards, Slices), [.. group])));
+            }
+
             var gone = acknowledged.Where(r => forgotten.Contains(r.Subject)).ToArray();
             var kept = acknowledged.Where(r => !forgotten.Contains(r.Subject)).ToArray();
             var lost = kept.Select(r => r.Id).Where(id => !stored.Contains(id)).ToArray();

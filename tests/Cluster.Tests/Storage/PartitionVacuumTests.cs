@@ -1,10 +1,8 @@
 using Npgsql;
 using Unlearning.Learning;
 using Unlearning.Silo.Storage;
-using Unlearning.Tests.Support;
-
 using Unlearning.TestKit;
-
+using Unlearning.Tests.Support;
 using Unlearning.Wire;
 
 namespace Unlearning.Tests.Storage;

@@ -1,9 +1,8 @@
 using Unlearning.Silo.Storage;
+using Unlearning.TestKit;
 using Unlearning.Tests.Support;
 using Xunit.Abstractions;
 using static Unlearning.Tests.Support.ModelHelpers;
-
-using Unlearning.TestKit;
 
 namespace Unlearning.Tests.Storage;
 

@@ -1,6 +1,4 @@
 using Npgsql;
-using Unlearning.Tests.Support;
-
 using Unlearning.TestKit;
 
 namespace Unlearning.Tests.Storage;

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
 using Unlearning.Cli;
-using Unlearning.Client;
 
 using Unlearning.TestKit;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Unlearning.Cli;
-using Unlearning.Client;
 
 namespace Unlearning.Tests.Cli;
 

@@ -4,8 +4,6 @@ using Unlearning.Tests.Support;
 using Xunit.Abstractions;
 using static Unlearning.Tests.Support.UnlearningData;
 
-using Unlearning.TestKit;
-
 namespace Unlearning.Tests.Influence;
 
 public sealed class InfluenceAnalysisTests(ITestOutputHelper output)
@@ -240,11 +238,14 @@ public sealed class InfluenceAnalysisTests(ITestOutputHelper output)
         SoftmaxModel.Probabilities(theta, standardizedRow, p);
         int stride = data.FeatureCount + 1;
         for (var c = 0; c < data.ClassCount; c++)
+        {
             for (var j = 0; j < stride; j++)
             {
                 var residual = p[c] - (c == data.Labels[4] ? 1 : 0);
                 rhs[c * stride + j] = residual * (j < data.FeatureCount ? standardizedRow[j] : 1) + (j < data.FeatureCount ? lambda * theta[c * stride + j] : 0);
             }
+        }
+
         for (var q = 0; q < s.Length; q++) Assert.True(Math.Abs(hs[q] - rhs[q]) < 1e-6, $"(H s)[{q}] = {hs[q]}, expected {rhs[q]}");
     }
 
@@ -290,8 +291,10 @@ public sealed class InfluenceAnalysisTests(ITestOutputHelper output)
             var row = rows.AsSpan(r * d, d);
             SoftmaxModel.Probabilities(theta, row, p);
             for (var c = 0; c < train.ClassCount; c++)
+            {
                 for (var j = 0; j < stride; j++)
                     sum[c * stride + j] += (p[c] - (c == train.Labels[removed[r]] ? 1 : 0)) * (j < d ? row[j] : 1);
+            }
         }
         return analysis.SolveHessian(sum).Select(x => x / train.Rows).ToArray();
     }

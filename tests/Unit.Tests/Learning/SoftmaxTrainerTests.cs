@@ -1,7 +1,6 @@
 using Unlearning.Learning;
-using Unlearning.Tests.Support;
-
 using Unlearning.TestKit;
+using Unlearning.Tests.Support;
 
 namespace Unlearning.Tests.Learning;
 

@@ -1,5 +1,4 @@
 using Unlearning.Model;
-using Unlearning.TestKit;
 using Unlearning.Wire;
 
 namespace Unlearning.Tests.Model;

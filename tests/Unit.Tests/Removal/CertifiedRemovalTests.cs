@@ -3,8 +3,6 @@ using Unlearning.Removal;
 using Xunit.Abstractions;
 using static Unlearning.Tests.Support.UnlearningData;
 
-using Unlearning.TestKit;
-
 namespace Unlearning.Tests.Removal;
 
 public sealed class CertifiedRemovalTests(ITestOutputHelper output)

@@ -2,8 +2,6 @@ using Unlearning.Learning;
 using Unlearning.Removal;
 using static Unlearning.Tests.Support.UnlearningData;
 
-using Unlearning.TestKit;
-
 namespace Unlearning.Tests.Removal;
 
 public sealed class CertifiedTrainerTests

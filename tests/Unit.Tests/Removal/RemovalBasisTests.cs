@@ -4,8 +4,6 @@ using Unlearning.Removal;
 using Xunit.Abstractions;
 using static Unlearning.Tests.Support.UnlearningData;
 
-using Unlearning.TestKit;
-
 namespace Unlearning.Tests.Removal;
 
 public sealed class RemovalBasisTests(ITestOutputHelper output)
@@ -84,8 +82,11 @@ public sealed class RemovalBasisTests(ITestOutputHelper output)
             }
         }
         for (var j = 0; j < d; j++)
+        {
             for (var k = 0; k < d; k++)
                 Assert.Equal(Enumerable.Range(0, rows.Rows).Sum(i => rows.Row(i)[j] * rows.Row(i)[k]), basis.Gram[j * d + k], 12);
+        }
+
         Assert.Equal(SpectralNorm.UpperBound(rows), basis.DataNorm);
         Assert.Equal(Enumerable.Range(0, rows.Rows).Max(i => Norm(rows.Row(i))), basis.MaxRowNorm);
     }

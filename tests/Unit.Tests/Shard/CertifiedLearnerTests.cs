@@ -1,9 +1,8 @@
 using Unlearning.Removal;
 using Unlearning.Shard;
+using Unlearning.TestKit;
 using Unlearning.Tests.Support;
 using static Unlearning.Tests.Support.UnlearningData;
-
-using Unlearning.TestKit;
 
 namespace Unlearning.Tests.Shard;
 

@@ -2,8 +2,6 @@ using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Optimization;
 using Unlearning.Learning;
 
-using Unlearning.TestKit;
-
 namespace Unlearning.Tests.Support;
 
 /// <summary>

@@ -1,7 +1,5 @@
 using Unlearning.Learning;
 using Unlearning.Removal;
-using Unlearning.Tests.Support;
-
 using Unlearning.TestKit;
 
 namespace Unlearning.Tests.Support;
