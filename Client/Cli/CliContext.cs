@@ -20,11 +20,31 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, ClusterCo
             return ExitCodes.Usage;
         }
 
-        IResultWriter output = json ? new JsonResultWriter(stdout) : new HumanResultWriter(Terminal.On(stdout));
-        try
+        var output = Writer(json);
+        return await GuardAsync(async () =>
         {
             await using var invocation = new Invocation(target, connect, output, ProgressDisplay.For(stderr, json));
             await body(invocation, cancellationToken);
+        }, e => Describe(e, target), cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="RunAsync(ParseResult, CancellationToken, Func{Invocation, CancellationToken, Task})"/> for a command
+    /// that never reaches the cluster: the cluster options and environment are not even read.
+    /// </summary>
+    public Task<int> RunLocalAsync(ParseResult parse, CancellationToken cancellationToken, Func<IResultWriter, CancellationToken, Task> body)
+    {
+        var output = Writer(parse.GetValue(Options.Json));
+        return GuardAsync(() => body(output, cancellationToken), e => OneLine(e.Message), cancellationToken);
+    }
+
+    private IResultWriter Writer(bool json) => json ? new JsonResultWriter(stdout) : new HumanResultWriter(Terminal.On(stdout));
+
+    private async Task<int> GuardAsync(Func<Task> body, Func<Exception, string> describe, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await body();
             return ExitCodes.Success;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -34,7 +54,7 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, ClusterCo
         }
         catch (Exception e)
         {
-            await stderr.WriteLineAsync($"error: {Describe(e, target)}");
+            await stderr.WriteLineAsync($"error: {describe(e)}");
             return ExitCodes.Failure;
         }
     }

@@ -56,6 +56,8 @@ public static class Unlearn
             ForgetCommand.Create(cli),
             ExplainCommand.Create(cli),
             StatusCommand.Create(cli),
+            DevSetupCommand.Create(cli),
+            TokenCommand.Create(cli),
         };
         cli.Options.AddTo(root);
         return root;

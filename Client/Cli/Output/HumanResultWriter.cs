@@ -1,6 +1,8 @@
 using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using Unlearning.Client.Security;
+using DevSetupFiles = Unlearning.Client.Security.DevSetup;
 
 namespace Unlearning.Cli.Output;
 
@@ -190,6 +192,28 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
 
         console.Write(table);
     }
+
+    public void DevSetup(DevSetupResult result)
+    {
+        // Plain lines, never wrapped: the options are for copying into a shell.
+        var writer = console.Profile.Out.Writer;
+        writer.WriteLine($"Wrote development credentials to {result.Directory} (certificates valid until {result.ExpiresUtc:yyyy-MM-dd} UTC):");
+        writer.WriteLine($"  {DevSetupFiles.CaFile,-16} CA certificate that silos and clients trust");
+        writer.WriteLine($"  {DevSetupFiles.SiloCertFile,-16} silo certificate (key {DevSetupFiles.SiloKeyFile}) for {string.Join(", ", result.SiloNames)}");
+        writer.WriteLine($"  {DevSetupFiles.ClientCertFile,-16} client certificate (key {DevSetupFiles.ClientKeyFile})");
+        writer.WriteLine($"  {DevSetupFiles.SigningKeyFile,-16} token signing key: keep it with whoever mints tokens, never on a silo");
+        writer.WriteLine($"  {DevSetupFiles.SigningPublicKeyFile,-16} its public key, for silos");
+        writer.WriteLine("The CA's private key was not kept: run again with --force to re-issue every file.");
+        writer.WriteLine();
+        writer.WriteLine("Silo options:");
+        writer.WriteLine($"  {ShellWords.Join(result.SiloArguments)}");
+        writer.WriteLine("Client options:");
+        writer.WriteLine($"  {ShellWords.Join(result.ClientArguments)}");
+        writer.WriteLine("Mint a token (roles: " + string.Join(", ", Roles.All) + "):");
+        writer.WriteLine($"  {ShellWords.Join(["unlearn", "token", "--signing-key", result.Path(DevSetupFiles.SigningKeyFile), "--role", Roles.Forgetter, "--expires", "1h"])}");
+    }
+
+    public void Token(IssuedToken token) => console.Profile.Out.Writer.WriteLine(token.Token);
 
     private static Table Settings(params (string Name, string Value)[] settings)
     {

@@ -1,3 +1,5 @@
+using Unlearning.Client.Security;
+
 namespace Unlearning.Cli.Output;
 
 /// <summary>Writes each command's result to stdout, for people or for machines.</summary>
@@ -23,4 +25,10 @@ internal interface IResultWriter
     void Explained(ModelConfig config, IReadOnlyList<string> ids, IReadOnlyList<Explanation> explanations);
 
     void Status(ModelStatus status);
+
+    /// <summary>dev-setup wrote its files; people also get the options that use them.</summary>
+    void DevSetup(DevSetupResult result);
+
+    /// <summary>A signed token; for people, the token alone on one line, so that scripts can capture it.</summary>
+    void Token(IssuedToken token);
 }

@@ -112,3 +112,8 @@ internal sealed record InfluenceDocument(string Record, int Shard, double Score)
 {
     public static InfluenceDocument From(RecordInfluence r) => new(r.RecordId, r.Shard, r.Score);
 }
+
+/// <summary>dev-setup: the folder, and the silo's and a client's command-line options that use its files.</summary>
+internal sealed record DevSetupDocument(string Directory, IReadOnlyList<string> Silo, IReadOnlyList<string> Client);
+
+internal sealed record TokenDocument(string Token, string TokenId, DateTimeOffset ExpiresAt);

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Unlearning.Client.Security;
 
 namespace Unlearning.Cli.Output;
 
@@ -45,6 +46,10 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
     }
 
     public void Status(ModelStatus status) => Write(StatusDocument.From(status));
+
+    public void DevSetup(DevSetupResult result) => Write(new DevSetupDocument(result.Directory, result.SiloArguments, result.ClientArguments));
+
+    public void Token(IssuedToken token) => Write(new TokenDocument(token.Token, token.TokenId, token.ExpiresAt));
 
     private void Write<T>(T document) => stdout.WriteLine(JsonSerializer.Serialize(document, Options));
 }

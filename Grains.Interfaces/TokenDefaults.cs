@@ -1,0 +1,15 @@
+namespace Unlearning;
+
+/// <summary>What token issuers and validators must agree on.</summary>
+public static class TokenDefaults
+{
+    public const string Issuer = "unlearning";
+    public const string Audience = "unlearning";
+    public const string Subject = "dev";
+
+    /// <summary>The claim that carries the caller's roles: a JSON array of <see cref="Roles"/> names.</summary>
+    public const string RolesClaim = "roles";
+
+    /// <summary>The longest lifetime the token command issues.</summary>
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(30);
+}
