@@ -2,6 +2,12 @@ using System.Diagnostics;
 using Unlearning.Silo;
 using Unlearning.Silo.Storage;
 
+if (SiloHelp.Requested(args))
+{
+    Console.WriteLine(SiloHelp.Text);
+    return 0;
+}
+
 var started = Stopwatch.StartNew();
 // --install-schema: create or update the database schema and exit (silos also do it at start-up).
 var installOnly = args.Contains("--install-schema");

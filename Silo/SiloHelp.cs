@@ -1,0 +1,37 @@
+namespace Unlearning.Silo;
+
+/// <summary>The silo's <c>--help</c>: every switch it takes, and where the rest of its settings live.</summary>
+internal static class SiloHelp
+{
+    public static bool Requested(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
+
+    public const string Text = """
+        Usage: dotnet run --project Silo -- [options]
+
+        Runs one silo of the unlearning cluster. Without --postgres it is a one-silo cluster on this machine with its
+        models in an embedded SQLite file; with --postgres it joins the cluster whose membership and models live in
+        that PostgreSQL database.
+
+        Storage:
+          --storage sqlite|postgres|memory   Where models live (default: sqlite, or postgres when --postgres is given)
+          --data-dir DIR                     The SQLite folder (default: $XDG_DATA_HOME/unlearning or ~/.local/share/unlearning)
+          --postgres CONNECTION-STRING       Npgsql connection string of the cluster database (cluster mode)
+          --install-schema                   Create or update the database schema, then exit
+
+        Network:
+          --silo-port N                      Port for silo-to-silo traffic (default 11111)
+          --gateway-port N                   Port clients connect to (default 30000)
+          --address IP                       Address published to the cluster (default 127.0.0.1)
+          --cluster-id ID                    Orleans cluster id (default unlearning)
+          --rebalance                        Migrate activations between silos to even out load (experimental)
+
+        Dashboard:
+          --dashboard-port N                 Serve the Orleans Dashboard on http://127.0.0.1:N/dashboard/ (default: off)
+
+        Every setting of appsettings.json can also be given as --Section:Name value (for example
+        --Unlearning:MaxBatchRows 50000, --Membership:ProbeTimeout 00:00:02) or as an environment variable
+        Section__Name. The README's "Configuration" section lists them.
+
+          -h, --help                         Show this text
+        """;
+}
