@@ -73,8 +73,11 @@ public sealed class SecurityOptions
         var keySources = (string.IsNullOrWhiteSpace(AuthPublicKey) ? 0 : 1) + (string.IsNullOrWhiteSpace(Jwks) ? 0 : 1);
         if (keySources == 0) missing.Add("--auth-public-key (or --jwks)");
         if (missing.Count > 0)
+        {
             throw new InvalidOperationException($"security settings missing: {string.Join(", ", missing)}; " +
                 "`unlearn dev-setup DIR` makes a development set, or pass --insecure for a single trusted machine");
+        }
+
         if (keySources > 1)
             throw new InvalidOperationException($"give the token key once: {Section}:{nameof(AuthPublicKey)} (--auth-public-key) or {Section}:{nameof(Jwks)} (--jwks), not both");
         foreach (var (name, path) in new[] { ("--tls-cert", TlsCert), ("--tls-key", TlsKey), ("--tls-ca", TlsCa), ("--auth-public-key", AuthPublicKey), ("--jwks", Jwks) })
