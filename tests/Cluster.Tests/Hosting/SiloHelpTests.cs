@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Unlearning.Tests.Host;
+namespace Unlearning.Tests.Hosting;
 
 public sealed class SiloHelpTests
 {
