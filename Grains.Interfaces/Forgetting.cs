@@ -14,7 +14,10 @@ public enum ForgetMethod
     Influence = 3,
 }
 
-/// <summary>What a forget did: returned once the owning shard serves weights retrained without the subject.</summary>
+/// <summary>
+/// What a forget did: returned once the owning shard serves weights retrained without the subject.
+/// <see cref="ShardsUsed"/>: how many shards the model's predictions used when the receipt was made.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Unlearning.ForgetReceipt")]
 public sealed record ForgetReceipt(
     [property: Id(0)] string RequestId,
@@ -28,7 +31,8 @@ public sealed record ForgetReceipt(
     [property: Id(8)] ForgetMethod Method,
     [property: Id(9)] long ElapsedMs,
     [property: Id(10)] double? BoundSpent = null,
-    [property: Id(11)] double? BudgetLeft = null);
+    [property: Id(11)] double? BudgetLeft = null,
+    [property: Id(12)] int ShardsUsed = 0);
 
 /// <summary>
 /// What forgetting a subject would do to predictions on probe rows, computed without changing anything:

@@ -9,7 +9,17 @@ public interface IModelGrain : IGrainWithStringKey
 {
     [Alias("Create")] Task<ModelConfig> Create(ModelConfig config);
     [Alias("GetConfig")] Task<ModelConfig> GetConfig();
+    /// <summary>Adds records, all or none: a record refused (or a shard failing) leaves the model as it was.</summary>
     [Alias("Ingest")] Task<IngestResult> Ingest(DataRecord[] records);
+    /// <summary>
+    /// Stages a batch of the ingest <paramref name="ingestId"/> (a new id opens one): stored, checked against the model,
+    /// but not part of the model until <see cref="CommitIngest"/>. A batch sent again is accepted as unchanged.
+    /// </summary>
+    [Alias("StageIngest")] Task<IngestResult> StageIngest(string ingestId, DataRecord[] records);
+    /// <summary>Makes every staged batch of the ingest part of the model at once; repeatable, it answers the same again.</summary>
+    [Alias("CommitIngest"), ResponseTimeout(LongRunning.Timeout)] Task<IngestResult> CommitIngest(string ingestId);
+    /// <summary>Drops every staged batch of the ingest; nothing of it stays. Repeatable.</summary>
+    [Alias("AbortIngest")] Task AbortIngest(string ingestId);
     /// <summary>Returns when every shard serves; training time grows with the data, so this call may take hours.</summary>
     [Alias("Train"), ResponseTimeout(LongRunning.Timeout)] Task<TrainResult> Train();
     [Alias("Predict")] Task<PredictionBatch> Predict(double[][] rows);

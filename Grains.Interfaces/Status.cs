@@ -10,6 +10,10 @@ public enum ShardServingState
     Serving = 1,
     /// <summary>Computing checkpoints after a change; serving its last clean checkpoint meanwhile, if any.</summary>
     Retraining = 2,
+    /// <summary>Kept out of the ensemble by the model until it proves what it serves (see <see cref="ShardStatus.Exclusion"/>).</summary>
+    Excluded = 3,
+    /// <summary>Did not answer the status call in time (its silo may be down); predictions may still use its last clean weights.</summary>
+    Unreachable = 4,
 }
 
 [GenerateSerializer, Immutable, Alias("Unlearning.ShardStatus")]
@@ -21,7 +25,8 @@ public sealed record ShardStatus(
     [property: Id(4)] string Silo,
     [property: Id(5)] int[] SliceTrainings,
     [property: Id(6)] long ForgetsAccepted,
-    [property: Id(7)] CertifiedBudget? Budget = null);
+    [property: Id(7)] CertifiedBudget? Budget = null,
+    [property: Id(8)] string? Exclusion = null);
 
 /// <summary>A certified shard's residual-bound budget: removals stay (epsilon, delta)-certified while Spent &lt;= Total.</summary>
 [GenerateSerializer, Immutable, Alias("Unlearning.CertifiedBudget")]
@@ -32,10 +37,16 @@ public sealed record CertifiedBudget(
     public double Left => Total - Spent;
 }
 
+/// <summary>
+/// A model's state: its shards as they report themselves, how many of them predictions use now (<see cref="ShardsUsed"/>),
+/// and <see cref="Alerts"/>: conditions an operator must look at (a shard out of the ensemble for too long).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Unlearning.ModelStatus")]
 public sealed record ModelStatus(
     [property: Id(0)] string Model,
     [property: Id(1)] long Records,
     [property: Id(2)] bool Trained,
     [property: Id(3)] long Version,
-    [property: Id(4)] ShardStatus[] Shards);
+    [property: Id(4)] ShardStatus[] Shards,
+    [property: Id(5)] int ShardsUsed = 0,
+    [property: Id(6)] string[]? Alerts = null);

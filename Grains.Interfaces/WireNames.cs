@@ -20,6 +20,8 @@ public static class WireNames
         ShardServingState.Untrained => "untrained",
         ShardServingState.Serving => "serving",
         ShardServingState.Retraining => "retraining",
+        ShardServingState.Excluded => "excluded",
+        ShardServingState.Unreachable => "unreachable",
         _ => throw Unknown(state),
     };
 

@@ -18,4 +18,22 @@ public sealed class UnlearningOptions
 
     /// <summary>How long a prediction waits when every shard is retraining before it fails.</summary>
     public TimeSpan PredictionWait { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a shard may stay out of a model's ensemble (excluded, or with nothing clean to serve) before the model
+    /// logs an error and <c>status</c> shows an alert.
+    /// </summary>
+    public TimeSpan MissingShardAlarm { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often a model does its upkeep: reports long-absent shards, expires stale ingests, settles decided ones.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long an ingest may go without a batch before it is aborted (a client that died mid-file).</summary>
+    public TimeSpan StagedIngestExpiry { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long a settled ingest is remembered, so that a repeated commit answers the same.</summary>
+    public TimeSpan SettledIngestRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long <c>status</c> waits for a shard's own report before calling it unreachable.</summary>
+    public TimeSpan ShardStatusTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

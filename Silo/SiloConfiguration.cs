@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Unlearning.Client;
@@ -19,6 +20,7 @@ public static class SiloConfiguration
     public static ISiloBuilder AddUnlearningGrains(this ISiloBuilder silo, IConfiguration configuration, StorageOptions storage)
     {
         silo.Services.Configure<UnlearningOptions>(configuration.GetSection(UnlearningOptions.Section));
+        silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout);
         return silo.AddUnlearningStorage(storage);
     }

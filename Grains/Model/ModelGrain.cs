@@ -20,20 +20,24 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
     private readonly UnlearningOptions _options;
     private readonly IForgottenDataScrubber[] _scrubbers;
     private readonly ILogger<ModelGrain> _logger;
+    private readonly TimeProvider _time;
     private ModelShards _shards = null!;
     private ForgetBatcher[] _forgets = [];
+    private IngestCoordinator _ingests = null!;
     private Task? _loading;
 
     public ModelGrain(
         [PersistentState("model", StorageNames.Models)] IPersistentState<ModelState> state,
         IOptions<UnlearningOptions> options,
         IEnumerable<IForgottenDataScrubber> scrubbers,
-        ILogger<ModelGrain> logger)
+        ILogger<ModelGrain> logger,
+        TimeProvider time)
     {
         _state = state;
         _options = options.Value;
         _scrubbers = [.. scrubbers];
         _logger = logger;
+        _time = time;
     }
 
     private string Name => this.GetPrimaryKeyString();
@@ -55,16 +59,69 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
 
     public async Task<IngestResult> Ingest(DataRecord[] records)
     {
+        var ingestId = Guid.NewGuid().ToString("N");
+        IngestResult staged;
+        try
+        {
+            staged = await StageIngest(ingestId, records);
+        }
+        catch
+        {
+            await AbortQuietlyAsync(ingestId, "a batch was refused");
+            throw;
+        }
+        return (await CommitIngest(ingestId)) with { Unchanged = staged.Unchanged };
+    }
+
+    public async Task<IngestResult> StageIngest(string ingestId, DataRecord[] records)
+    {
         var config = RequireConfig();
+        RecordValidation.CheckIngestId(ingestId);
         RecordValidation.CheckBatchSize(records.Length, _options.MaxBatchRows);
         RecordValidation.CheckRecords(records, config);
         await EnsureLoadedAsync();
+        await _ingests.OpenAsync(ingestId);
         var byShard = records.GroupBy(r => Partitioning.ShardOf(r.Subject, config.Shards)).ToArray();
-        // Each shard refuses ids it holds with other content and skips those it holds as sent. Every shard checks
-        // first, so a conflict in one leaves the others unchanged.
-        await Task.WhenAll(byShard.Select(group => Shard(group.Key).FindStored(config, [.. group])));
-        await Task.WhenAll(byShard.Select(async group => _shards[group.Key].Records = await Shard(group.Key).Add(config, [.. group])));
-        return new IngestResult(records.Length, _shards.Records);
+        _ingests.Sending(ingestId, byShard.Select(group => group.Key));
+        var results = await Task.WhenAll(byShard.Select(group => Shard(group.Key).Stage(config, ingestId, [.. group])));
+        return new IngestResult(results.Sum(r => r.Staged), _shards.Records, results.Sum(r => r.Unchanged));
+    }
+
+    public async Task<IngestResult> CommitIngest(string ingestId)
+    {
+        RequireConfig();
+        RecordValidation.CheckIngestId(ingestId);
+        await EnsureLoadedAsync();
+        var accepted = await _ingests.CommitAsync(ingestId);
+        return new IngestResult(accepted, _shards.Records);
+    }
+
+    public async Task AbortIngest(string ingestId)
+    {
+        RequireConfig();
+        RecordValidation.CheckIngestId(ingestId);
+        await EnsureLoadedAsync();
+        await _ingests.AbortAsync(ingestId, "the client aborted it");
+    }
+
+    public async Task<IngestOutcome> IngestOutcome(string ingestId)
+    {
+        if (_state.State.Config is null) return Wire.IngestOutcome.Aborted;
+        await EnsureLoadedAsync();
+        return _ingests.OutcomeOf(ingestId);
+    }
+
+    private async Task AbortQuietlyAsync(string ingestId, string reason)
+    {
+        try
+        {
+            await _ingests.AbortAsync(ingestId, reason);
+        }
+        catch (Exception error)
+        {
+            // Decided or not, what it staged stays out of the model; the shards drop it when they next answer.
+            _logger.LogWarning("Ingest {Ingest} of model {Model}: abort not confirmed yet ({Error})", ingestId, Name, error.GetType().Name);
+        }
     }
 
     public async Task<TrainResult> Train()
@@ -165,13 +222,14 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         {
             acceptance = await _forgets[index].Submit(subject);
             view.RequireForgetsAccepted(acceptance.Serving.ForgetsAccepted);
+            // The acceptance says what the shard serves now: proof enough to end an earlier exclusion.
+            view.Readmit();
             _shards.Offer(acceptance.Serving);
         }
-        catch
+        catch (Exception error)
         {
-            // Unknown whether the shard removed the subject: trust only what it now says it serves.
-            view.Suspended = true;
-            _ = RefreshAsync(view);
+            // Unknown whether the shard removed the subject: it stays out until it says what it serves now.
+            Exclude(view, $"a forget failed midway ({error.GetType().Name}), so what it serves is unknown");
             throw;
         }
         finally
@@ -194,16 +252,38 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         }
         var terms = ReceiptPolicy.For(config, acceptance.RecordsRemoved, final);
         return new ForgetReceipt(requestId, Name, subject, index, acceptance.RecordsRemoved, acceptance.SlicesToRetrain,
-            acceptance.VersionBefore, final.Version, terms.Method, stopwatch.ElapsedMilliseconds, terms.BoundSpent, terms.BudgetLeft);
+            acceptance.VersionBefore, final.Version, terms.Method, stopwatch.ElapsedMilliseconds, terms.BoundSpent, terms.BudgetLeft,
+            _shards.Current.Members.Length);
     }
 
     public async Task<ModelStatus> GetStatus()
     {
         var config = RequireConfig();
         await EnsureLoadedAsync();
-        var shards = await Task.WhenAll(Enumerable.Range(0, config.Shards).Select(i => Shard(i).GetStatus()));
-        return new ModelStatus(Name, shards.Sum(s => s.Records), _state.State.Trained, _shards.Version, shards);
+        var shards = await Task.WhenAll(_shards.All.Select(ShardStatusAsync));
+        var alerts = _shards.AbsentLongerThan(_options.MissingShardAlarm).Select(AbsenceAlert).ToArray();
+        return new ModelStatus(Name, shards.Sum(s => s.Records), _state.State.Trained, _shards.Version, shards,
+            _shards.Current.Members.Length, alerts);
     }
+
+    /// <summary>The shard's own report, with the model's view over it: excluded, or unreachable when it does not answer in time.</summary>
+    private async Task<ShardStatus> ShardStatusAsync(ShardView view)
+    {
+        ShardStatus status;
+        try
+        {
+            status = await Shard(view.Index).GetStatus().WaitAsync(_options.ShardStatusTimeout);
+        }
+        catch (Exception error)
+        {
+            return new ShardStatus(view.Index, view.Records, view.Snapshot.Version, ShardServingState.Unreachable, "", [],
+                view.Snapshot.ForgetsAccepted, Exclusion: view.Exclusion ?? $"did not answer: {error.GetType().Name}");
+        }
+        return view.Exclusion is { } reason ? status with { State = ShardServingState.Excluded, Exclusion = reason } : status;
+    }
+
+    private string AbsenceAlert(ShardView view) =>
+        $"shard {view.Index} has been out of the ensemble since {view.AbsentSince:u} ({view.AbsenceReason ?? "back now"})";
 
     public Task OnShardChanged(ShardSnapshot snapshot)
     {
@@ -253,27 +333,84 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         var config = RequireConfig();
         if (_forgets.Length == 0)
         {
-            _shards = new ModelShards(config);
+            _shards = new ModelShards(config, _time);
             _forgets = [.. Enumerable.Range(0, config.Shards).Select(i =>
                 new ForgetBatcher(Shard(i).Forget, sending => _shards.ForgetsInFlight > sending))];
+            _ingests = new IngestCoordinator(_state.State, config.Shards, Shard, _state.WriteStateAsync,
+                (shard, records) => _shards[shard].Records = records, _options, _time, _logger);
+            this.RegisterGrainTimer(SweepAsync, new GrainTimerCreationOptions(_options.SweepInterval, _options.SweepInterval) { Interleave = true });
         }
         foreach (var snapshot in await Task.WhenAll(_shards.All.Select(view => Shard(view.Index).GetSnapshot())))
             _shards.Offer(snapshot);
+        // Ingests decided before a restart are carried to their shards now, not at the first sweep.
+        _ = SweepAsync();
     }
 
-    private async Task RefreshAsync(ShardView view)
+    /// <summary>Keeps the shard out of the ensemble, and asks it what it serves until it answers.</summary>
+    private void Exclude(ShardView view, string reason)
     {
+        var readmitting = view.Exclusion is not null;
+        view.Exclude(reason);
+        _shards.Changed();
+        if (!readmitting) _ = ReadmitWhenItAnswersAsync(view);
+    }
+
+    /// <summary>
+    /// Asks an excluded shard for its snapshot, with growing pauses, until it answers (its silo back, or declared dead
+    /// and the shard reactivated elsewhere); a snapshot asked for after the exclusion says what the shard serves.
+    /// </summary>
+    private async Task ReadmitWhenItAnswersAsync(ShardView view)
+    {
+        var pause = TimeSpan.FromMilliseconds(100);
+        for (var attempt = 1; view.Exclusion is not null; attempt++)
+        {
+            try
+            {
+                var snapshot = await Shard(view.Index).GetSnapshot().WaitAsync(_options.ShardStatusTimeout);
+                if (view.Exclusion is null) return; // a forget's acceptance readmitted it meanwhile
+                view.RequireForgetsAccepted(snapshot.ForgetsAccepted);
+                view.Offer(snapshot);
+                view.Readmit();
+                _shards.Changed();
+                _logger.LogInformation("Shard {Shard} of model {Model} answered after {Attempts} attempts and is back in the ensemble",
+                    view.Index, Name, attempt);
+                return;
+            }
+            catch (Exception error)
+            {
+                if (attempt == 1 || attempt % 10 == 0)
+                {
+                    _logger.LogWarning("Shard {Shard} of model {Model} stays out of the ensemble until it answers ({Attempts} attempts: {Error})",
+                        view.Index, Name, attempt, error.GetType().Name);
+                }
+
+                await Task.Delay(pause, _time);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
+    /// <summary>The model's periodic upkeep: absent shards reported, stale ingests expired, decided ones settled.</summary>
+    private async Task SweepAsync()
+    {
+        CheckAbsences();
         try
         {
-            var snapshot = await Shard(view.Index).GetSnapshot();
-            view.RequireForgetsAccepted(snapshot.ForgetsAccepted);
-            view.Offer(snapshot);
-            view.Suspended = false;
-            _shards.Changed();
+            await _ingests.SweepAsync();
         }
         catch (Exception error)
         {
-            _logger.LogWarning(error, "Shard {Shard} of model {Model} stays out of the ensemble until it answers", view.Index, Name);
+            _logger.LogWarning(error, "Model {Model}: ingest upkeep failed; retrying at the next sweep", Name);
+        }
+    }
+
+    /// <summary>Logs, once per absence, a shard out of the ensemble for longer than the alarm allows.</summary>
+    private void CheckAbsences()
+    {
+        foreach (var view in _shards.AbsentLongerThan(_options.MissingShardAlarm).Where(view => !view.AbsenceReported))
+        {
+            view.AbsenceReported = true;
+            _logger.LogError("Model {Model}: {Alert}; predictions use the other shards", Name, AbsenceAlert(view));
         }
     }
 }

@@ -13,11 +13,15 @@ internal sealed record EnsembleView(ShardView[] Members, IClassifier[] Classifie
 internal sealed class ModelShards
 {
     private readonly ShardView[] _views;
+    private readonly TimeProvider _time;
     private EnsembleView? _ensemble;
     private TaskCompletionSource _changed = NewSignal();
 
-    public ModelShards(ModelConfig config) =>
+    public ModelShards(ModelConfig config, TimeProvider time)
+    {
         _views = [.. Enumerable.Range(0, config.Shards).Select(i => new ShardView(i, weights => EnsembleMembers.Create(config, weights)))];
+        _time = time;
+    }
 
     public ShardView this[int index] => _views[index];
     public IReadOnlyList<ShardView> All => _views;
@@ -37,6 +41,8 @@ internal sealed class ModelShards
         get
         {
             if (_ensemble is { } cached) return cached;
+            var now = _time.GetUtcNow();
+            foreach (var view in _views) view.Observe(now);
             var members = _views.Where(view => view.IsUsable).ToArray();
             return _ensemble = new EnsembleView(
                 members,
@@ -44,6 +50,14 @@ internal sealed class ModelShards
                 [.. members.Select(view => new ShardVersion(view.Index, view.Snapshot.Version, view.Snapshot.ForgetsAccepted))],
                 Version);
         }
+    }
+
+    /// <summary>The shards out of the ensemble for longer than <paramref name="limit"/>, as of now.</summary>
+    public IEnumerable<ShardView> AbsentLongerThan(TimeSpan limit)
+    {
+        _ = Current;
+        var now = _time.GetUtcNow();
+        return _views.Where(view => view.AbsentSince is { } since && now - since > limit);
     }
 
     public void Offer(ShardSnapshot snapshot)

@@ -30,6 +30,12 @@ internal static class RecordValidation
         }
     }
 
+    public static void CheckIngestId(string ingestId)
+    {
+        if (!ModelLimits.IsValidId(ingestId))
+            throw new ArgumentException($"ingest ids must have 1 to {ModelLimits.MaxIdLength} characters, not {Quoted.Value(ingestId)}");
+    }
+
     public static void CheckSubject(string subject)
     {
         if (!ModelLimits.IsValidId(subject))

@@ -19,6 +19,8 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShard
     private readonly Dictionary<string, List<(DataRecord Record, int Slice)>> _bySubject = new(StringComparer.Ordinal);
     // Built on demand, dropped when the slice changes.
     private SliceRows?[] _rows = [];
+    // Records of ingests not committed yet: stored in chunks of their own, not part of the shard.
+    private readonly StagedRecords _staged = new();
 
     public List<List<DataRecord>> Slices { get; private set; } = [];
     IReadOnlyList<List<DataRecord>> IShardRecords.Slices => Slices;
@@ -26,7 +28,13 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShard
 
     public bool Contains(string recordId) => _chunkOfRecord.ContainsKey(recordId);
 
-    /// <summary>Reads every committed chunk, and deletes chunks of an ingest that never completed.</summary>
+    /// <summary>The ingests with records staged here.</summary>
+    public IReadOnlyCollection<string> StagedIngests => _staged.Ingests;
+
+    /// <summary>Where a record id is staged, if it is.</summary>
+    public (string Ingest, DataRecord Record)? FindStaged(string recordId) => _staged.Find(recordId);
+
+    /// <summary>Reads every committed and staged chunk, and deletes chunks whose write never completed.</summary>
     /// <returns>Whether <paramref name="state"/> changed and must be written.</returns>
     public async Task<bool> LoadAsync(ShardState state, int slices)
     {
@@ -34,6 +42,7 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShard
         _rows = new SliceRows?[slices];
         _bySubject.Clear();
         _chunkOfRecord.Clear();
+        _staged.Clear();
         var abandoned = state.PendingChunks.ToArray();
         foreach (var number in abandoned)
         {
@@ -54,15 +63,25 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShard
             }
         }
         foreach (var slice in Slices) slice.Sort(ById);
+
+        foreach (var ingest in state.Staged)
+        {
+            foreach (var (slice, number) in ingest.Chunks)
+            {
+                var chunk = await ReadAsync(number);
+                _chunks[number] = chunk;
+                foreach (var record in chunk.State!.Records) _staged.Add(ingest.Id, record, slice, number);
+            }
+        }
         return abandoned.Length > 0;
     }
 
     /// <summary>
-    /// Stores <paramref name="records"/> in new chunks: first marks them pending in the shard's row, so a crash
-    /// mid-way leaves nothing unaccounted for, then writes them; the caller commits by writing the shard's row.
+    /// Stores <paramref name="records"/> in new chunks staged for <paramref name="ingestId"/>: first marks them pending in
+    /// the shard's row, so a crash mid-way leaves nothing unaccounted for, then writes them; the caller makes them
+    /// staged by writing the shard's row.
     /// </summary>
-    /// <returns>The slices that received records.</returns>
-    public async Task<IReadOnlyCollection<int>> AddAsync(DataRecord[] records, Func<DataRecord, int> sliceOf, ShardState state, Func<Task> writeState)
+    public async Task StageAsync(string ingestId, DataRecord[] records, Func<DataRecord, int> sliceOf, ShardState state, Func<Task> writeState)
     {
         var planned = records.GroupBy(sliceOf)
             .SelectMany(group => group.Chunk(ChunkSize).Select(part => (Slice: group.Key, Number: state.NextChunk++, Records: part)))
@@ -76,32 +95,62 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShard
             _chunks[p.Number] = chunk;
         }));
 
+        var staged = state.Staged.Find(s => s.Id == ingestId);
+        if (staged is null) state.Staged.Add(staged = new StagedIngest { Id = ingestId });
         foreach (var (slice, number, part) in planned)
         {
             state.PendingChunks.Remove(number);
-            state.Chunks.Add(new ChunkRef(slice, number));
-            Slices[slice].AddRange(part);
-            foreach (var record in part)
-            {
-                _chunkOfRecord[record.Id] = number;
-                Index(record, slice);
-            }
+            staged.Chunks.Add(new ChunkRef(slice, number));
+            foreach (var record in part) _staged.Add(ingestId, record, slice, number);
         }
-        var touched = planned.Select(p => p.Slice).Distinct().ToArray();
+    }
+
+    /// <summary>Makes an ingest's staged records part of the shard, in memory and in <paramref name="state"/>; the caller writes it.</summary>
+    /// <returns>How many records joined, and the slices they joined.</returns>
+    public (int Records, IReadOnlyCollection<int> Slices) Commit(string ingestId, ShardState state)
+    {
+        var staged = state.Staged.Find(s => s.Id == ingestId);
+        if (staged is null) return (0, []);
+        state.Staged.Remove(staged);
+        state.Chunks.AddRange(staged.Chunks);
+        var joined = _staged.Take(ingestId);
+        foreach (var (record, slice, number) in joined)
+        {
+            Slices[slice].Add(record);
+            _chunkOfRecord[record.Id] = number;
+            Index(record, slice);
+        }
+        var touched = joined.Select(r => r.Slice).Distinct().ToArray();
         foreach (var slice in touched)
         {
             Slices[slice].Sort(ById);
             _rows[slice] = null;
         }
-        return touched;
+        return (joined.Count, touched);
+    }
+
+    /// <summary>Deletes an ingest's staged chunks and drops it from <paramref name="state"/>; the caller writes it.</summary>
+    /// <returns>Whether anything was staged for it.</returns>
+    public async Task<bool> AbortAsync(string ingestId, ShardState state)
+    {
+        var staged = state.Staged.Find(s => s.Id == ingestId);
+        if (staged is null) return false;
+        _staged.Take(ingestId);
+        await Task.WhenAll(staged.Chunks.Select(async c =>
+        {
+            if (_chunks.Remove(c.Number, out var chunk)) await storage.ClearStateAsync(Name(c.Number), shard, chunk);
+        }));
+        state.Staged.Remove(staged);
+        return true;
     }
 
     /// <summary>Removes a subject's records from memory; <see cref="RewriteAsync"/> then removes them from storage.</summary>
     public SubjectRemoval TakeSubject(string subject)
     {
-        if (!_bySubject.Remove(subject, out var held)) return new SubjectRemoval([], -1, new HashSet<int>());
+        // Records of the subject in ingests not committed yet go too: the ingest commits without them.
+        var chunks = _staged.TakeSubject(subject).ToHashSet();
+        if (!_bySubject.Remove(subject, out var held)) return new SubjectRemoval([], -1, chunks);
         held.Sort(BySliceThenId);
-        var chunks = new HashSet<int>();
         foreach (var (record, slice) in held)
         {
             var records = Slices[slice];
@@ -131,9 +180,12 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShard
         var emptied = await Task.WhenAll(removal.Chunks.Select(async number =>
         {
             var records = _chunks[number].State!.Records;
-            records.RemoveAll(record => !_chunkOfRecord.TryGetValue(record.Id, out var at) || at != number);
+            records.RemoveAll(record => (_chunkOfRecord.TryGetValue(record.Id, out var at) ? at : _staged.ChunkOf(record.Id)) != number);
             await WriterOf(number).WriteAsync();
-            return records.Count == 0 && state.Chunks.RemoveAll(c => c.Number == number) > 0;
+            if (records.Count > 0) return false;
+            var unlisted = state.Chunks.RemoveAll(c => c.Number == number);
+            foreach (var ingest in state.Staged) unlisted += ingest.Chunks.RemoveAll(c => c.Number == number);
+            return unlisted > 0;
         }));
         return emptied.Any(e => e);
     }
@@ -185,6 +237,6 @@ internal sealed record SubjectRemoval(DataRecord[] Records, int FirstSlice, IRea
         return new SubjectRemoval(
             [.. found.SelectMany(r => r.Records)],
             found.Length == 0 ? -1 : found.Min(r => r.FirstSlice),
-            found.SelectMany(r => r.Chunks).ToHashSet());
+            removals.SelectMany(r => r.Chunks).ToHashSet());
     }
 }

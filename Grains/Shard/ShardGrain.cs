@@ -21,6 +21,9 @@ namespace Unlearning.Shard;
 [ActivationCountBasedPlacement]
 public sealed class ShardGrain : Grain, IShardGrain
 {
+    /// <summary>How many committed ingests a shard remembers, so a repeated commit answers with the same count.</summary>
+    private const int RememberedCommits = 100;
+
     private readonly IPersistentState<ShardState> _state;
     private readonly UnlearningOptions _options;
     private readonly ILogger<ShardGrain> _logger;
@@ -66,25 +69,46 @@ public sealed class ShardGrain : Grain, IShardGrain
         if (State.Config is null) return;
         _learner = CreateLearner(State.Config);
         if (await _records.LoadAsync(State, State.Config.Slices)) await _writer.WriteAsync();
+        await SettleStagedIngestsAsync();
         if (State.Trained && !FullyTrained) ScheduleRetraining();
     }
 
-    public async Task<long> Add(ModelConfig config, DataRecord[] records)
+    /// <summary>
+    /// Ingests staged before this activation may have been committed or aborted meanwhile (a commit that reached
+    /// the model but not this shard, say): the model knows, so ask it. Unanswered, they wait for the model's next call.
+    /// </summary>
+    private async Task SettleStagedIngestsAsync()
+    {
+        foreach (var ingest in _records.StagedIngests.ToArray())
+        {
+            try
+            {
+                switch (await GrainFactory.GetGrain<IModelShardEvents>(ModelName).IngestOutcome(ingest))
+                {
+                    case IngestOutcome.Committed: await CommitIngest(ingest); break;
+                    case IngestOutcome.Aborted: await AbortIngest(ingest); break;
+                }
+            }
+            catch (Exception error)
+            {
+                _logger.LogWarning("Shard {Shard} could not settle a staged ingest at activation ({Error}); the model settles it later",
+                    Key, error.GetType().Name);
+            }
+        }
+    }
+
+    public async Task<StageResult> Stage(ModelConfig config, string ingestId, DataRecord[] records)
     {
         await EnsureConfiguredAsync(config);
-        var fresh = Fresh(records, config);
-        if (fresh.Length == 0) return _records.Count;
+        var (fresh, unchanged) = Classify(ingestId, records, config);
+        if (fresh.Length == 0) return new StageResult(0, unchanged);
 
         foreach (var record in fresh) _arriving.Add(record.Id);
         try
         {
             await PersistOrReloadAsync(async () =>
             {
-                var touched = await _records.AddAsync(fresh, r => Partitioning.SliceOf(r.Id, config.Slices), State, _writer.WriteAsync);
-                // Ingests come in series of batches: one retrain after the series, not one per batch.
-                HoldRetraining();
-                Invalidate(touched.Min());
-                _learner.RecordsAdded(State);
+                await _records.StageAsync(ingestId, fresh, r => Partitioning.SliceOf(r.Id, config.Slices), State, _writer.WriteAsync);
                 await _writer.WriteAsync();
             });
         }
@@ -92,36 +116,94 @@ public sealed class ShardGrain : Grain, IShardGrain
         {
             foreach (var record in fresh) _arriving.Remove(record.Id);
         }
+        return new StageResult(fresh.Length, unchanged);
+    }
+
+    public async Task<CommitResult> CommitIngest(string ingestId)
+    {
+        if (State.Config is null) return new CommitResult(0, 0);
+        if (!_records.StagedIngests.Contains(ingestId))
+            return new CommitResult(State.Committed.Find(c => c.Id == ingestId)?.Records ?? 0, _records.Count);
+        var committed = 0;
+        await PersistOrReloadAsync(async () =>
+        {
+            (committed, var touched) = _records.Commit(ingestId, State);
+            State.Committed.Add(new CommittedIngest(ingestId, committed));
+            if (State.Committed.Count > RememberedCommits) State.Committed.RemoveAt(0);
+            if (touched.Count > 0)
+            {
+                // Ingests come in series: one retrain after the series, not one per ingest.
+                HoldRetraining();
+                Invalidate(touched.Min());
+                _learner.RecordsAdded(State);
+            }
+            await _writer.WriteAsync();
+        });
         if (State.Trained) ScheduleRetraining();
-        return _records.Count;
+        _logger.LogInformation("Shard {Shard} committed {Records} records", Key, committed);
+        return new CommitResult(committed, _records.Count);
+    }
+
+    public async Task AbortIngest(string ingestId)
+    {
+        if (State.Config is null || !_records.StagedIngests.Contains(ingestId)) return;
+        await PersistOrReloadAsync(async () =>
+        {
+            if (await _records.AbortAsync(ingestId, State)) await _writer.WriteAsync();
+        });
+    }
+
+    public async Task<string[]> FindStored(ModelConfig config, DataRecord[] records)
+    {
+        await EnsureConfiguredAsync(config);
+        return [.. records.Where(r => _records.Find(r.Id) is { } stored && SameContent(stored, r)).Select(r => r.Id)];
     }
 
     /// <summary>
-    /// The records not stored yet. One stored with the same content is skipped, so a client may resend a batch whose
-    /// answer it lost; an id stored with other content, or arriving in a concurrent batch, fails the whole batch.
-    /// Ids are unique per shard: the shard of a record follows its subject, so an id reused for a subject of another
-    /// shard is not seen here (see the README's "Input files").
+    /// Splits a staged batch into records new to the shard and records it already holds exactly as sent, committed or
+    /// staged by this same ingest (a resent batch). A record held with other content, staged by another ingest, or
+    /// arriving in a concurrent batch fails the whole batch. Ids are unique per shard: the shard of a record follows
+    /// its subject, so an id reused for a subject of another shard is not seen here (see the README's "Input files").
     /// </summary>
-    private DataRecord[] Fresh(DataRecord[] records, ModelConfig config)
+    private (DataRecord[] Fresh, int Unchanged) Classify(string ingestId, DataRecord[] records, ModelConfig config)
     {
         var conflicting = new List<string>();
+        var elsewhere = new List<string>();
         var fresh = new List<DataRecord>(records.Length);
+        var unchanged = 0;
         foreach (var record in records)
         {
             var owner = Partitioning.ShardOf(record.Subject, config.Shards);
             if (owner != Index)
                 throw new ArgumentException($"record {Quoted.Value(record.Id)} belongs to shard {owner}, not {Index}");
-            if (_arriving.Contains(record.Id)) conflicting.Add(record.Id);
-            else if (_records.Find(record.Id) is not { } stored) fresh.Add(record);
-            else if (!SameContent(stored, record)) conflicting.Add(record.Id);
+            if (_arriving.Contains(record.Id))
+            {
+                elsewhere.Add(record.Id);
+            }
+            else if (_records.Find(record.Id) is { } stored)
+            {
+                if (SameContent(stored, record)) unchanged++;
+                else conflicting.Add(record.Id);
+            }
+            else if (_records.FindStaged(record.Id) is var (ingest, staged))
+            {
+                if (ingest != ingestId) elsewhere.Add(record.Id);
+                else if (SameContent(staged, record)) unchanged++;
+                else conflicting.Add(record.Id);
+            }
+            else
+            {
+                fresh.Add(record);
+            }
         }
         if (conflicting.Count > 0)
+            throw new ArgumentException($"duplicate record ids already in model '{config.Name}' with other content: {Quoted.List(conflicting)}");
+        if (elsewhere.Count > 0)
         {
             throw new ArgumentException(
-                $"duplicate record ids already in model '{config.Name}' with other content (or being ingested): {Quoted.List(conflicting)}");
+                $"record ids being ingested by another ingest of model '{config.Name}' (wait for it, or abort it): {Quoted.List(elsewhere)}");
         }
-
-        return [.. fresh];
+        return ([.. fresh], unchanged);
     }
 
     private static bool SameContent(DataRecord stored, DataRecord sent) =>
@@ -158,22 +240,27 @@ public sealed class ShardGrain : Grain, IShardGrain
         var versionBefore = State.Version;
         var removals = subjects.Select(_records.TakeSubject).ToArray();
         var removal = SubjectRemoval.Merge(removals);
+        if (removal.Records.Length > 0)
+        {
+            State.ForgetsAccepted++;
+            if (moreComing) HoldRetraining();
+            Invalidate(removal.FirstSlice);
+            _learner.RecordsRemoved(removal.Records, State);
+            // The served weights may have seen the subjects: fall back to the newest checkpoint that cannot have.
+            Serve(State.Checkpoints.Count > 0 ? State.Checkpoints[^1].Weights : null);
+        }
+        if (removal.Chunks.Count > 0)
+        {
+            // Weights first, records second: a crash in between keeps the records (the forget was not
+            // acknowledged) but never leaves weights that saw records already gone.
+            await PersistOrReloadAsync(async () =>
+            {
+                if (removal.Records.Length > 0) await _writer.WriteAsync();
+                if (await _records.RewriteAsync(removal, State)) await _writer.WriteAsync();
+            });
+        }
         if (removal.Records.Length == 0)
             return [.. subjects.Select(_ => new ForgetAcceptance(0, 0, versionBefore, Snapshot()))];
-
-        State.ForgetsAccepted++;
-        if (moreComing) HoldRetraining();
-        Invalidate(removal.FirstSlice);
-        _learner.RecordsRemoved(removal.Records, State);
-        // The served weights may have seen the subjects: fall back to the newest checkpoint that cannot have.
-        Serve(State.Checkpoints.Count > 0 ? State.Checkpoints[^1].Weights : null);
-        // Weights first, records second: a crash in between keeps the records (the forget was not
-        // acknowledged) but never leaves weights that saw records already gone.
-        await PersistOrReloadAsync(async () =>
-        {
-            await _writer.WriteAsync();
-            if (await _records.RewriteAsync(removal, State)) await _writer.WriteAsync();
-        });
 
         if (State.Trained) ScheduleRetraining();
         _logger.LogInformation("Shard {Shard} accepted {Subjects} forgets: {Records} records removed, retraining from slice {Slice}",
@@ -184,13 +271,6 @@ public sealed class ShardGrain : Grain, IShardGrain
     }
 
     public Task<ShardSnapshot> GetSnapshot() => Task.FromResult(Snapshot());
-
-    public async Task<string[]> FindStored(ModelConfig config, DataRecord[] records)
-    {
-        await EnsureConfiguredAsync(config);
-        var fresh = Fresh(records, config).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        return [.. records.Where(r => !fresh.Contains(r.Id)).Select(r => r.Id)];
-    }
 
     public Task<ShardStatus> GetStatus()
     {

@@ -27,6 +27,21 @@ public sealed class ShardState
     [Id(9)] public int[] SliceTrainings { get; set; } = [];
     /// <summary>A certified shard's model; cleared the moment a forget is accepted, so no stored copy saw the subject.</summary>
     [Id(10)] public CertifiedState? Certified { get; set; }
+    /// <summary>Chunks of ingests not committed yet: stored, but not part of the shard until their ingest commits.</summary>
+    [Id(11)] public List<StagedIngest> Staged { get; set; } = [];
+    /// <summary>The latest ingests committed here and how many records each added, so a repeated commit answers the same.</summary>
+    [Id(12)] public List<CommittedIngest> Committed { get; set; } = [];
+}
+
+[GenerateSerializer, Immutable, Alias("Unlearning.CommittedIngest")]
+public sealed record CommittedIngest([property: Id(0)] string Id, [property: Id(1)] int Records);
+
+/// <summary>The chunks one ingest staged in a shard.</summary>
+[GenerateSerializer, Alias("Unlearning.StagedIngest")]
+public sealed class StagedIngest
+{
+    [Id(0)] public string Id { get; set; } = "";
+    [Id(1)] public List<ChunkRef> Chunks { get; set; } = [];
 }
 
 /// <summary>Weights (raw feature space) after training on slices 0..r; null when those slices hold no record.</summary>

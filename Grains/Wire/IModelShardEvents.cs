@@ -6,4 +6,7 @@ public interface IModelShardEvents : IGrainWithStringKey
 {
     /// <summary>Called by the model's shards whenever the weights they serve change.</summary>
     [Alias("OnShardChanged")] Task OnShardChanged(ShardSnapshot snapshot);
+
+    /// <summary>What became of an ingest a shard staged batches for (asked when the shard activates with some).</summary>
+    [Alias("IngestOutcome")] Task<IngestOutcome> IngestOutcome(string ingestId);
 }

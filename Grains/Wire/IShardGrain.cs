@@ -7,7 +7,12 @@ namespace Unlearning.Wire;
 [Alias("Unlearning.IShardGrain")]
 public interface IShardGrain : IGrainWithStringKey
 {
-    [Alias("Add")] Task<long> Add(ModelConfig config, DataRecord[] records);
+    /// <summary>Stores records for the ingest <paramref name="ingestId"/> without making them part of the shard; fails, changing nothing, on a conflict.</summary>
+    [Alias("Stage")] Task<StageResult> Stage(ModelConfig config, string ingestId, DataRecord[] records);
+    /// <summary>Makes the ingest's staged records part of the shard; nothing to do when none are staged (any more).</summary>
+    [Alias("CommitIngest")] Task<CommitResult> CommitIngest(string ingestId);
+    /// <summary>Drops the ingest's staged records; nothing to do when none are staged.</summary>
+    [Alias("AbortIngest")] Task AbortIngest(string ingestId);
     [Alias("StartTraining")] Task StartTraining(ModelConfig config);
     /// <summary>Completes once the shard serves weights trained on every record it holds.</summary>
     [Alias("WaitUntilTrained"), ResponseTimeout(LongRunning.Timeout)] Task<ShardSnapshot> WaitUntilTrained();
@@ -18,10 +23,7 @@ public interface IShardGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Forget")] Task<ForgetAcceptance[]> Forget(string[] subjects, bool moreComing);
     [Alias("GetSnapshot")] Task<ShardSnapshot> GetSnapshot();
-    /// <summary>
-    /// The ids of <paramref name="records"/> this shard stores with exactly the same subject, features and label; fails,
-    /// naming them, when it stores some with other content or they are being ingested. Changes nothing.
-    /// </summary>
+    /// <summary>The ids of <paramref name="records"/> this shard holds (committed) with exactly the same subject, features and label.</summary>
     [Alias("FindStored")] Task<string[]> FindStored(ModelConfig config, DataRecord[] records);
     [Alias("GetStatus")] Task<ShardStatus> GetStatus();
     /// <summary>Per row, this shard's top records by influence on the loss of <paramref name="labels"/>; unscaled scores.</summary>

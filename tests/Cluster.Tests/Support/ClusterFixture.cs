@@ -24,6 +24,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:Provider"] = "Memory",
+            // Short enough for the ingest tests to see a stale ingest expire.
+            ["Unlearning:StagedIngestExpiry"] = "00:00:03",
+            ["Unlearning:SweepInterval"] = "00:00:01",
         }).Build();
         builder.ConfigureSilo((_, silo) => silo.AddUnlearningGrains(configuration));
         Cluster = builder.Build();

@@ -67,6 +67,34 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
         return Task.FromResult(Config ?? throw new KeyNotFoundException($"model '{name}' does not exist"));
     }
 
+    /// <summary>Staged batches by ingest id, until committed (then in <see cref="IngestBatches"/>) or aborted.</summary>
+    public Dictionary<string, List<DataRecord[]>> Staged { get; } = [];
+    public List<string> Aborted { get; } = [];
+
+    public Task<IngestResult> StageIngest(string ingestId, DataRecord[] records)
+    {
+        ThrowIfFailing();
+        if (!Staged.TryGetValue(ingestId, out var batches)) Staged[ingestId] = batches = [];
+        batches.Add(records);
+        return Task.FromResult(new IngestResult(records.Length, IngestBatches.Sum(b => b.Length)));
+    }
+
+    public Task<IngestResult> CommitIngest(string ingestId)
+    {
+        ThrowIfFailing();
+        var batches = Staged[ingestId];
+        Staged.Remove(ingestId);
+        IngestBatches.AddRange(batches);
+        return Task.FromResult(new IngestResult(batches.Sum(b => b.Length), IngestBatches.Sum(b => b.Length)));
+    }
+
+    public Task AbortIngest(string ingestId)
+    {
+        Staged.Remove(ingestId);
+        Aborted.Add(ingestId);
+        return Task.CompletedTask;
+    }
+
     public Task<IngestResult> Ingest(DataRecord[] records)
     {
         ThrowIfFailing();

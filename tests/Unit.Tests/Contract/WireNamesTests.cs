@@ -7,7 +7,7 @@ public sealed class WireNamesTests
     public void Every_enum_value_has_its_fixed_name()
     {
         Assert.Equal(["exact", "retrain", "certified", "influence"], Enum.GetValues<ForgetMethod>().Select(WireNames.Of));
-        Assert.Equal(["untrained", "serving", "retraining"], Enum.GetValues<ShardServingState>().Select(WireNames.Of));
+        Assert.Equal(["untrained", "serving", "retraining", "excluded", "unreachable"], Enum.GetValues<ShardServingState>().Select(WireNames.Of));
         Assert.Equal(["average", "vote"], Enum.GetValues<EnsembleMode>().Select(WireNames.Of));
         Assert.Equal(["exact", "certified"], Enum.GetValues<UnlearningMethod>().Select(WireNames.Of));
     }

@@ -12,7 +12,7 @@ public sealed class ModelShardsTests
 
     private static ModelShards AllServing()
     {
-        var shards = new ModelShards(Config);
+        var shards = new ModelShards(Config, TimeProvider.System);
         for (var i = 0; i < 3; i++) shards.Offer(Serving(i, 1));
         return shards;
     }
@@ -49,7 +49,7 @@ public sealed class ModelShardsTests
         var shards = AllServing();
         shards[0].ForgetsInFlight++;
         shards[1].RequireForgetsAccepted(1);
-        shards[2].Suspended = true;
+        shards[2].Exclude("a forget failed midway");
         shards.Changed();
         Assert.Empty(shards.Current.Members);
 
