@@ -15,6 +15,7 @@ public static class SiloHost
         args = [.. args.Select(a => SiloOptions.Flags.GetValueOrDefault(a, a))];
         var plain = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         AddSwitches(plain.Configuration, args);
+        plain.Logging.DropStartupRace();
         var dashboard = plain.Configuration.GetSection(DashboardSettings.Section).Get<DashboardSettings>() ?? new DashboardSettings();
         dashboard.Validate();
         if (!dashboard.Enabled) return (plain, dashboard);
@@ -24,6 +25,7 @@ public static class SiloHost
         ((IDisposable)plain.Configuration).Dispose();
         var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         AddSwitches(web.Configuration, args);
+        web.Logging.DropStartupRace();
         web.WebHost.UseUrls(dashboard.ListenUrl);
         return (web, dashboard);
     }

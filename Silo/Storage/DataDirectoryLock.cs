@@ -18,12 +18,15 @@ internal sealed class DataDirectoryLock(StorageOptions options, ILogger<DataDire
     private Task Acquire(CancellationToken cancellationToken)
     {
         var directory = options.EffectiveDataDirectory;
-        Directory.CreateDirectory(directory);
+        PrivateDirectory.Ensure(directory);
         var path = Path.Combine(directory, FileName);
         try
         {
             // FileShare.None is an exclusive advisory lock (flock) on Unix, a sharing lock on Windows.
-            _lock = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            var lockFile = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows()) lockFile.UnixCreateMode = PrivateDirectory.OwnerReadWrite;
+            _lock = new FileStream(path, lockFile);
+            PrivateDirectory.RestrictFile(path);
         }
         catch (IOException)
         {

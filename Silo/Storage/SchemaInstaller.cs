@@ -47,13 +47,8 @@ public static class SchemaInstaller
 
     public static async Task InstallSqliteAsync(string path, CancellationToken cancellationToken = default)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(directory))
-        {
-            // Patient records: only the silo's user may read them.
-            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(directory);
-            else Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        // Patient records: only the silo's user may read them.
+        PrivateDirectory.Ensure(Path.GetDirectoryName(Path.GetFullPath(path))!);
 
         await using var dataSource = new SecureSqliteDataSource(SecureSqliteDataSource.BuildConnectionString(path, 60));
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -98,7 +93,6 @@ public static class SchemaInstaller
             await rollback.ExecuteNonQueryAsync(CancellationToken.None);
             throw;
         }
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        PrivateDirectory.RestrictFile(path);
     }
 }
