@@ -1,3 +1,4 @@
+using Unlearning.Algebra;
 using Unlearning.Removal;
 
 using Unlearning.Tests.Support;

@@ -1,4 +1,4 @@
-namespace Unlearning.Removal;
+namespace Unlearning.Algebra;
 
 /// <summary>
 /// A natural logarithm built from IEEE-754 basic operations only (+, -, *, / are correctly rounded
