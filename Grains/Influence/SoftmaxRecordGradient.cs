@@ -1,3 +1,5 @@
+using Unlearning.Algebra;
+
 namespace Unlearning.Influence;
 
 /// <summary>
@@ -17,6 +19,6 @@ internal static class SoftmaxRecordGradient
             for (var j = 0; j < d; j++) block[j] = residual * row[j];
             block[d] = residual;
         }
-        return -Math.Log(probabilities[label]);
+        return -PortableMath.Log(probabilities[label]);
     }
 }

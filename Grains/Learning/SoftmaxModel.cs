@@ -1,3 +1,5 @@
+using Unlearning.Algebra;
+
 namespace Unlearning.Learning;
 
 /// <summary>
@@ -23,7 +25,7 @@ public static class SoftmaxModel
         var sum = 0.0;
         for (var c = 0; c < k; c++)
         {
-            probabilities[c] = Math.Exp(probabilities[c] - max);
+            probabilities[c] = PortableMath.Exp(probabilities[c] - max);
             sum += probabilities[c];
         }
         for (var c = 0; c < k; c++) probabilities[c] /= sum;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Optimization;
+using MathNet.Numerics.Providers.LinearAlgebra;
 
 namespace Unlearning.Learning;
 
@@ -19,6 +20,12 @@ public sealed record FitResult(double[] Weights, int Iterations, bool Converged)
 /// </summary>
 public static class SoftmaxTrainer
 {
+    // L-BFGS's dot products and vector updates go through MathNet's linear-algebra provider. Left to
+    // itself MathNet takes a native BLAS (MKL, OpenBLAS, CUDA) when one is installed beside it or named in
+    // MathNetNumericsLAProvider, and those sum in their own blocked, fused order; the managed provider's
+    // loops are sequential sums of correctly rounded operations, the same on every machine.
+    static SoftmaxTrainer() => LinearAlgebraControl.UseManaged();
+
     public static FitResult Fit(TrainingSet data, TrainerSettings settings, double[]? warmStartRaw = null, CancellationToken cancellation = default) =>
         Fit([data], settings, warmStartRaw, cancellation);
 

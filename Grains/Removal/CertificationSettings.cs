@@ -1,3 +1,5 @@
+using Unlearning.Algebra;
+
 namespace Unlearning.Removal;
 
 /// <summary>
@@ -26,7 +28,7 @@ public sealed record CertificationSettings
     /// The largest gradient residual norm that keeps removals (epsilon, delta)-certified:
     /// sigma * epsilon / c with c = sqrt(2 ln(1.5 / delta)) (the paper's Theorem 3).
     /// </summary>
-    public double ResidualBudget => Sigma * Epsilon / Math.Sqrt(2 * Math.Log(1.5 / Delta));
+    public double ResidualBudget => Sigma * Epsilon / Math.Sqrt(2 * PortableMath.Log(1.5 / Delta));
 
     private static double RequirePositive(double value, string name, string message) =>
         double.IsFinite(value) && value > 0 ? value : throw new ArgumentOutOfRangeException(name, value, message);

@@ -1,3 +1,5 @@
+using Unlearning.Algebra;
+
 namespace Unlearning.Removal;
 
 /// <summary>

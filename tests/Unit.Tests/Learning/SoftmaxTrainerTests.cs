@@ -1,3 +1,4 @@
+using MathNet.Numerics.Providers.LinearAlgebra;
 using Unlearning.Learning;
 using Unlearning.TestKit;
 using Unlearning.Tests.Support;
@@ -127,6 +128,13 @@ public sealed class SoftmaxTrainerTests
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
         Assert.ThrowsAny<OperationCanceledException>(() => SoftmaxTrainer.Fit(data, new TrainerSettings(1e-3, 100), null, cancelled.Token));
+    }
+
+    [Fact]
+    public void Fits_run_on_the_managed_linear_algebra_provider_whatever_the_environment_names()
+    {
+        SoftmaxTrainer.Fit(Sample(50, 3, 2, seed: 12), new TrainerSettings(1e-3, 20));
+        Assert.Same(ManagedLinearAlgebraProvider.Instance, LinearAlgebraControl.Provider);
     }
 
     internal static long[] Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
