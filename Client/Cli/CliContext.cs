@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Orleans.Runtime.Messaging;
 using Unlearning.Cli.Output;
 
@@ -21,11 +22,26 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, ClusterCo
         }
 
         var output = Writer(json);
+        var command = parse.CommandResult.Command.Name;
+        var timeout = parse.GetValue(Options.Timeout) ?? CommandTimeouts.DefaultFor(command);
+        var model = parse.CommandResult.Command.Arguments.FirstOrDefault(a => a.Name == "model") is Argument<string> argument
+            ? parse.GetValue(argument) : null;
+        var ifInterrupted = CommandTimeouts.IfInterrupted(command, model, parse.CommandResult.Children.Any(c => c is OptionResult { Option.Name: "--dry-run" }));
+        using var deadline = new CancellationTokenSource(timeout);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        Invocation? running = null;
         return await GuardAsync(async () =>
         {
-            await using var invocation = new Invocation(target, connect, output, ProgressDisplay.For(stderr, json));
-            await body(invocation, cancellationToken);
-        }, e => Describe(e, target), cancellationToken);
+            await using var invocation = running = new Invocation(target, connect, output, ProgressDisplay.For(stderr, json), stop.Token);
+            await body(invocation, stop.Token);
+        }, e => e switch
+        {
+            _ when running?.ConnectionLost == true =>
+                $"lost the connection to the cluster {target.Where} before the answer; {ifInterrupted}",
+            OperationCanceledException or TimeoutException when deadline.IsCancellationRequested =>
+                $"no answer within {Durations.Format(timeout)} (--timeout); {ifInterrupted}",
+            _ => Describe(e, target),
+        }, cancellationToken, e => running?.ConnectionLost == true || deadline.IsCancellationRequested ? ExitCodes.Unanswered : ExitCodes.Failure);
     }
 
     /// <summary>
@@ -35,12 +51,12 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, ClusterCo
     public Task<int> RunLocalAsync(ParseResult parse, CancellationToken cancellationToken, Func<IResultWriter, CancellationToken, Task> body)
     {
         var output = Writer(parse.GetValue(Options.Json));
-        return GuardAsync(() => body(output, cancellationToken), e => OneLine(e.Message), cancellationToken);
+        return GuardAsync(() => body(output, cancellationToken), e => OneLine(e.Message), cancellationToken, _ => ExitCodes.Failure);
     }
 
     private IResultWriter Writer(bool json) => json ? new JsonResultWriter(stdout) : new HumanResultWriter(Terminal.On(stdout));
 
-    private async Task<int> GuardAsync(Func<Task> body, Func<Exception, string> describe, CancellationToken cancellationToken)
+    private async Task<int> GuardAsync(Func<Task> body, Func<Exception, string> describe, CancellationToken cancellationToken, Func<Exception, int> exitCode)
     {
         try
         {
@@ -54,8 +70,8 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, ClusterCo
         }
         catch (Exception e)
         {
-            await stderr.WriteLineAsync($"error: {describe(e)}");
-            return ExitCodes.Failure;
+            await stderr.WriteLineAsync($"error: {OneLine(describe(e))}");
+            return exitCode(e);
         }
     }
 

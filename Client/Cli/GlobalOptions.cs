@@ -42,6 +42,20 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<TimeSpan?> Timeout { get; } = new("--timeout")
+    {
+        Description = "Give up after this long, e.g. 30s, 10m, 2h (default: per command, from 1m for status to 1d for train)",
+        HelpName = "DURATION",
+        Recursive = true,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (Durations.TryParse(text, CommandTimeouts.Max, "a timeout", out var timeout, out var problem)) return timeout;
+            result.AddError($"--timeout: {problem}");
+            return null;
+        },
+    };
+
     public Option<string> ClusterId { get; } = new("--cluster-id")
     {
         Description = "The Orleans cluster id",
@@ -55,6 +69,7 @@ internal sealed class GlobalOptions
         root.Add(Postgres);
         root.Add(Json);
         root.Add(ClusterId);
+        root.Add(Timeout);
     }
 
     /// <summary>

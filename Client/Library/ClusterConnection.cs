@@ -35,17 +35,24 @@ internal sealed class ClusterConnection : IAsyncDisposable
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
     private readonly IHost? _host;
+    private readonly ConnectionWatch? _watch;
 
-    private ClusterConnection(IClusterClient client, IHost? host)
+    private ClusterConnection(IClusterClient client, IHost? host, ConnectionWatch? watch)
     {
         Client = client;
         _host = host;
+        _watch = watch;
     }
 
     public IClusterClient Client { get; }
 
+    /// <summary>Cancelled when the client has lost every gateway (never, for a borrowed client).</summary>
+    public CancellationToken Lost => _watch?.Lost ?? CancellationToken.None;
+
+    public bool IsLost => _watch?.IsLost ?? false;
+
     /// <summary>Wraps a client someone else owns (a test cluster's, say); disposing leaves it running.</summary>
-    public static ClusterConnection Borrow(IClusterClient client) => new(client, null);
+    public static ClusterConnection Borrow(IClusterClient client) => new(client, null, null);
 
     public static async Task<ClusterConnection> OpenAsync(ClusterTarget target, CancellationToken cancellationToken)
     {
@@ -53,8 +60,10 @@ internal sealed class ClusterConnection : IAsyncDisposable
 
         // The empty builder registers no logging providers, so nothing reaches stdout.
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var watch = new ConnectionWatch();
         builder.UseOrleansClient(client =>
         {
+            client.AddClusterConnectionStatusObserver(watch);
             if (gateway is null)
             {
                 client.UseAdoNetClustering(options =>
@@ -93,14 +102,22 @@ internal sealed class ClusterConnection : IAsyncDisposable
             throw new ClusterUnreachableException(target.Where, target.Scrub(reason), e);
         }
 
-        return new ClusterConnection(host.Services.GetRequiredService<IClusterClient>(), host);
+        return new ClusterConnection(host.Services.GetRequiredService<IClusterClient>(), host, watch);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_host is not null)
         {
-            await _host.StopAsync();
+            // A client whose gateways are gone would try to say goodbye to them for a while: it has nothing to wait for.
+            using var stopping = new CancellationTokenSource(IsLost ? TimeSpan.Zero : TimeSpan.FromSeconds(5));
+            try
+            {
+                await _host.StopAsync(stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
             _host.Dispose();
         }
     }

@@ -80,8 +80,23 @@ public sealed class SiloProcess : IDisposable
         _process.WaitForExit(10_000);
     }
 
+    public int Pid => _process.Id;
+
+    /// <summary>SIGSTOP: the process keeps its sockets open and answers nothing, as a hung or partitioned machine would.</summary>
+    public void Freeze() => Signal("STOP");
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Thaw() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, $"{_process.Id}"])!;
+        kill.WaitForExit(10_000);
+    }
+
     public void Dispose()
     {
+        try { Thaw(); } catch (Exception) { }
         try { Kill(); } catch (InvalidOperationException) { }
         _process.Dispose();
     }

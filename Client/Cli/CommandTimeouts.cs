@@ -1,0 +1,28 @@
+namespace Unlearning.Cli;
+
+/// <summary>
+/// How long each command may take before it gives up (unless --timeout says otherwise), and what an interrupted
+/// command may have left done: training and forgets may run long; a lost connection ends any of them at once.
+/// </summary>
+internal static class CommandTimeouts
+{
+    public static readonly TimeSpan Max = TimeSpan.FromDays(7);
+
+    public static TimeSpan DefaultFor(string command) => command switch
+    {
+        "train" => TimeSpan.FromDays(1),
+        "forget" or "explain" or "ingest" => TimeSpan.FromHours(1),
+        "predict" or "evaluate" => TimeSpan.FromMinutes(10),
+        _ => TimeSpan.FromMinutes(1),
+    };
+
+    /// <summary>What the user should know about a command that stopped before its answer, and how to find out more.</summary>
+    public static string IfInterrupted(string command, string? model, bool dryRun) => (command, dryRun) switch
+    {
+        ("create", _) => $"the model may have been created: `unlearn status {model}` tells",
+        ("ingest", _) => $"the file was ingested whole or not at all: `unlearn status {model}` shows the records",
+        ("train", _) => $"training goes on in the cluster: `unlearn status {model}` shows the shards",
+        ("forget", false) => $"the forget may have been applied: `unlearn status {model}` shows each shard's forgets accepted",
+        _ => "nothing was changed",
+    };
+}
