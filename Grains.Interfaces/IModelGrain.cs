@@ -27,6 +27,13 @@ public interface IModelGrain : IGrainWithStringKey
     /// <summary>Returns when the owning shard serves weights retrained without the subject.</summary>
     [Alias("Forget"), ResponseTimeout(LongRunning.Timeout)] Task<ForgetReceipt> Forget(string subject);
     [Alias("GetStatus")] Task<ModelStatus> GetStatus();
+    /// <summary>
+    /// Which activation of the model answers: a client waiting on a long call asks now and then, and learns that its
+    /// call is lost (its silo died, the model lives elsewhere now) when the answer changes.
+    /// </summary>
+    [Alias("Activation"), Orleans.Concurrency.AlwaysInterleave] Task<string> Activation();
+    /// <summary>How many records the model holds for each subject (0 once forgotten); staged records do not count.</summary>
+    [Alias("CountRecords")] Task<int[]> CountRecords(string[] subjects);
     /// <summary>For each row, the training records that most raised and lowered its predicted label's loss.</summary>
     [Alias("Explain"), ResponseTimeout(LongRunning.Timeout)] Task<ExplanationBatch> Explain(double[][] rows, int top);
     /// <summary>The estimated effect of forgetting <paramref name="subject"/> on predictions for <paramref name="probe"/>; changes nothing.</summary>

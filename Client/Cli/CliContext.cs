@@ -29,19 +29,30 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, ClusterCo
         var ifInterrupted = CommandTimeouts.IfInterrupted(command, model, parse.CommandResult.Children.Any(c => c is OptionResult { Option.Name: "--dry-run" }));
         using var deadline = new CancellationTokenSource(timeout);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        Invocation? running = null;
+        // Whether the connection was lost when the command failed: stopping the client afterwards loses it too.
+        var lost = false;
         return await GuardAsync(async () =>
         {
-            await using var invocation = running = new Invocation(target, connect, output, ProgressDisplay.For(stderr, json), stop.Token);
-            await body(invocation, stop.Token);
+            await using var invocation = new Invocation(target, connect, output, ProgressDisplay.For(stderr, json), stop.Token);
+            try
+            {
+                await body(invocation, stop.Token);
+            }
+            catch (Exception) when (Note(lost = invocation.ConnectionLost))
+            {
+                throw;
+            }
         }, e => e switch
         {
-            _ when running?.ConnectionLost == true =>
-                $"lost the connection to the cluster {target.Where} before the answer; {ifInterrupted}",
+            _ when lost => $"lost the connection to the cluster {target.Where} before the answer; {ifInterrupted}",
             OperationCanceledException or TimeoutException when deadline.IsCancellationRequested =>
                 $"no answer within {Durations.Format(timeout)} (--timeout); {ifInterrupted}",
+            AnswerLostException answerLost => $"{answerLost.Message}; {ifInterrupted}",
             _ => Describe(e, target),
-        }, cancellationToken, e => running?.ConnectionLost == true || deadline.IsCancellationRequested ? ExitCodes.Unanswered : ExitCodes.Failure);
+        }, cancellationToken, e => lost || deadline.IsCancellationRequested || e is AnswerLostException ? ExitCodes.Unanswered : ExitCodes.Failure);
+
+        // An exception filter runs before the invocation is disposed; it only looks.
+        static bool Note(bool _) => false;
     }
 
     /// <summary>

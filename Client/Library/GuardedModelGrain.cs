@@ -1,22 +1,89 @@
+using Orleans.Runtime.Messaging;
+
 namespace Unlearning.Client;
 
 /// <summary>
-/// A model grain whose every call stops waiting when <paramref name="stop"/> fires (a deadline, a lost connection, the
-/// user): the caller is never left waiting on a call the cluster will not answer. The call itself may still run.
+/// A model grain whose calls never leave the caller waiting on an answer that will not come. Every call stops when
+/// <paramref name="stop"/> fires (a deadline, a lost connection, the user). Reads are tried again, each attempt bounded,
+/// so a read sent to a silo that dies is answered by the model's next activation. Long writes (training, forgets,
+/// commits, analyses) are watched: when the activation that took the call is gone, its answer never comes, and the
+/// call fails at once saying so. The call itself may still have run.
 /// </summary>
-internal sealed class GuardedModelGrain(IModelGrain model, CancellationToken stop) : IModelGrain
+internal sealed class GuardedModelGrain(IModelGrain model, CancellationToken stop, GuardSettings? settings = null) : IModelGrain
 {
+    private readonly GuardSettings _settings = settings ?? GuardSettings.Default;
+
+    public Task<ModelConfig> GetConfig() => ReadAsync(model.GetConfig);
+    public Task<PredictionBatch> Predict(double[][] rows) => ReadAsync(() => model.Predict(rows));
+    public Task<EvaluationResult> Evaluate(double[][] rows, int[] labels) => ReadAsync(() => model.Evaluate(rows, labels));
+    public Task<ModelStatus> GetStatus() => ReadAsync(model.GetStatus);
+    public Task<int[]> CountRecords(string[] subjects) => ReadAsync(() => model.CountRecords(subjects));
+    public Task<string> Activation() => ReadAsync(model.Activation);
+
     public Task<ModelConfig> Create(ModelConfig config) => model.Create(config).WaitAsync(stop);
-    public Task<ModelConfig> GetConfig() => model.GetConfig().WaitAsync(stop);
-    public Task<IngestResult> Ingest(DataRecord[] records) => model.Ingest(records).WaitAsync(stop);
     public Task<IngestResult> StageIngest(string ingestId, DataRecord[] records) => model.StageIngest(ingestId, records).WaitAsync(stop);
-    public Task<IngestResult> CommitIngest(string ingestId) => model.CommitIngest(ingestId).WaitAsync(stop);
     public Task AbortIngest(string ingestId) => model.AbortIngest(ingestId).WaitAsync(stop);
-    public Task<TrainResult> Train() => model.Train().WaitAsync(stop);
-    public Task<PredictionBatch> Predict(double[][] rows) => model.Predict(rows).WaitAsync(stop);
-    public Task<EvaluationResult> Evaluate(double[][] rows, int[] labels) => model.Evaluate(rows, labels).WaitAsync(stop);
-    public Task<ForgetReceipt> Forget(string subject) => model.Forget(subject).WaitAsync(stop);
-    public Task<ModelStatus> GetStatus() => model.GetStatus().WaitAsync(stop);
-    public Task<ExplanationBatch> Explain(double[][] rows, int top) => model.Explain(rows, top).WaitAsync(stop);
-    public Task<ForgetEstimate> EstimateForget(string subject, double[][] probe) => model.EstimateForget(subject, probe).WaitAsync(stop);
+
+    public Task<IngestResult> Ingest(DataRecord[] records) => WatchedAsync(() => model.Ingest(records));
+    public Task<IngestResult> CommitIngest(string ingestId) => WatchedAsync(() => model.CommitIngest(ingestId));
+    public Task<TrainResult> Train() => WatchedAsync(model.Train);
+    public Task<ForgetReceipt> Forget(string subject) => WatchedAsync(() => model.Forget(subject));
+    public Task<ExplanationBatch> Explain(double[][] rows, int top) => WatchedAsync(() => model.Explain(rows, top));
+    public Task<ForgetEstimate> EstimateForget(string subject, double[][] probe) => WatchedAsync(() => model.EstimateForget(subject, probe));
+
+    /// <summary>A call that changes nothing: tried again, each attempt bounded, while it fails for want of an answer.</summary>
+    private async Task<T> ReadAsync<T>(Func<Task<T>> read)
+    {
+        var pause = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                return await read().WaitAsync(_settings.ReadAttempt, stop);
+            }
+            catch (Exception error) when (IsUnanswered(error) && !stop.IsCancellationRequested)
+            {
+                await Task.Delay(pause, stop);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            }
+        }
+    }
+
+    /// <summary>A long call, with the model's activation asked now and then: if it changes, or stops answering, the call is lost.</summary>
+    private async Task<T> WatchedAsync<T>(Func<Task<T>> call)
+    {
+        var activation = await ReadAsync(model.Activation);
+        var running = call();
+        var unanswered = 0;
+        while (true)
+        {
+            await Task.WhenAny(running, Task.Delay(_settings.WatchEvery, stop));
+            stop.ThrowIfCancellationRequested();
+            if (running.IsCompleted) return await running;
+            string now;
+            try
+            {
+                now = await model.Activation().WaitAsync(_settings.ReadAttempt, stop);
+            }
+            catch (Exception error) when (IsUnanswered(error) && !stop.IsCancellationRequested)
+            {
+                if (++unanswered >= _settings.UnansweredChecks) throw new AnswerLostException("the model's silo stopped answering");
+                continue;
+            }
+            unanswered = 0;
+            if (now != activation) throw new AnswerLostException("the silo running the call went away and the model lives on another now");
+        }
+    }
+
+    private static bool IsUnanswered(Exception error) =>
+        error is TimeoutException or OrleansMessageRejectionException or SiloUnavailableException or ConnectionFailedException;
 }
+
+/// <summary>How <see cref="GuardedModelGrain"/> bounds and watches calls.</summary>
+internal sealed record GuardSettings(TimeSpan ReadAttempt, TimeSpan WatchEvery, int UnansweredChecks)
+{
+    public static readonly GuardSettings Default = new(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(3), 4);
+}
+
+/// <summary>A call whose answer will not come: the activation that took it is gone. It may have been carried out.</summary>
+public sealed class AnswerLostException(string why) : Exception($"no answer will come: {why}");

@@ -256,6 +256,23 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
             _shards.Current.Members.Length);
     }
 
+    public Task<string> Activation() => Task.FromResult(GrainContext.ActivationId.ToString());
+
+    public async Task<int[]> CountRecords(string[] subjects)
+    {
+        var config = RequireConfig();
+        RecordValidation.CheckBatchSize(subjects.Length, _options.MaxBatchRows);
+        foreach (var subject in subjects) RecordValidation.CheckSubject(subject);
+        var counts = new int[subjects.Length];
+        var byShard = subjects.Select((subject, i) => (subject, i)).GroupBy(s => Partitioning.ShardOf(s.subject, config.Shards));
+        await Task.WhenAll(byShard.Select(async group =>
+        {
+            var held = await Shard(group.Key).CountRecords([.. group.Select(s => s.subject)]);
+            foreach (var ((_, i), count) in group.Zip(held)) counts[i] = count;
+        }));
+        return counts;
+    }
+
     public async Task<ModelStatus> GetStatus()
     {
         var config = RequireConfig();

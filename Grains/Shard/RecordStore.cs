@@ -170,6 +170,8 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShard
             ? _chunks[number].State!.Records.Find(r => string.Equals(r.Id, recordId, StringComparison.Ordinal))
             : null;
 
+    public int CountOf(string subject) => _bySubject.TryGetValue(subject, out var held) ? held.Count : 0;
+
     public DataRecord[] FindSubject(string subject) =>
         _bySubject.TryGetValue(subject, out var held) ? [.. held.Order(Comparer<(DataRecord Record, int Slice)>.Create(BySliceThenId)).Select(r => r.Record)] : [];
 

@@ -272,6 +272,9 @@ public sealed class ShardGrain : Grain, IShardGrain
 
     public Task<ShardSnapshot> GetSnapshot() => Task.FromResult(Snapshot());
 
+    public Task<int[]> CountRecords(string[] subjects) =>
+        Task.FromResult(State.Config is null ? new int[subjects.Length] : [.. subjects.Select(_records.CountOf)]);
+
     public Task<ShardStatus> GetStatus()
     {
         var state = !State.Trained ? ShardServingState.Untrained : FullyTrained ? ShardServingState.Serving : ShardServingState.Retraining;

@@ -27,8 +27,10 @@ public sealed class ClusterFixture : IAsyncLifetime
             // Short enough for the ingest tests to see a stale ingest expire.
             ["Unlearning:StagedIngestExpiry"] = "00:00:03",
             ["Unlearning:SweepInterval"] = "00:00:01",
+            // Short enough for the failover tests to see the alarm.
+            ["Unlearning:MissingShardAlarm"] = "00:00:02",
         }).Build();
-        builder.ConfigureSilo((_, silo) => silo.AddUnlearningGrains(configuration));
+        builder.ConfigureSilo((_, silo) => silo.AddUnlearningGrains(configuration).AddIncomingGrainCallFilter<InjectedFaults.Filter>());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

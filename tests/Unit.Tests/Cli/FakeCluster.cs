@@ -145,6 +145,11 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
         return Task.FromResult(new ExplanationBatch([.. rows.Select(row => ExplainRow(row, top))], 7));
     }
 
+    public Task<string> Activation() => Task.FromResult("fake");
+
+    public Task<int[]> CountRecords(string[] subjects) =>
+        Task.FromResult(subjects.Select(s => IngestBatches.SelectMany(b => b).Count(r => r.Subject == s)).ToArray());
+
     public Task<ModelStatus> GetStatus()
     {
         ThrowIfFailing();

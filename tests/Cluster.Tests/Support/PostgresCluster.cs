@@ -1,0 +1,88 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Unlearning.Client;
+using Unlearning.Tests.Storage;
+
+namespace Unlearning.Tests.Support;
+
+/// <summary>
+/// Silo processes on a PostgreSQL database of their own, with fast failure detection, and a client that finds them in
+/// the membership table: what the process-level fault tests kill, restart and call.
+/// </summary>
+public sealed class PostgresCluster : IAsyncDisposable
+{
+    private readonly TestDatabase _database;
+    private readonly string[] _siloArguments;
+    private int _started;
+
+    private PostgresCluster(TestDatabase database, string clusterId)
+    {
+        _database = database;
+        ClusterId = clusterId;
+        _siloArguments =
+        [
+            "--postgres", database.ConnectionString, "--cluster-id", clusterId,
+            // Fast failure detection, so the tests do not wait the production defaults out.
+            "--Membership:ProbeTimeout", "00:00:01", "--Membership:NumMissedProbesLimit", "2",
+            "--Membership:TableRefreshTimeout", "00:00:02", "--Membership:IAmAliveTablePublishTimeout", "00:00:05",
+            "--Storage:VacuumInterval", "00:00:02",
+            "--Unlearning:SweepInterval", "00:00:01",
+            "--Logging:LogLevel:Default", "Warning",
+        ];
+    }
+
+    public string ClusterId { get; }
+    public string ConnectionString => _database.ConnectionString;
+    public List<SiloProcess> Silos { get; } = [];
+    public IEnumerable<SiloProcess> Live => Silos.Where(s => !s.HasExited);
+
+    /// <summary>A cluster of <paramref name="silos"/> ready silos; null when there is no PostgreSQL (outside CI).</summary>
+    public static async Task<PostgresCluster?> StartAsync(string purpose, int silos)
+    {
+        var database = await TestPostgres.CreateDatabaseAsync(purpose);
+        if (database is null) return null;
+        var cluster = new PostgresCluster(database, $"{purpose}-{Guid.NewGuid():N}"[..Math.Min(24, purpose.Length + 9)]);
+        await Task.WhenAll(Enumerable.Range(0, silos).Select(_ => cluster.StartSiloAsync()));
+        return cluster;
+    }
+
+    public async Task<SiloProcess> StartSiloAsync()
+    {
+        var silo = SiloProcess.Start($"silo{Interlocked.Increment(ref _started)}", _siloArguments);
+        lock (Silos) Silos.Add(silo);
+        await silo.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        return silo;
+    }
+
+    /// <summary>A client on the membership table: it follows silos as they die and join.</summary>
+    public async Task<IHost> ConnectAsync(TimeSpan responseTimeout)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.UseOrleansClient(client => client
+            .UseAdoNetClustering(options =>
+            {
+                options.Invariant = PostgresConnectionString.Invariant;
+                options.ConnectionString = ConnectionString;
+            })
+            .Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = ClusterId;
+                options.ServiceId = ClusterIdentity.DefaultServiceId;
+            })
+            .Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1))
+            .Configure<ClientMessagingOptions>(options => options.ResponseTimeout = responseTimeout));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    /// <summary>Every silo's output, for a failing test's log.</summary>
+    public string Outputs() => string.Join("\n", Silos.Select(s => $"--- {s.Name} ---\n{s.Output}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var silo in Silos) silo.Dispose();
+        await _database.DisposeAsync();
+    }
+}
