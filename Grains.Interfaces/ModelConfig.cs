@@ -24,7 +24,8 @@ public enum UnlearningMethod
 /// <summary>
 /// Settings of certified removal. Rows are centred and scaled by the fixed vectors given here (null: unchanged)
 /// and projected into the unit ball, a transform that depends on no record, so nothing forgotten survives in it.
-/// <see cref="NoiseSeed"/> seeds the objective's noise; 0 asks the model grain to draw a secret one at create.
+/// <see cref="NoiseSeed"/>: leave it 0 and the model draws a secret noise key at create; a chosen seed is refused unless
+/// the silo runs with a test-only option. Never returned: a config read back always says 0.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Unlearning.CertifiedOptions")]
 public sealed record CertifiedOptions(

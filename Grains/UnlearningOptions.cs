@@ -34,6 +34,12 @@ public sealed class UnlearningOptions
     /// <summary>How long a settled ingest is remembered, so that a repeated commit answers the same.</summary>
     public TimeSpan SettledIngestRetention { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// Test-only: lets <c>create</c> take a chosen certified noise seed, so benchmarks and tests are reproducible. Never in
+    /// production: whoever knows the seed can undo certified removal's guarantee.
+    /// </summary>
+    public bool AllowChosenNoiseSeed { get; set; }
+
     /// <summary>How long <c>status</c> waits for a shard's own report before calling it unreachable.</summary>
     public TimeSpan ShardStatusTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

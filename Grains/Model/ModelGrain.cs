@@ -47,8 +47,12 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         ConfigValidation.Validate(config, Name);
         if (_state.State.Config is not null)
             throw new InvalidOperationException($"model '{Name}' already exists");
-        if (config.Certified is { NoiseSeed: 0 } certified)
-            config = config with { Certified = certified with { NoiseSeed = SecretSeed() } };
+        if (config.Certified is { } certified)
+        {
+            _state.State.NoiseKey = NoiseKeys.For(certified, _options);
+            // The key is the secret; the config a client may read back holds no trace of it.
+            config = config with { Certified = certified with { NoiseSeed = 0 } };
+        }
         _state.State.Config = config;
         await _state.WriteStateAsync();
         _logger.LogInformation("Created model {Model} with {Shards} shards of {Slices} slices", Name, config.Shards, config.Slices);
@@ -83,7 +87,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         await _ingests.OpenAsync(ingestId);
         var byShard = records.GroupBy(r => Partitioning.ShardOf(r.Subject, config.Shards)).ToArray();
         _ingests.Sending(ingestId, byShard.Select(group => group.Key));
-        var results = await Task.WhenAll(byShard.Select(group => Shard(group.Key).Stage(config, ingestId, [.. group])));
+        var results = await Task.WhenAll(byShard.Select(group => Shard(group.Key).Stage(Setup(config), ingestId, [.. group])));
         return new IngestResult(results.Sum(r => r.Staged), _shards.Records, results.Sum(r => r.Unchanged));
     }
 
@@ -139,7 +143,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         var snapshots = await Task.WhenAll(_shards.All.Select(async view =>
         {
             var shard = Shard(view.Index);
-            await shard.StartTraining(config);
+            await shard.StartTraining(Setup(config));
             return await shard.WaitUntilTrained();
         }));
         foreach (var snapshot in snapshots) _shards.Offer(snapshot);
@@ -314,12 +318,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
 
     private IShardGrain Shard(int index) => GrainFactory.GetGrain<IShardGrain>(ShardKey.For(Name, index));
 
-    private static ulong SecretSeed()
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        System.Security.Cryptography.RandomNumberGenerator.Fill(bytes);
-        return BitConverter.ToUInt64(bytes) | 1;
-    }
+    private ShardSetup Setup(ModelConfig config) => new(config, _state.State.NoiseKey);
 
     /// <summary>The ensemble a prediction may use now; waits while every shard is between weights.</summary>
     private async Task<EnsembleView> ServingEnsembleAsync()

@@ -11,6 +11,8 @@ public sealed class ModelState
     [Id(1)] public bool Trained { get; set; }
     /// <summary>Ingests staging, being settled, or settled recently (kept for a while so a repeated commit answers the same).</summary>
     [Id(2)] public List<IngestEntry> Ingests { get; set; } = [];
+    /// <summary>A certified model's secret noise key: the shards draw every refit's noise from it. Never sent to a client.</summary>
+    [Id(3)] public byte[]? NoiseKey { get; set; }
 }
 
 [GenerateSerializer, Alias("Unlearning.IngestStatus")]

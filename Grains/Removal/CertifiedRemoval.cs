@@ -22,7 +22,11 @@ public static class CertifiedRemoval
     /// <summary>2^-53, the unit roundoff of a double.</summary>
     private const double UnitRoundoff = 1.1102230246251565e-16;
 
-    /// <summary>Removes by building the <see cref="RemovalBasis"/> of all the model's rows first: O(n d^2).</summary>
+    /// <summary>
+    /// Removes by building the <see cref="RemovalBasis"/> of all the model's rows first: O(n d^2). A retrain, when the
+    /// budget runs out, draws the model's own noise again: for checking the maths only; a served model's refits must
+    /// draw fresh noise (the other overload).
+    /// </summary>
     /// <param name="remaining">The model's records without the removed ones, transformed as for training.</param>
     /// <param name="removed">The records to remove, transformed as for training.</param>
     public static RemovalOutcome Remove(CertifiedModel model, TrainingSet remaining, TrainingSet removed)
@@ -38,16 +42,17 @@ public static class CertifiedRemoval
         }
         if (removed.Rows == 0) return Unchanged(model);
         var rows = new TrainingSet([.. remaining.Features, .. removed.Features], [.. remaining.Labels, .. removed.Labels], model.Dimension, model.ClassCount);
-        return Remove(RemovalBasis.Compute(model, rows), [.. Enumerable.Range(remaining.Rows, removed.Rows)]);
+        return Remove(RemovalBasis.Compute(model, rows), [.. Enumerable.Range(remaining.Rows, removed.Rows)], model.NoiseSeed);
     }
 
     /// <summary>
     /// Removes the basis rows at <paramref name="removed"/> (strictly ascending) from the basis's model in
     /// O(k d^2 + d^3) per binary model: H' and |X' step| come from the basis by subtracting the removed rows'
     /// terms (always, however few rows remain, so the bits depend on the basis and the removed rows only).
-    /// Only a retrain, when the budget would be exceeded, touches the remaining rows.
+    /// Only a retrain, when the budget would be exceeded, touches the remaining rows; it draws its noise from
+    /// <paramref name="refitNoiseSeed"/>, never the model's own (an exact refit on known rows reveals its noise).
     /// </summary>
-    public static RemovalOutcome Remove(RemovalBasis basis, IReadOnlyList<int> removed)
+    public static RemovalOutcome Remove(RemovalBasis basis, IReadOnlyList<int> removed, ulong refitNoiseSeed)
     {
         ArgumentNullException.ThrowIfNull(basis);
         var rows = basis.Rows;
@@ -88,7 +93,7 @@ public static class CertifiedRemoval
         }
         var updated = model.With(rows.Rows - removed.Count, weights, residuals);
         if (updated.ResidualBound <= updated.Budget) return new RemovalOutcome(updated, stepBounds, updated.ResidualBound, false);
-        var retrained = CertifiedTrainer.Fit(basis.Without(removed), model.Settings, model.NoiseSeed).Model;
+        var retrained = CertifiedTrainer.Fit(basis.Without(removed), model.Settings, refitNoiseSeed).Model;
         return new RemovalOutcome(retrained, stepBounds, updated.ResidualBound, true);
     }
 

@@ -5,7 +5,7 @@ namespace Unlearning.Removal;
 
 /// <summary>
 /// What removals from <see cref="Model"/> need of the rows it stands for, computed once in O(n d^2) so that removing
-/// k of them costs O(k d^2 + d^3) (<see cref="CertifiedRemoval.Remove(RemovalBasis, IReadOnlyList{int})"/>): per
+/// k of them costs O(k d^2 + d^3) (<see cref="CertifiedRemoval.Remove(RemovalBasis, IReadOnlyList{int}, ulong)"/>): per
 /// binary model m the loss curvature sum H_m = sum_i l''(w_m.x_i) x_i x_i^T at the model's weights (no
 /// regularisation), the Gram matrix G = X^T X, an upper bound on |X|_2, the largest row norm, and the rows.
 /// Everything is recomputed from the rows, never carried over from an earlier basis, so a basis is a function of

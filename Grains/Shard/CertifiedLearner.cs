@@ -16,6 +16,7 @@ internal sealed class CertifiedLearner : IShardLearner
 {
     private readonly ModelConfig _config;
     private readonly int _shard;
+    private readonly ShardState _state;
     private CertifiedModel? _model;
 
     /// <summary>
@@ -33,7 +34,17 @@ internal sealed class CertifiedLearner : IShardLearner
     {
         _config = config;
         _shard = shard;
-        if (state.Certified is { } stored) _model = stored.Restore(config, shard);
+        _state = state;
+        if (state.Certified is { } stored) _model = stored.Restore(config, NoiseKey, shard);
+    }
+
+    private byte[] NoiseKey => _state.NoiseKey ?? throw new InvalidOperationException($"certified shard {_shard} of model '{_config.Name}' has no noise key");
+
+    /// <summary>The noise seed of the shard's next exact refit: fresh, never drawn before.</summary>
+    private (long Refit, ulong Seed) NextRefit()
+    {
+        var refit = _state.NoiseRefits + 1;
+        return (refit, CertifiedConfig.NoiseSeed(NoiseKey, _shard, refit));
     }
 
     public CertifiedBudget? Budget => _model is null ? null : new CertifiedBudget(_model.Budget, _model.ResidualBound);
@@ -48,23 +59,24 @@ internal sealed class CertifiedLearner : IShardLearner
         {
             var basis = BasisOf(model, () => slices.SelectMany(s => s).Concat(_pendingRemovals));
             var removed = _pendingRemovals.Select(r => r.Id).ToArray();
+            var (stepRefit, modelRefit) = (NextRefit(), _state.Certified?.Refit ?? _state.NoiseRefits);
             // Waits (on a compute thread) for a basis still being computed: the same bits as one computed long before.
             return new CertifiedCheckpoint(this, _ =>
             {
                 ComputeScheduler.WaitFor(basis);
-                return Remove(basis.GetAwaiter().GetResult(), removed);
+                return Remove(basis.GetAwaiter().GetResult(), removed, stepRefit, modelRefit);
             });
         }
         var rows = TrainingInput.ForPrefix(records, slices.Count - 1, _config);
         var config = _config;
-        var shard = _shard;
+        var (refit, seed) = NextRefit();
         return new CertifiedCheckpoint(this, _ =>
         {
             if (rows is null) return (new CheckpointResult(null, ForgetMethod.Retrain, null), null);
             var transformed = CertifiedConfig.Transform(config).Apply(rows.Set);
-            var fitted = CertifiedConfig.Fit(transformed, config, shard);
+            var fitted = CertifiedConfig.Fit(transformed, config, seed);
             return (new CheckpointResult(CertifiedClassifier.Flatten(fitted), ForgetMethod.Retrain, null),
-                new CertifiedUpdate(fitted, () => CertifiedShardBasis.Compute(fitted, transformed, rows.Ids)));
+                new CertifiedUpdate(fitted, refit, () => CertifiedShardBasis.Compute(fitted, transformed, rows.Ids)));
         });
     }
 
@@ -73,14 +85,18 @@ internal sealed class CertifiedLearner : IShardLearner
         _model = update?.Model;
         _basis = update is null ? null : ComputeScheduler.Run(update.NextBasis);
         _pendingRemovals.Clear();
-        state.Certified = _model is null ? null : CertifiedState.Of(_model);
+        if (update is not null) state.NoiseRefits = Math.Max(state.NoiseRefits, update.Refit);
+        state.Certified = update is null ? null : CertifiedState.Of(update.Model, update.Refit);
     }
 
     public void RecordsAdded(ShardState state)
     {
+        // The stored model no longer stands for the shard's records: restored after a restart, its Newton step would not
+        // remove what it should. The next fit replaces it.
         _model = null;
         _basis = null;
         _pendingRemovals.Clear();
+        state.Certified = null;
     }
 
     public void RecordsRemoved(IReadOnlyList<DataRecord> removed, ShardState state)
@@ -101,8 +117,9 @@ internal sealed class CertifiedLearner : IShardLearner
         var leaving = subjectRecords.Select(r => r.Id).ToArray();
         var basis = await pending;
         if (leaving.Length >= basis.Basis.Rows.Rows) return new ShardForgetEstimate(subjectRecords.Count, null, ForgetMethod.Certified);
-        // The certified update itself, computed and thrown away: an exact preview, not an estimate.
-        var outcome = await ComputeScheduler.Run(() => CertifiedRemoval.Remove(basis.Basis, basis.IndicesOf(leaving)));
+        // The certified update itself, computed and thrown away: an exact preview, not an estimate. Were it to run out of
+        // budget, its refit draws throwaway noise: a preview never shows the noise a real refit will use.
+        var outcome = await ComputeScheduler.Run(() => CertifiedRemoval.Remove(basis.Basis, basis.IndicesOf(leaving), CertifiedConfig.ThrowawayNoiseSeed()));
         var method = outcome.BudgetExhausted ? ForgetMethod.Retrain : ForgetMethod.Certified;
         return new ShardForgetEstimate(subjectRecords.Count, CertifiedClassifier.Flatten(outcome.Model), method);
     }
@@ -119,18 +136,19 @@ internal sealed class CertifiedLearner : IShardLearner
         return _basis = ComputeScheduler.Run(() => CertifiedShardBasis.Compute(model, transform.Apply(rows.Set), rows.Ids));
     }
 
-    private static (CheckpointResult, CertifiedUpdate?) Remove(CertifiedShardBasis basis, string[] removedIds)
+    /// <summary>The Newton step; when it would overrun the budget, an exact refit with the next refit's fresh noise.</summary>
+    private static (CheckpointResult, CertifiedUpdate?) Remove(CertifiedShardBasis basis, string[] removedIds, (long Number, ulong Seed) refit, long modelRefit)
     {
         var removed = basis.IndicesOf(removedIds);
-        var outcome = CertifiedRemoval.Remove(basis.Basis, removed);
+        var outcome = CertifiedRemoval.Remove(basis.Basis, removed, refit.Seed);
         var bound = Math.Sqrt(outcome.StepBounds.Sum(b => b * b));
         var method = outcome.BudgetExhausted ? ForgetMethod.Retrain : ForgetMethod.Certified;
         return (new CheckpointResult(CertifiedClassifier.Flatten(outcome.Model), method, bound),
-            new CertifiedUpdate(outcome.Model, () => basis.Successor(outcome.Model, removed)));
+            new CertifiedUpdate(outcome.Model, outcome.BudgetExhausted ? refit.Number : modelRefit, () => basis.Successor(outcome.Model, removed)));
     }
 
-    /// <summary>A computed model, and how to compute its basis once it is accepted.</summary>
-    private sealed record CertifiedUpdate(CertifiedModel Model, Func<CertifiedShardBasis> NextBasis);
+    /// <summary>A computed model, the refit whose noise it carries, and how to compute its basis once it is accepted.</summary>
+    private sealed record CertifiedUpdate(CertifiedModel Model, long Refit, Func<CertifiedShardBasis> NextBasis);
 
     /// <summary>A fit or a Newton step; its model becomes the learner's when the shard accepts the checkpoint.</summary>
     private sealed class CertifiedCheckpoint(CertifiedLearner learner, Func<CancellationToken, (CheckpointResult, CertifiedUpdate?)> compute)

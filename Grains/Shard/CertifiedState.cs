@@ -2,16 +2,20 @@ using Unlearning.Removal;
 
 namespace Unlearning.Shard;
 
-/// <summary>What a certified shard persists of its model: weights per binary model, their residual bounds, and the row count.</summary>
+/// <summary>
+/// What a certified shard persists of its model: weights per binary model, their residual bounds, the row count, and
+/// which of the shard's refits drew its noise (the noise itself is redrawn from the model's key).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Unlearning.CertifiedState")]
 public sealed record CertifiedState(
     [property: Id(0)] double[][] Weights,
     [property: Id(1)] double[] ResidualBounds,
-    [property: Id(2)] int Rows)
+    [property: Id(2)] int Rows,
+    [property: Id(3)] long Refit)
 {
-    internal static CertifiedState Of(CertifiedModel model) =>
-        new([.. model.Weights.Select(w => (double[])w.Clone())], [.. model.ResidualBounds], model.Rows);
+    internal static CertifiedState Of(CertifiedModel model, long refit) =>
+        new([.. model.Weights.Select(w => (double[])w.Clone())], [.. model.ResidualBounds], model.Rows, refit);
 
-    internal CertifiedModel Restore(ModelConfig config, int shard) =>
-        CertifiedConfig.Restore(config, shard, Rows, Weights, ResidualBounds);
+    internal CertifiedModel Restore(ModelConfig config, byte[] noiseKey, int shard) =>
+        CertifiedConfig.Restore(config, CertifiedConfig.NoiseSeed(noiseKey, shard, Refit), Rows, Weights, ResidualBounds);
 }

@@ -97,9 +97,9 @@ public sealed class ShardGrain : Grain, IShardGrain
         }
     }
 
-    public async Task<StageResult> Stage(ModelConfig config, string ingestId, DataRecord[] records)
+    public async Task<StageResult> Stage(ShardSetup setup, string ingestId, DataRecord[] records)
     {
-        await EnsureConfiguredAsync(config);
+        var config = await EnsureConfiguredAsync(setup);
         var (fresh, unchanged) = Classify(ingestId, records, config);
         if (fresh.Length == 0) return new StageResult(0, unchanged);
 
@@ -153,9 +153,9 @@ public sealed class ShardGrain : Grain, IShardGrain
         });
     }
 
-    public async Task<string[]> FindStored(ModelConfig config, DataRecord[] records)
+    public async Task<string[]> FindStored(ShardSetup setup, DataRecord[] records)
     {
-        await EnsureConfiguredAsync(config);
+        await EnsureConfiguredAsync(setup);
         return [.. records.Where(r => _records.Find(r.Id) is { } stored && SameContent(stored, r)).Select(r => r.Id)];
     }
 
@@ -209,9 +209,9 @@ public sealed class ShardGrain : Grain, IShardGrain
     private static bool SameContent(DataRecord stored, DataRecord sent) =>
         stored.Subject == sent.Subject && stored.Label == sent.Label && stored.Features.AsSpan().SequenceEqual(sent.Features);
 
-    public async Task StartTraining(ModelConfig config)
+    public async Task StartTraining(ShardSetup setup)
     {
-        await EnsureConfiguredAsync(config);
+        await EnsureConfiguredAsync(setup);
         if (!State.Trained)
         {
             State.Trained = true;
@@ -314,13 +314,15 @@ public sealed class ShardGrain : Grain, IShardGrain
         ? new CertifiedLearner(config, Index, State)
         : new SisaLearner(config);
 
-    private async Task EnsureConfiguredAsync(ModelConfig config)
+    private async Task<ModelConfig> EnsureConfiguredAsync(ShardSetup setup)
     {
-        if (State.Config is not null) return;
-        State.Config = config;
-        State.SliceTrainings = new int[config.Slices];
-        _learner = CreateLearner(config);
-        await _records.LoadAsync(State, config.Slices);
+        if (State.Config is { } configured) return configured;
+        State.Config = setup.Config;
+        State.NoiseKey = setup.NoiseKey;
+        State.SliceTrainings = new int[setup.Config.Slices];
+        _learner = CreateLearner(setup.Config);
+        await _records.LoadAsync(State, setup.Config.Slices);
+        return setup.Config;
     }
 
     /// <summary>Drops every checkpoint that trained on <paramref name="slice"/> or later, and stops computing one.</summary>

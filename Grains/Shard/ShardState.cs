@@ -31,6 +31,10 @@ public sealed class ShardState
     [Id(11)] public List<StagedIngest> Staged { get; set; } = [];
     /// <summary>The latest ingests committed here and how many records each added, so a repeated commit answers the same.</summary>
     [Id(12)] public List<CommittedIngest> Committed { get; set; } = [];
+    /// <summary>A certified model's secret noise key, from the model; null for exact models.</summary>
+    [Id(13)] public byte[]? NoiseKey { get; set; }
+    /// <summary>How many exact refits drew noise so far: each draws noise of its own, never reused.</summary>
+    [Id(14)] public long NoiseRefits { get; set; }
 }
 
 [GenerateSerializer, Immutable, Alias("Unlearning.CommittedIngest")]

@@ -8,12 +8,12 @@ namespace Unlearning.Wire;
 public interface IShardGrain : IGrainWithStringKey
 {
     /// <summary>Stores records for the ingest <paramref name="ingestId"/> without making them part of the shard; fails, changing nothing, on a conflict.</summary>
-    [Alias("Stage")] Task<StageResult> Stage(ModelConfig config, string ingestId, DataRecord[] records);
+    [Alias("Stage")] Task<StageResult> Stage(ShardSetup setup, string ingestId, DataRecord[] records);
     /// <summary>Makes the ingest's staged records part of the shard; nothing to do when none are staged (any more).</summary>
     [Alias("CommitIngest")] Task<CommitResult> CommitIngest(string ingestId);
     /// <summary>Drops the ingest's staged records; nothing to do when none are staged.</summary>
     [Alias("AbortIngest")] Task AbortIngest(string ingestId);
-    [Alias("StartTraining")] Task StartTraining(ModelConfig config);
+    [Alias("StartTraining")] Task StartTraining(ShardSetup setup);
     /// <summary>Completes once the shard serves weights trained on every record it holds.</summary>
     [Alias("WaitUntilTrained"), ResponseTimeout(LongRunning.Timeout)] Task<ShardSnapshot> WaitUntilTrained();
     /// <summary>
@@ -24,7 +24,7 @@ public interface IShardGrain : IGrainWithStringKey
     [Alias("Forget")] Task<ForgetAcceptance[]> Forget(string[] subjects, bool moreComing);
     [Alias("GetSnapshot")] Task<ShardSnapshot> GetSnapshot();
     /// <summary>The ids of <paramref name="records"/> this shard holds (committed) with exactly the same subject, features and label.</summary>
-    [Alias("FindStored")] Task<string[]> FindStored(ModelConfig config, DataRecord[] records);
+    [Alias("FindStored")] Task<string[]> FindStored(ShardSetup setup, DataRecord[] records);
     [Alias("GetStatus")] Task<ShardStatus> GetStatus();
     /// <summary>How many records the shard holds for each subject.</summary>
     [Alias("CountRecords")] Task<int[]> CountRecords(string[] subjects);

@@ -219,7 +219,14 @@ public abstract class ProvisionedStorage(StorageKind kind, Dictionary<string, st
     /// The configuration the silos' production <c>AddUnlearningGrains</c> gets: the "Storage" section, nothing else (RetrainDelay
     /// etc. keep their defaults). Memory is asked for by name: an empty section means SQLite in the user's data directory.
     /// </summary>
-    public IConfiguration Configuration() => new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+    /// <summary>
+    /// The silos' configuration: the store's settings, and the test-only chosen certified noise seed, so certified
+    /// figures are reproducible run to run (production models draw a secret key).
+    /// </summary>
+    public IConfiguration Configuration() => new ConfigurationBuilder()
+        .AddInMemoryCollection(settings)
+        .AddInMemoryCollection([new($"{UnlearningOptions.Section}:{nameof(UnlearningOptions.AllowChosenNoiseSeed)}", "true")])
+        .Build();
 
     /// <summary>The store's engine and the settings that matter for write cost (call while the store exists).</summary>
     public abstract Task<string> DescribeAsync();

@@ -62,7 +62,7 @@ public static class LearnerProbe
         RemovalBasis? basis = null;
         var basisMs = Time(() => basis = RemovalBasis.Compute(model!, transformed));
         RemovalOutcome? outcome = null;
-        var stepMs = Time(() => outcome = CertifiedRemoval.Remove(basis!, [0]));
+        var stepMs = Time(() => outcome = CertifiedRemoval.Remove(basis!, [0], options.NoiseSeed + 1));
         return new CertifiedFits(fitMs, basisMs, stepMs, Math.Sqrt(outcome!.StepBounds.Sum(b => b * b)));
     }
 

@@ -138,7 +138,7 @@ public sealed class KillTests(ITestOutputHelper output)
             foreach (var group in acknowledged.GroupBy(r => Partitioning.ShardOf(r.Subject, Shards)))
             {
                 stored.UnionWith(await Retry($"records of shard {group.Key}",
-                    () => grains.GetGrain<IShardGrain>(ShardKey.For(name, group.Key)).FindStored(data.Config(name, Shards, Slices), [.. group])));
+                    () => grains.GetGrain<IShardGrain>(ShardKey.For(name, group.Key)).FindStored(new ShardSetup(data.Config(name, Shards, Slices), null), [.. group])));
             }
 
             var gone = acknowledged.Where(r => forgotten.Contains(r.Subject)).ToArray();

@@ -24,6 +24,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:Provider"] = "Memory",
+            // Certified tests choose their noise seed, to compare bits with a fit they compute themselves.
+            ["Unlearning:AllowChosenNoiseSeed"] = "true",
             // Short enough for the ingest tests to see a stale ingest expire.
             ["Unlearning:StagedIngestExpiry"] = "00:00:03",
             ["Unlearning:SweepInterval"] = "00:00:01",

@@ -64,7 +64,7 @@ public sealed class GoldenWeightsTests
         var model = CertifiedTrainer.Fit(rows, Certification, NoiseSeed).Model;
         AssertDigest("16ca3789231b42c44ca5657833ad67aec5915fb4203b282e0485124921ace8ed", [.. model.Weights.SelectMany(w => w), .. model.ResidualBounds, model.Budget]);
 
-        var outcome = CertifiedRemoval.Remove(RemovalBasis.Compute(model, rows), [3, 141, 400]);
+        var outcome = CertifiedRemoval.Remove(RemovalBasis.Compute(model, rows), [3, 141, 400], model.NoiseSeed);
         Assert.False(outcome.BudgetExhausted);
         AssertDigest("6f51bb429974574830d34e7dd5444ab02a0a004df334cc030299fef7dc499807", [.. outcome.Model.Weights.SelectMany(w => w), .. outcome.StepBounds, .. outcome.Model.ResidualBounds]);
     }

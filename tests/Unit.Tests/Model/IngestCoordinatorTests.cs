@@ -25,12 +25,12 @@ public sealed class IngestCoordinatorTests
             return Down ? Task.FromException(new TimeoutException()) : Task.CompletedTask;
         }
 
-        public Task<StageResult> Stage(ModelConfig config, string ingestId, DataRecord[] records) => throw new NotSupportedException();
-        public Task StartTraining(ModelConfig config) => throw new NotSupportedException();
+        public Task<StageResult> Stage(ShardSetup setup, string ingestId, DataRecord[] records) => throw new NotSupportedException();
+        public Task StartTraining(ShardSetup setup) => throw new NotSupportedException();
         public Task<ShardSnapshot> WaitUntilTrained() => throw new NotSupportedException();
         public Task<ForgetAcceptance[]> Forget(string[] subjects, bool moreComing) => throw new NotSupportedException();
         public Task<ShardSnapshot> GetSnapshot() => throw new NotSupportedException();
-        public Task<string[]> FindStored(ModelConfig config, DataRecord[] records) => throw new NotSupportedException();
+        public Task<string[]> FindStored(ShardSetup setup, DataRecord[] records) => throw new NotSupportedException();
         public Task<ShardStatus> GetStatus() => throw new NotSupportedException();
         public Task<int[]> CountRecords(string[] subjects) => throw new NotSupportedException();
         public Task<Explanation[]> Explain(double[][] rows, int[] labels, int top) => throw new NotSupportedException();

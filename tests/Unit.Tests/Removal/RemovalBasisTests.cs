@@ -32,7 +32,7 @@ public sealed class RemovalBasisTests(ITestOutputHelper output)
         var model = CertifiedTrainer.Fit(rows, Roomy, Seed).Model;
         var (remaining, removed) = Without(rows, removedRows);
 
-        var outcome = CertifiedRemoval.Remove(RemovalBasis.Compute(model, rows), removedRows);
+        var outcome = CertifiedRemoval.Remove(RemovalBasis.Compute(model, rows), removedRows, model.NoiseSeed);
 
         Assert.False(outcome.BudgetExhausted);
         Assert.Equal(remaining.Rows, outcome.Model.Rows);
@@ -105,7 +105,7 @@ public sealed class RemovalBasisTests(ITestOutputHelper output)
         Assert.Equal(Bits(remaining.Features), Bits(kept.Features));
         Assert.Equal(remaining.Labels, kept.Labels);
 
-        var outcome = CertifiedRemoval.Remove(basis, removed);
+        var outcome = CertifiedRemoval.Remove(basis, removed, model.NoiseSeed);
         Assert.True(outcome.BudgetExhausted);
         Assert.Equal(Bits(CertifiedTrainer.Fit(remaining, tight, Seed).Model.Weights[0]), Bits(outcome.Model.Weights[0]));
     }
@@ -116,12 +116,12 @@ public sealed class RemovalBasisTests(ITestOutputHelper output)
         var rows = new UnitBallTransform(4, null, null, intercept: false).Apply(ThreeBlobs(30, seed: 1));
         var model = CertifiedTrainer.Fit(rows, Roomy, Seed).Model;
         var basis = RemovalBasis.Compute(model, rows);
-        Assert.Throws<ArgumentException>(() => CertifiedRemoval.Remove(basis, [4, 2]));
-        Assert.Throws<ArgumentException>(() => CertifiedRemoval.Remove(basis, [2, 2]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => CertifiedRemoval.Remove(basis, [30]));
-        Assert.Throws<ArgumentException>(() => CertifiedRemoval.Remove(basis, [.. Enumerable.Range(0, 30)]));
+        Assert.Throws<ArgumentException>(() => CertifiedRemoval.Remove(basis, [4, 2], model.NoiseSeed));
+        Assert.Throws<ArgumentException>(() => CertifiedRemoval.Remove(basis, [2, 2], model.NoiseSeed));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CertifiedRemoval.Remove(basis, [30], model.NoiseSeed));
+        Assert.Throws<ArgumentException>(() => CertifiedRemoval.Remove(basis, [.. Enumerable.Range(0, 30)], model.NoiseSeed));
         Assert.Throws<ArgumentException>(() => RemovalBasis.Compute(model, Subset(rows, [.. Enumerable.Range(1, 29)])));
-        Assert.Same(model, CertifiedRemoval.Remove(basis, []).Model);
+        Assert.Same(model, CertifiedRemoval.Remove(basis, [], model.NoiseSeed).Model);
     }
 
     private static double TrueResidual(CertifiedModel model, TrainingSet rows, int binaryModel)

@@ -12,6 +12,7 @@ public sealed class CertifiedLearnerTests
     private static readonly Dataset Data = Dataset.Wdbc();
 
     private static readonly ModelConfig Config = CertifiedModelConfig();
+    private static readonly byte[] NoiseKey = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
 
     // Spread-out subjects, removed one forget at a time (a subject owns one record in wdbc).
     private static readonly string[][] Forgets = [[Sorted()[7].Id], [Sorted()[100].Id, Sorted()[401].Id]];
@@ -105,13 +106,13 @@ public sealed class CertifiedLearnerTests
         {
             var data = TrainingInput.Of(records, Config)!;
             var rows = CertifiedConfig.Transform(Config).Apply(data.Set);
-            return CertifiedShardBasis.Compute(model ?? CertifiedConfig.Fit(rows, Config, 0), rows, data.Ids);
+            return CertifiedShardBasis.Compute(model ?? CertifiedConfig.Fit(rows, Config, CertifiedConfig.NoiseSeed(NoiseKey, 0, 1)), rows, data.Ids);
         }
         var basis = BasisOf(null);
         var models = new List<CertifiedModel>();
         foreach (var forget in Forgets)
         {
-            var outcome = CertifiedRemoval.Remove(basis.Basis, basis.IndicesOf(forget));
+            var outcome = CertifiedRemoval.Remove(basis.Basis, basis.IndicesOf(forget), basis.Model.NoiseSeed);
             models.Add(outcome.Model);
             records.RemoveAll(r => forget.Contains(r.Id));
             basis = BasisOf(outcome.Model);
@@ -139,7 +140,8 @@ public sealed class CertifiedLearnerTests
     {
         public LearnerHarness(CertifiedState? stored = null)
         {
-            State = new ShardState { Config = Config, Certified = stored };
+            // A restored shard has its row back: the key and the count of refits drawn so far.
+            State = new ShardState { Config = Config, Certified = stored, NoiseKey = NoiseKey, NoiseRefits = stored?.Refit ?? 0 };
             Learner = new CertifiedLearner(Config, 0, State);
         }
 
