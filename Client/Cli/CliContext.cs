@@ -32,7 +32,7 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, ClusterCo
         Invocation? running = null;
         return await GuardAsync(async () =>
         {
-            await using var invocation = running = new Invocation(target, connect, output, ProgressDisplay.For(stderr, json), stop.Token);
+            await using var invocation = running = new Invocation(target, connect, output, ProgressDisplay.For(stderr, stdout, json), stop.Token);
             await body(invocation, stop.Token);
         }, e => e switch
         {
