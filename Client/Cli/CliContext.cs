@@ -33,7 +33,7 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, ClusterCo
         var lost = false;
         return await GuardAsync(async () =>
         {
-            await using var invocation = new Invocation(target, connect, output, ProgressDisplay.For(stderr, json), stop.Token);
+            await using var invocation = new Invocation(target, connect, output, ProgressDisplay.For(stderr, stdout, json), stop.Token);
             try
             {
                 await body(invocation, stop.Token);

@@ -6,43 +6,18 @@ internal static class Batches
     /// <summary>The most rows sent to the cluster in one call.</summary>
     public const int Size = 10_000;
 
-    public static IEnumerable<Range> Of(int count, int size = Size)
+    /// <summary>The most feature values in one batch (16 MB of doubles), so that wide rows make smaller batches.</summary>
+    public const int MaxValues = 2_000_000;
+
+    /// <summary>Rows per batch for rows of <paramref name="features"/> values: at most <paramref name="rows"/>, at least 1.</summary>
+    public static int RowsFor(int features, int rows = Size) => Math.Clamp(MaxValues / Math.Max(features, 1), 1, rows);
+
+    /// <summary>A batch's answer must hold one item per row; <paramref name="answered"/> names them in the error otherwise.</summary>
+    public static void CheckAnswered(int answers, int rows, string answered)
     {
-        for (var start = 0; start < count; start += size)
+        if (answers != rows)
         {
-            yield return start..Math.Min(start + size, count);
+            throw new InvalidOperationException($"the cluster answered {answers} {answered} for {rows} rows");
         }
-    }
-
-    /// <summary>Runs <paramref name="send"/> on each batch of <paramref name="count"/> rows, reporting each batch's size to <paramref name="advance"/>.</summary>
-    public static async Task EachAsync(int count, int size, Func<Range, Task> send, Action<int>? advance = null)
-    {
-        foreach (var range in Of(count, size))
-        {
-            await send(range);
-            advance?.Invoke(range.GetOffsetAndLength(count).Length);
-        }
-    }
-
-    /// <summary>
-    /// Sends <paramref name="rows"/> in batches and returns the answers in row order; each batch's answer must hold one
-    /// item per row (<paramref name="answered"/> names them in the error otherwise).
-    /// </summary>
-    public static async Task<List<T>> MapAsync<TRow, T>(
-        TRow[] rows, int size, Func<TRow[], Task<T[]>> send, string answered, Action<int>? advance = null)
-    {
-        var results = new List<T>(rows.Length);
-        await EachAsync(rows.Length, size, async range =>
-        {
-            var batch = rows[range];
-            var answer = await send(batch);
-            if (answer.Length != batch.Length)
-            {
-                throw new InvalidOperationException($"the cluster answered {answer.Length} {answered} for {batch.Length} rows");
-            }
-
-            results.AddRange(answer);
-        }, advance);
-        return results;
     }
 }

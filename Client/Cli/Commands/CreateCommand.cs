@@ -84,17 +84,19 @@ internal static class CreateCommand
         {
             model, schema, shards, slices, lambda, ensemble, maxIterations, unlearning, epsilon, delta, sigma,
         };
+        var csv = new CsvOptions();
+        csv.AddTo(command);
         command.Validators.Add(result => ValidateMethod(result, unlearning, slices, epsilon, delta, sigma));
         command.SetAction((parse, cancellationToken) => cli.RunAsync(parse, cancellationToken, async (invocation, ct) =>
         {
-            var table = CsvTable.Load(parse.GetRequiredValue(schema));
-            var file = RecordFile.Read(table, ColumnLayout.FromHeader(table, LabelColumn.Required));
+            using var records = RecordStream.Open(parse.GetRequiredValue(schema), csv.Limits(parse));
+            var file = SchemaFile.Read(records);
             var method = WireNames.ParseUnlearning(parse.GetRequiredValue(unlearning))!.Value;
             var certified = method == UnlearningMethod.Certified;
             var config = new ModelConfig(
                 parse.GetRequiredValue(model),
                 [.. file.FeatureNames],
-                file.DistinctLabels(),
+                file.Labels,
                 parse.GetValue(shards),
                 IsGiven(parse.GetResult(slices)) || !certified ? parse.GetValue(slices) : CertifiedSlices,
                 parse.GetValue(lambda),
@@ -108,9 +110,9 @@ internal static class CreateCommand
         return command;
     }
 
-    private static CertifiedOptions Certified(double epsilon, double delta, double sigma, RecordFile schema)
+    private static CertifiedOptions Certified(double epsilon, double delta, double sigma, SchemaFile schema)
     {
-        var statistics = FeatureStatistics.Of(schema);
+        var statistics = schema.Statistics();
         return new CertifiedOptions(epsilon, delta, sigma, statistics.Centres, statistics.Scales);
     }
 

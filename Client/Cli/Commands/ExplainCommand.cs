@@ -21,24 +21,34 @@ internal static class ExplainCommand
             DefaultValueFactory = _ => DefaultTop,
             CustomParser = result => OptionParsing.Integer(result, "--top", $"an integer from 1 to {ModelLimits.MaxTop}", ModelLimits.IsValidTop),
         };
+        var csv = new CsvOptions();
         var command = new Command("explain",
             "For each row of a CSV file, the training records (ids only) that most raise and most lower its predicted label's loss")
         {
             model, file, top,
         };
+        csv.AddTo(command);
         command.SetAction((parse, cancellationToken) => cli.RunAsync(parse, cancellationToken, async (invocation, ct) =>
         {
-            var table = CsvTable.Load(parse.GetRequiredValue(file));
+            using var records = RecordStream.Open(parse.GetRequiredValue(file), csv.Limits(parse));
             var grain = await invocation.ModelAsync(parse.GetRequiredValue(model), ct);
             var config = await grain.GetConfig();
-            var rows = RecordFile.Read(table, ColumnLayout.ForSchema(table, LabelColumn.Ignored, config.FeatureNames));
+            var layout = ColumnLayout.ForSchema(records.Header, LabelColumn.Ignored, config.FeatureNames);
             var k = parse.GetValue(top);
 
-            List<Explanation> explanations = [];
-            await invocation.Progress.RunAsync("Explaining", rows.Count, BatchSize, async advance =>
-                explanations = await Batches.MapAsync(rows.Features, BatchSize,
-                    async batch => (await grain.Explain(batch, k)).Rows, "explanations", advance));
-            invocation.Output.Explained(config, rows.Ids, explanations);
+            var output = invocation.Output.Explanations(config);
+            await invocation.Progress.RunAsync("Explaining", records, async advance =>
+            {
+                foreach (var batch in records.ReadBatches(layout, Batches.RowsFor(config.FeatureCount, BatchSize)))
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var explanations = (await grain.Explain(batch.Features, k)).Rows;
+                    Batches.CheckAnswered(explanations.Length, batch.Count, "explanations");
+                    output.Write(batch.Ids, explanations);
+                    advance();
+                }
+            }, printsRows: true);
+            output.Complete();
         }));
         return command;
     }

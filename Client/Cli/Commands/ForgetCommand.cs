@@ -5,6 +5,9 @@ namespace Unlearning.Cli.Commands;
 
 internal static class ForgetCommand
 {
+    /// <summary>The most rows a dry run's probe may have: their estimates are printed together, as one document.</summary>
+    public const int MaxProbeRows = 100_000;
+
     public static Command Create(CliContext cli)
     {
         var model = CommandArguments.Model();
@@ -38,6 +41,8 @@ internal static class ForgetCommand
         {
             model, subject, dryRun, probe,
         };
+        var csv = new CsvOptions();
+        csv.AddTo(command);
         command.Validators.Add(result =>
         {
             var dry = result.GetResult(dryRun) is { Errors: var errors } && !errors.Any() && result.GetValue(dryRun);
@@ -55,8 +60,8 @@ internal static class ForgetCommand
         {
             if (parse.GetValue(dryRun))
             {
-                await EstimateAsync(invocation, parse.GetRequiredValue(model), parse.GetRequiredValue(subject),
-                    parse.GetRequiredValue(probe), ct);
+                using var records = RecordStream.Open(parse.GetRequiredValue(probe), csv.Limits(parse));
+                await EstimateAsync(invocation, parse.GetRequiredValue(model), parse.GetRequiredValue(subject), records, ct);
                 return;
             }
 
@@ -66,28 +71,42 @@ internal static class ForgetCommand
         return command;
     }
 
-    private static async Task EstimateAsync(Invocation invocation, string model, string subject, string probe, CancellationToken ct)
+    /// <summary>
+    /// Sends the probe in batches as it is read, keeping each row's id and estimate for the one document printed at the
+    /// end: so a probe may have at most <see cref="MaxProbeRows"/> rows.
+    /// </summary>
+    private static async Task EstimateAsync(Invocation invocation, string model, string subject, RecordStream probe, CancellationToken ct)
     {
-        var table = CsvTable.Load(probe);
         var grain = await invocation.ModelAsync(model, ct);
         var config = await grain.GetConfig();
-        var rows = RecordFile.Read(table, ColumnLayout.ForSchema(table, LabelColumn.Ignored, config.FeatureNames));
+        var layout = ColumnLayout.ForSchema(probe.Header, LabelColumn.Ignored, config.FeatureNames);
 
+        var ids = new List<string>();
         var estimates = new List<ForgetEstimate>();
-        await invocation.Progress.RunAsync("Estimating", rows.Count, Batches.Size, advance =>
-            Batches.EachAsync(rows.Count, Batches.Size, async range =>
+        await invocation.Progress.RunAsync("Estimating", probe, async advance =>
+        {
+            foreach (var batch in probe.ReadBatches(layout, Batches.RowsFor(config.FeatureCount)))
             {
-                var batch = rows.Features[range];
-                var estimate = await grain.EstimateForget(subject, batch);
-                if (estimate.Before.Length != batch.Length || estimate.After.Length != batch.Length)
+                ct.ThrowIfCancellationRequested();
+                if (ids.Count + batch.Count > MaxProbeRows)
+                {
+                    throw new CsvFormatException(probe.FileName, batch.Lines[MaxProbeRows - ids.Count],
+                        $"a probe may have at most {MaxProbeRows:N0} rows (a dry run prints every row's estimate in one document); use a sample");
+                }
+
+                var estimate = await grain.EstimateForget(subject, batch.Features);
+                if (estimate.Before.Length != batch.Count || estimate.After.Length != batch.Count)
                 {
                     throw new InvalidOperationException(
-                        $"the cluster answered {estimate.Before.Length} predictions before and {estimate.After.Length} after for {batch.Length} rows");
+                        $"the cluster answered {estimate.Before.Length} predictions before and {estimate.After.Length} after for {batch.Count} rows");
                 }
 
                 estimates.Add(estimate);
-            }, advance));
-        invocation.Output.EstimatedForget(config, rows.Ids, Combine(estimates));
+                ids.AddRange(batch.Ids);
+                advance();
+            }
+        });
+        invocation.Output.EstimatedForget(config, ids, Combine(estimates));
     }
 
     /// <summary>The batches' rows in order; the rest is the last batch's, as each batch answers for the same subject.</summary>

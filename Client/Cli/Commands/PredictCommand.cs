@@ -9,19 +9,29 @@ internal static class PredictCommand
     {
         var model = CommandArguments.Model();
         var file = CommandArguments.File("CSV file of rows to predict (columns id and the features; a label column is ignored)");
+        var csv = new CsvOptions();
         var command = new Command("predict", "Predict a label for each row of a CSV file") { model, file };
+        csv.AddTo(command);
         command.SetAction((parse, cancellationToken) => cli.RunAsync(parse, cancellationToken, async (invocation, ct) =>
         {
-            var table = CsvTable.Load(parse.GetRequiredValue(file));
+            using var records = RecordStream.Open(parse.GetRequiredValue(file), csv.Limits(parse));
             var grain = await invocation.ModelAsync(parse.GetRequiredValue(model), ct);
             var config = await grain.GetConfig();
-            var rows = RecordFile.Read(table, ColumnLayout.ForSchema(table, LabelColumn.Ignored, config.FeatureNames));
+            var layout = ColumnLayout.ForSchema(records.Header, LabelColumn.Ignored, config.FeatureNames);
 
-            List<Prediction> predictions = [];
-            await invocation.Progress.RunAsync("Predicting", rows.Count, Batches.Size, async advance =>
-                predictions = await Batches.MapAsync(rows.Features, Batches.Size,
-                    async batch => (await grain.Predict(batch)).Predictions, "predictions", advance));
-            invocation.Output.Predicted(config, rows.Ids, predictions);
+            var output = invocation.Output.Predictions(config);
+            await invocation.Progress.RunAsync("Predicting", records, async advance =>
+            {
+                foreach (var batch in records.ReadBatches(layout, Batches.RowsFor(config.FeatureCount)))
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var predictions = (await grain.Predict(batch.Features)).Predictions;
+                    Batches.CheckAnswered(predictions.Length, batch.Count, "predictions");
+                    output.Write(batch.Ids, predictions);
+                    advance();
+                }
+            }, printsRows: true);
+            output.Complete();
         }));
         return command;
     }

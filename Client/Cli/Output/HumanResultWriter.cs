@@ -42,33 +42,14 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
         }
     }
 
-    public void Ingested(string model, int accepted, long totalRecords) =>
+    public void Ingested(string model, long accepted, long totalRecords) =>
         console.WriteLine($"Ingested {Number(accepted)} records into '{model}'; it now holds {Number(totalRecords)}.");
 
     public void Trained(TrainResult result) =>
         console.WriteLine($"Trained '{result.Model}' on {Number(result.Records)} records: {result.ShardsServing} shards serving, " +
             $"version {result.Version}, {Number(result.ElapsedMs)} ms.");
 
-    public void Predicted(ModelConfig config, IReadOnlyList<string> ids, IReadOnlyList<Prediction> predictions)
-    {
-        var table = new Table().AddColumn(Column("id")).AddColumn(Column("label"));
-        foreach (var label in config.Labels)
-        {
-            table.AddColumn(Column($"P({label})").RightAligned());
-        }
-
-        for (var i = 0; i < ids.Count; i++)
-        {
-            var prediction = predictions[i];
-            table.AddRow([
-                new Text(ids[i]),
-                new Text(config.Labels[prediction.Label]),
-                .. prediction.Probabilities.Select(p => new Text(Probability(p))),
-            ]);
-        }
-
-        console.Write(table);
-    }
+    public IRowWriter<Prediction> Predictions(ModelConfig config) => new HumanPredictionRows(console, config);
 
     public void Evaluated(EvaluationResult result) =>
         console.WriteLine($"Accuracy of '{result.Model}' (version {result.Version}) on {Number(result.Rows)} rows: " +
@@ -144,29 +125,13 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
         console.Write(table);
     }
 
-    public void Explained(ModelConfig config, IReadOnlyList<string> ids, IReadOnlyList<Explanation> explanations)
+    public IRowWriter<Explanation> Explanations(ModelConfig config) => new RowWriter<Explanation>((ids, explanations) =>
     {
         for (var i = 0; i < ids.Count; i++)
         {
-            var explanation = explanations[i];
-            console.WriteLine($"Row '{ids[i]}': predicted '{config.Labels[explanation.Label]}'.");
-            var table = new Table()
-                .AddColumn(Column("#").RightAligned())
-                .AddColumn(Column("raises loss"))
-                .AddColumn(Column("shard").RightAligned())
-                .AddColumn(Column("score").RightAligned())
-                .AddColumn(Column("lowers loss"))
-                .AddColumn(Column("shard").RightAligned())
-                .AddColumn(Column("score").RightAligned());
-            var count = Math.Max(explanation.Raising.Length, explanation.Lowering.Length);
-            for (var k = 0; k < count; k++)
-            {
-                table.AddRow(Cells([Number(k + 1), .. Influence(explanation.Raising, k), .. Influence(explanation.Lowering, k)]));
-            }
-
-            console.Write(table);
+            Explained(config, ids[i], explanations[i]);
         }
-    }
+    });
 
     public void Status(ModelStatus status)
     {
@@ -214,6 +179,26 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
     }
 
     public void Token(IssuedToken token) => console.Profile.Out.Writer.WriteLine(token.Token);
+
+    private void Explained(ModelConfig config, string id, Explanation explanation)
+    {
+        console.WriteLine($"Row '{id}': predicted '{config.Labels[explanation.Label]}'.");
+        var table = new Table()
+            .AddColumn(Column("#").RightAligned())
+            .AddColumn(Column("raises loss"))
+            .AddColumn(Column("shard").RightAligned())
+            .AddColumn(Column("score").RightAligned())
+            .AddColumn(Column("lowers loss"))
+            .AddColumn(Column("shard").RightAligned())
+            .AddColumn(Column("score").RightAligned());
+        var count = Math.Max(explanation.Raising.Length, explanation.Lowering.Length);
+        for (var k = 0; k < count; k++)
+        {
+            table.AddRow(Cells([Number(k + 1), .. Influence(explanation.Raising, k), .. Influence(explanation.Lowering, k)]));
+        }
+
+        console.Write(table);
+    }
 
     private static Table Settings(params (string Name, string Value)[] settings)
     {

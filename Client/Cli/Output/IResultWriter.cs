@@ -7,12 +7,12 @@ internal interface IResultWriter
 {
     void Created(ModelConfig config);
 
-    void Ingested(string model, int accepted, long totalRecords);
+    void Ingested(string model, long accepted, long totalRecords);
 
     void Trained(TrainResult result);
 
-    /// <summary><paramref name="predictions"/>[i] answers row <paramref name="ids"/>[i].</summary>
-    void Predicted(ModelConfig config, IReadOnlyList<string> ids, IReadOnlyList<Prediction> predictions);
+    /// <summary>Where predict's rows go, batch by batch.</summary>
+    IRowWriter<Prediction> Predictions(ModelConfig config);
 
     void Evaluated(EvaluationResult result);
 
@@ -21,8 +21,8 @@ internal interface IResultWriter
     /// <summary>A forget dry run; <paramref name="estimate"/>'s Before[i] and After[i] answer probe row <paramref name="ids"/>[i].</summary>
     void EstimatedForget(ModelConfig config, IReadOnlyList<string> ids, ForgetEstimate estimate);
 
-    /// <summary><paramref name="explanations"/>[i] explains row <paramref name="ids"/>[i].</summary>
-    void Explained(ModelConfig config, IReadOnlyList<string> ids, IReadOnlyList<Explanation> explanations);
+    /// <summary>Where explain's rows go, batch by batch.</summary>
+    IRowWriter<Explanation> Explanations(ModelConfig config);
 
     void Status(ModelStatus status);
 

@@ -21,7 +21,7 @@ internal sealed record CertifiedDocument(
     public static CertifiedDocument From(CertifiedOptions o) => new(o.Epsilon, o.Delta, o.Sigma, o.FeatureCentres, o.FeatureScales);
 }
 
-internal sealed record IngestDocument(string Model, int Accepted, long Records);
+internal sealed record IngestDocument(string Model, long Accepted, long Records);
 
 internal sealed record TrainDocument(string Model, long Records, int ShardsServing, long Version, long ElapsedMs)
 {

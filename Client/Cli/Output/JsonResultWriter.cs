@@ -17,18 +17,13 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
 
     public void Created(ModelConfig config) => Write(ConfigDocument.From(config));
 
-    public void Ingested(string model, int accepted, long totalRecords) =>
+    public void Ingested(string model, long accepted, long totalRecords) =>
         Write(new IngestDocument(model, accepted, totalRecords));
 
     public void Trained(TrainResult result) => Write(TrainDocument.From(result));
 
-    public void Predicted(ModelConfig config, IReadOnlyList<string> ids, IReadOnlyList<Prediction> predictions)
-    {
-        for (var i = 0; i < ids.Count; i++)
-        {
-            Write(PredictionDocument.From(config, ids[i], predictions[i]));
-        }
-    }
+    public IRowWriter<Prediction> Predictions(ModelConfig config) =>
+        Lines<Prediction, PredictionDocument>((id, prediction) => PredictionDocument.From(config, id, prediction));
 
     public void Evaluated(EvaluationResult result) => Write(EvaluationDocument.From(result));
 
@@ -37,13 +32,8 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
     public void EstimatedForget(ModelConfig config, IReadOnlyList<string> ids, ForgetEstimate estimate) =>
         Write(ForgetEstimateDocument.From(config, ids, estimate));
 
-    public void Explained(ModelConfig config, IReadOnlyList<string> ids, IReadOnlyList<Explanation> explanations)
-    {
-        for (var i = 0; i < ids.Count; i++)
-        {
-            Write(ExplanationDocument.From(config, ids[i], explanations[i]));
-        }
-    }
+    public IRowWriter<Explanation> Explanations(ModelConfig config) =>
+        Lines<Explanation, ExplanationDocument>((id, explanation) => ExplanationDocument.From(config, id, explanation));
 
     public void Status(ModelStatus status) => Write(StatusDocument.From(status));
 
@@ -52,4 +42,15 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
     public void Token(IssuedToken token) => Write(new TokenDocument(token.Token, token.TokenId, token.ExpiresAt));
 
     private void Write<T>(T document) => stdout.WriteLine(JsonSerializer.Serialize(document, Options));
+
+    /// <summary>One line per row; each batch is flushed, so that a consumer of stdout sees rows while the file is still read.</summary>
+    private RowWriter<T> Lines<T, TDocument>(Func<string, T, TDocument> document) => new((ids, rows) =>
+    {
+        for (var i = 0; i < ids.Count; i++)
+        {
+            Write(document(ids[i], rows[i]));
+        }
+
+        stdout.Flush();
+    });
 }

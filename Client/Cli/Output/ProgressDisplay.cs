@@ -1,33 +1,41 @@
 using Spectre.Console;
+using Unlearning.Client.Csv;
 
 namespace Unlearning.Cli.Output;
 
 /// <summary>
-/// A progress bar on stderr for work spanning several batches; silent unless stderr is a terminal and
-/// the output is for people, so it can never mix into --json output or a redirected log.
+/// A progress bar on stderr for reading a file batch by batch; silent unless stderr is a terminal and the output is
+/// for people, so it can never mix into --json output or a redirected log.
 /// </summary>
-internal sealed class ProgressDisplay(IAnsiConsole stderr, bool enabled)
+internal sealed class ProgressDisplay(IAnsiConsole stderr, bool enabled, bool stdoutIsTerminal)
 {
-    /// <summary>Runs <paramref name="work"/>, which reports each batch's row count to the callback it receives.</summary>
-    public Task RunAsync(string description, int rows, int batchSize, Func<Action<int>, Task> work)
+    /// <summary>Smaller files are read too quickly for a bar to help.</summary>
+    public const long MinBytes = 1 << 20;
+
+    /// <summary>
+    /// Runs <paramref name="work"/>, which calls the callback it receives after each batch; the bar follows how far
+    /// <paramref name="records"/> has been read. A command that prints rows as it goes (<paramref name="printsRows"/>)
+    /// gets no bar when stdout is a terminal too: its rows show the progress, and would tear the bar.
+    /// </summary>
+    public Task RunAsync(string description, RecordStream records, Func<Action, Task> work, bool printsRows = false)
     {
-        if (!enabled || rows <= batchSize)
+        if (!enabled || records.Length < MinBytes || (printsRows && stdoutIsTerminal))
         {
-            return work(_ => { });
+            return work(() => { });
         }
 
         return stderr.Progress()
             .AutoClear(true)
             .StartAsync(context =>
             {
-                var task = context.AddTask(description, maxValue: rows);
-                return work(done => task.Increment(done));
+                var task = context.AddTask(description, maxValue: records.Length);
+                return work(() => task.Value = records.Position);
             });
     }
 
-    public static ProgressDisplay For(TextWriter stderr, bool json)
+    public static ProgressDisplay For(TextWriter stderr, TextWriter stdout, bool json)
     {
         var console = Terminal.On(stderr);
-        return new ProgressDisplay(console, !json && console.Profile.Out.IsTerminal);
+        return new ProgressDisplay(console, !json && console.Profile.Out.IsTerminal, Terminal.On(stdout).Profile.Out.IsTerminal);
     }
 }

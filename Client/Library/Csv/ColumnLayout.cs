@@ -16,29 +16,31 @@ internal static class ReservedColumns
 }
 
 /// <summary>
-/// Where a table's id, subject, label and feature columns are; <see cref="FeatureColumns"/>[j] is the
-/// table column holding feature <see cref="FeatureNames"/>[j].
+/// Where a file's id, subject, label and feature columns are; <see cref="FeatureColumns"/>[j] is the
+/// column holding feature <see cref="FeatureNames"/>[j].
 /// </summary>
 internal sealed record ColumnLayout(int Id, int? Subject, int? Label, IReadOnlyList<string> FeatureNames, int[] FeatureColumns)
 {
+    private const int ColumnsNamed = 10;
+
     /// <summary>Every column other than id, subject and label is a feature, in file order.</summary>
-    public static ColumnLayout FromHeader(CsvTable table, LabelColumn label)
+    public static ColumnLayout FromHeader(CsvHeader header, LabelColumn label)
     {
-        var reserved = Reserved(table, label);
-        var features = table.Header.Where(IsFeature).ToArray();
+        var reserved = Reserved(header, label);
+        var features = header.Names.Where(IsFeature).ToArray();
         if (features.Length == 0)
         {
-            throw new CsvFormatException(table.FileName, table.HeaderLine, "the header has no feature columns");
+            throw new CsvFormatException(header.FileName, header.Line, "the header has no feature columns");
         }
 
-        return reserved with { FeatureNames = features, FeatureColumns = [.. features.Select(table.IndexOf)] };
+        return reserved with { FeatureNames = features, FeatureColumns = [.. features.Select(header.IndexOf)] };
     }
 
-    /// <summary>The table's feature columns must be exactly <paramref name="schema"/>'s, in any order.</summary>
-    public static ColumnLayout ForSchema(CsvTable table, LabelColumn label, IReadOnlyList<string> schema)
+    /// <summary>The file's feature columns must be exactly <paramref name="schema"/>'s, in any order.</summary>
+    public static ColumnLayout ForSchema(CsvHeader header, LabelColumn label, IReadOnlyList<string> schema)
     {
-        var reserved = Reserved(table, label);
-        var fileFeatures = table.Header.Where(IsFeature).ToArray();
+        var reserved = Reserved(header, label);
+        var fileFeatures = header.Names.Where(IsFeature).ToArray();
         var missing = schema.Except(fileFeatures, StringComparer.Ordinal).ToArray();
         var unexpected = fileFeatures.Except(schema, StringComparer.Ordinal).ToArray();
         if (missing.Length > 0 || unexpected.Length > 0)
@@ -54,36 +56,35 @@ internal sealed record ColumnLayout(int Id, int? Subject, int? Label, IReadOnlyL
                 problems.Add($"unexpected {Quote(unexpected)}");
             }
 
-            throw new CsvFormatException(table.FileName,
+            throw new CsvFormatException(header.FileName,
                 $"the feature columns do not match the model's: {string.Join("; ", problems)}");
         }
 
-        return reserved with { FeatureNames = schema, FeatureColumns = [.. schema.Select(table.IndexOf)] };
+        return reserved with { FeatureNames = schema, FeatureColumns = [.. schema.Select(header.IndexOf)] };
     }
 
     /// <summary>The id, subject and label columns, checked before the features so a missing id is named as such.</summary>
-    private static ColumnLayout Reserved(CsvTable table, LabelColumn label)
+    private static ColumnLayout Reserved(CsvHeader header, LabelColumn label)
     {
-        var subject = table.IndexOf(ReservedColumns.Subject);
+        var subject = header.IndexOf(ReservedColumns.Subject);
         return new ColumnLayout(
-            Require(table, ReservedColumns.Id),
+            Require(header, ReservedColumns.Id),
             subject < 0 ? null : subject,
-            label == LabelColumn.Required ? Require(table, ReservedColumns.Label) : null,
+            label == LabelColumn.Required ? Require(header, ReservedColumns.Label) : null,
             [],
             []);
     }
 
-    private static int Require(CsvTable table, string column)
+    private static int Require(CsvHeader header, string column)
     {
-        var index = table.IndexOf(column);
+        var index = header.IndexOf(column);
         return index >= 0
             ? index
-            : throw new CsvFormatException(table.FileName, table.HeaderLine, $"missing required column '{column}'");
+            : throw new CsvFormatException(header.FileName, header.Line, $"missing required column {Quoted.Value(column)}");
     }
 
     private static bool IsFeature(string column) =>
         column is not (ReservedColumns.Id or ReservedColumns.Subject or ReservedColumns.Label);
 
-    private static string Quote(IEnumerable<string> columns) =>
-        string.Join(", ", columns.Select(c => $"'{c}'"));
+    private static string Quote(IReadOnlyCollection<string> columns) => Quoted.List(columns, ColumnsNamed);
 }

@@ -6,36 +6,48 @@ namespace Unlearning.Client.Csv;
 /// </summary>
 internal sealed record FeatureStatistics(double[] Centres, double[] Scales)
 {
-    public static FeatureStatistics Of(RecordFile file)
+    /// <summary>Running moments of each feature, one row at a time (Welford's update: no sum of squares to overflow or cancel).</summary>
+    internal sealed class Builder(int features)
     {
-        var count = file.FeatureNames.Count;
-        var centres = new double[count];
-        var scales = new double[count];
-        for (var j = 0; j < count; j++)
+        private readonly double[] _means = new double[features];
+        private readonly double[] _squares = new double[features];
+        private readonly double[] _min = [.. Enumerable.Repeat(double.PositiveInfinity, features)];
+        private readonly double[] _max = [.. Enumerable.Repeat(double.NegativeInfinity, features)];
+        private long _count;
+
+        public void Add(double[] row)
         {
-            // Welford's update: no sum of squares to overflow or cancel.
-            double mean = 0, squares = 0, min = double.PositiveInfinity, max = double.NegativeInfinity;
-            for (var i = 0; i < file.Count; i++)
+            _count++;
+            for (var j = 0; j < row.Length; j++)
             {
-                var value = file.Features[i][j];
-                var before = value - mean;
-                mean += before / (i + 1);
-                squares += before * (value - mean);
-                min = Math.Min(min, value);
-                max = Math.Max(max, value);
+                var value = row[j];
+                var before = value - _means[j];
+                _means[j] += before / _count;
+                _squares[j] += before * (value - _means[j]);
+                _min[j] = Math.Min(_min[j], value);
+                _max[j] = Math.Max(_max[j], value);
             }
-
-            var deviation = Math.Sqrt(squares / file.Count);
-            if (!double.IsFinite(mean) || !double.IsFinite(deviation))
-            {
-                throw new CsvFormatException(file.FileName,
-                    $"the values of feature '{file.FeatureNames[j]}' are too large to compute their mean and standard deviation");
-            }
-
-            centres[j] = mean;
-            scales[j] = min == max || deviation <= 0 ? 1 : deviation;
         }
 
-        return new FeatureStatistics(centres, scales);
+        /// <summary>The statistics of the rows added; <paramref name="fileName"/> and <paramref name="names"/> name a feature too large for them.</summary>
+        public FeatureStatistics Build(string fileName, IReadOnlyList<string> names)
+        {
+            var centres = new double[_means.Length];
+            var scales = new double[_means.Length];
+            for (var j = 0; j < centres.Length; j++)
+            {
+                var deviation = Math.Sqrt(_squares[j] / _count);
+                if (!double.IsFinite(_means[j]) || !double.IsFinite(deviation))
+                {
+                    throw new CsvFormatException(fileName,
+                        $"the values of feature {Quoted.Value(names[j])} are too large to compute their mean and standard deviation");
+                }
+
+                centres[j] = _means[j];
+                scales[j] = _min[j] == _max[j] || deviation <= 0 ? 1 : deviation;
+            }
+
+            return new FeatureStatistics(centres, scales);
+        }
     }
 }

@@ -148,15 +148,28 @@ public sealed class CliArgumentTests : IDisposable
     }
 
     [Fact]
-    public async Task Malformed_input_file_fails_before_connecting()
+    public async Task Malformed_header_fails_before_connecting()
     {
+        var file = _cli.File("bad.csv", "id,x,x\nr1,1,2\n");
+
+        var result = await _cli.RunAsync("predict", "m", file);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"error: {file} line 1: column 'x' appears twice in the header", result.ErrorLine);
+        Assert.Empty(result.Gateways);
+    }
+
+    [Fact]
+    public async Task Malformed_row_is_one_error_line_naming_its_line()
+    {
+        var model = _cli.Model("m", "x");
         var file = _cli.File("bad.csv", "id,x,label\nr1,1,a\nr2,1\n");
 
         var result = await _cli.RunAsync("predict", "m", file);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal($"error: {file} line 3: expected 3 fields (as in the header), found 2", result.ErrorLine);
-        Assert.Empty(result.Gateways);
+        Assert.Empty(model.PredictBatches);
     }
 
     [Fact]

@@ -66,6 +66,12 @@ internal sealed class CliHarness : IDisposable
     public async Task<CliResult> RunAsync(params string[] args)
     {
         var stdout = new StringWriter();
+        return await RunAsync(stdout, args) with { Stdout = stdout.ToString() };
+    }
+
+    /// <summary>As <see cref="RunAsync(string[])"/> with stdout going to <paramref name="stdout"/>; the result's Stdout is empty.</summary>
+    public async Task<CliResult> RunAsync(TextWriter stdout, params string[] args)
+    {
         var stderr = new StringWriter();
         var gateways = new List<string>();
         var exitCode = await Unlearn.RunAsync(args, stdout, stderr, (gateway, _) =>
@@ -73,7 +79,7 @@ internal sealed class CliHarness : IDisposable
             gateways.Add(gateway);
             return Task.FromResult(Fake.Client);
         }, name => Environment.GetValueOrDefault(name));
-        return new CliResult(exitCode, stdout.ToString(), stderr.ToString(), gateways);
+        return new CliResult(exitCode, "", stderr.ToString(), gateways);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

@@ -53,6 +53,12 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
     /// <summary>The budget each of the two shards reports in its status.</summary>
     public CertifiedBudget?[] Budgets { get; set; } = [null, null];
     public Exception? Failure { get; set; }
+    /// <summary>False: ingest and predict batches are counted but not kept, for inputs larger than a test should hold.</summary>
+    public bool KeepBatches { get; set; } = true;
+    /// <summary>Called on every ingest and predict batch, after it is counted.</summary>
+    public Action? OnBatch { get; set; }
+    public long IngestedRows { get; private set; }
+    public long PredictedRows { get; private set; }
 
     public Task<ModelConfig> Create(ModelConfig config)
     {
@@ -98,20 +104,24 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
     public Task<IngestResult> Ingest(DataRecord[] records)
     {
         ThrowIfFailing();
-        IngestBatches.Add(records);
-        return Task.FromResult(new IngestResult(records.Length, IngestBatches.Sum(b => b.Length)));
+        IngestedRows += records.Length;
+        if (KeepBatches) IngestBatches.Add(records);
+        OnBatch?.Invoke();
+        return Task.FromResult(new IngestResult(records.Length, IngestedRows));
     }
 
     public Task<TrainResult> Train()
     {
         ThrowIfFailing();
-        return Task.FromResult(new TrainResult(name, IngestBatches.Sum(b => b.Length), 3, 7, 42));
+        return Task.FromResult(new TrainResult(name, IngestedRows, 3, 7, 42));
     }
 
     public Task<PredictionBatch> Predict(double[][] rows)
     {
         ThrowIfFailing();
-        PredictBatches.Add(rows);
+        PredictedRows += rows.Length;
+        if (KeepBatches) PredictBatches.Add(rows);
+        OnBatch?.Invoke();
         return Task.FromResult(new PredictionBatch([.. rows.Select(PredictRow)], 7, []));
     }
 
