@@ -16,7 +16,9 @@ public enum ForgetMethod
 
 /// <summary>
 /// What a forget did: returned once the owning shard serves weights retrained without the subject.
-/// <see cref="ShardsUsed"/>: how many shards the model's predictions used when the receipt was made.
+/// <see cref="Method"/> says how (for certified models: a Newton step within the budget, or an exact retrain); the bound
+/// a step spent and the budget left are functions of the removed rows, so they are not here but in the auditor's
+/// <see cref="IModelGrain.GetCertification"/>. <see cref="ShardsUsed"/>: how many shards predictions used when it was made.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Unlearning.ForgetReceipt")]
 public sealed record ForgetReceipt(
@@ -30,8 +32,6 @@ public sealed record ForgetReceipt(
     [property: Id(7)] long VersionAfter,
     [property: Id(8)] ForgetMethod Method,
     [property: Id(9)] long ElapsedMs,
-    [property: Id(10)] double? BoundSpent = null,
-    [property: Id(11)] double? BudgetLeft = null,
     [property: Id(12)] int ShardsUsed = 0);
 
 /// <summary>

@@ -27,6 +27,8 @@ public interface IModelGrain : IGrainWithStringKey
     /// <summary>Returns when the owning shard serves weights retrained without the subject.</summary>
     [Alias("Forget"), ResponseTimeout(LongRunning.Timeout)] Task<ForgetReceipt> Forget(string subject);
     [Alias("GetStatus")] Task<ModelStatus> GetStatus();
+    /// <summary>A certified model's budgets per shard, for auditors (they are functions of the removed rows).</summary>
+    [Alias("GetCertification")] Task<CertificationStatus> GetCertification();
     /// <summary>
     /// Which activation of the model answers: a client waiting on a long call asks now and then, and learns that its
     /// call is lost (its silo died, the model lives elsewhere now) when the answer changes.

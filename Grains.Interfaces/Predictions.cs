@@ -19,9 +19,11 @@ public sealed record PredictionBatch(
     [property: Id(1)] long Version,
     [property: Id(2)] ShardVersion[] ShardsUsed);
 
+/// <summary>Accuracy on labelled rows; <see cref="ShardsUsed"/>: how many shards the predictions used.</summary>
 [GenerateSerializer, Immutable, Alias("Unlearning.EvaluationResult")]
 public sealed record EvaluationResult(
     [property: Id(0)] string Model,
     [property: Id(1)] int Rows,
     [property: Id(2)] double Accuracy,
-    [property: Id(3)] long Version);
+    [property: Id(3)] long Version,
+    [property: Id(4)] int ShardsUsed = 0);

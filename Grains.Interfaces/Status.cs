@@ -25,8 +25,25 @@ public sealed record ShardStatus(
     [property: Id(4)] string Silo,
     [property: Id(5)] int[] SliceTrainings,
     [property: Id(6)] long ForgetsAccepted,
-    [property: Id(7)] CertifiedBudget? Budget = null,
     [property: Id(8)] string? Exclusion = null);
+
+/// <summary>
+/// A certified model's budgets, for auditors: a function of the removed rows (what each step spent), so never part of an
+/// ordinary reply. <see cref="Shards"/> lists every shard with a model.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Unlearning.CertificationStatus")]
+public sealed record CertificationStatus(
+    [property: Id(0)] string Model,
+    [property: Id(1)] double Epsilon,
+    [property: Id(2)] double Delta,
+    [property: Id(3)] ShardCertification[] Shards);
+
+/// <summary>A certified shard's budget now, and how many exact refits it has made (each resets the budget).</summary>
+[GenerateSerializer, Immutable, Alias("Unlearning.ShardCertification")]
+public sealed record ShardCertification(
+    [property: Id(0)] int Index,
+    [property: Id(1)] CertifiedBudget? Budget,
+    [property: Id(2)] long Refits);
 
 /// <summary>A certified shard's residual-bound budget: removals stay (epsilon, delta)-certified while Spent &lt;= Total.</summary>
 [GenerateSerializer, Immutable, Alias("Unlearning.CertifiedBudget")]

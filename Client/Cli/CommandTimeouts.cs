@@ -20,7 +20,7 @@ internal static class CommandTimeouts
     public static string IfInterrupted(string command, string? model, bool dryRun) => (command, dryRun) switch
     {
         ("create", _) => $"the model may have been created: `unlearn status {model}` tells",
-        ("ingest", _) => $"the batches sent before it stopped may have been ingested: `unlearn status {model}` shows the records",
+        ("ingest", _) => $"the file is ingested whole or not at all (a commit sent completes when the cluster answers): `unlearn status {model}` shows the records",
         ("train", _) => $"training goes on in the cluster: `unlearn status {model}` shows the shards",
         ("forget", false) => $"the forget may have been applied: `unlearn status {model}` shows each shard's forgets accepted",
         _ => "nothing was changed",

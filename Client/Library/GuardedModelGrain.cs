@@ -17,6 +17,7 @@ internal sealed class GuardedModelGrain(IModelGrain model, CancellationToken sto
     public Task<PredictionBatch> Predict(double[][] rows) => ReadAsync(() => model.Predict(rows));
     public Task<EvaluationResult> Evaluate(double[][] rows, int[] labels) => ReadAsync(() => model.Evaluate(rows, labels));
     public Task<ModelStatus> GetStatus() => ReadAsync(model.GetStatus);
+    public Task<CertificationStatus> GetCertification() => ReadAsync(model.GetCertification);
     public Task<int[]> CountRecords(string[] subjects) => ReadAsync(() => model.CountRecords(subjects));
     public Task<string> Activation() => ReadAsync(model.Activation);
 

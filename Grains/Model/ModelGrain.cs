@@ -174,7 +174,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         var config = RequireConfig();
         RecordValidation.CheckLabels(rows.Length, labels, config);
         var batch = await Predict(rows);
-        return new EvaluationResult(Name, rows.Length, EnsemblePredictions.Accuracy(batch.Predictions, labels), batch.Version);
+        return new EvaluationResult(Name, rows.Length, EnsemblePredictions.Accuracy(batch.Predictions, labels), batch.Version, batch.ShardsUsed.Length);
     }
 
     public async Task<ExplanationBatch> Explain(double[][] rows, int top)
@@ -254,10 +254,9 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
             }
             foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync([ShardKey.For(Name, index)], CancellationToken.None);
         }
-        var terms = ReceiptPolicy.For(config, acceptance.RecordsRemoved, final);
         return new ForgetReceipt(requestId, Name, subject, index, acceptance.RecordsRemoved, acceptance.SlicesToRetrain,
-            acceptance.VersionBefore, final.Version, terms.Method, stopwatch.ElapsedMilliseconds, terms.BoundSpent, terms.BudgetLeft,
-            _shards.Current.Members.Length);
+            acceptance.VersionBefore, final.Version, ReceiptPolicy.MethodOf(config, acceptance.RecordsRemoved, final),
+            stopwatch.ElapsedMilliseconds, _shards.Current.Members.Length);
     }
 
     public Task<string> Activation() => Task.FromResult(GrainContext.ActivationId.ToString());
@@ -275,6 +274,15 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
             foreach (var ((_, i), count) in group.Zip(held)) counts[i] = count;
         }));
         return counts;
+    }
+
+    public async Task<CertificationStatus> GetCertification()
+    {
+        var config = RequireConfig();
+        if (config.Certified is not { } certified)
+            throw new InvalidOperationException($"model '{Name}' uses exact unlearning: it has no certification budget");
+        var shards = await Task.WhenAll(Enumerable.Range(0, config.Shards).Select(i => Shard(i).GetCertification()));
+        return new CertificationStatus(Name, certified.Epsilon, certified.Delta, shards);
     }
 
     public async Task<ModelStatus> GetStatus()

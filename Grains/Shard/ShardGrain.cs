@@ -279,9 +279,11 @@ public sealed class ShardGrain : Grain, IShardGrain
     {
         var state = !State.Trained ? ShardServingState.Untrained : FullyTrained ? ShardServingState.Serving : ShardServingState.Retraining;
         return Task.FromResult(new ShardStatus(
-            Index, _records.Count, State.Version, state, RuntimeIdentity, [.. State.SliceTrainings], State.ForgetsAccepted,
-            State.Config is null ? null : _learner.Budget));
+            Index, _records.Count, State.Version, state, RuntimeIdentity, [.. State.SliceTrainings], State.ForgetsAccepted));
     }
+
+    public Task<ShardCertification> GetCertification() =>
+        Task.FromResult(new ShardCertification(Index, State.Config is null ? null : _learner.Budget, State.NoiseRefits));
 
     public Task<Explanation[]> Explain(double[][] rows, int[] labels, int top) =>
         State.Config is null ? Task.FromResult(Array.Empty<Explanation>()) : _learner.ExplainAsync(rows, labels, top, Serving());

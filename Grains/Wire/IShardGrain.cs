@@ -26,6 +26,7 @@ public interface IShardGrain : IGrainWithStringKey
     /// <summary>The ids of <paramref name="records"/> this shard holds (committed) with exactly the same subject, features and label.</summary>
     [Alias("FindStored")] Task<string[]> FindStored(ShardSetup setup, DataRecord[] records);
     [Alias("GetStatus")] Task<ShardStatus> GetStatus();
+    [Alias("GetCertification")] Task<ShardCertification> GetCertification();
     /// <summary>How many records the shard holds for each subject.</summary>
     [Alias("CountRecords")] Task<int[]> CountRecords(string[] subjects);
     /// <summary>Per row, this shard's top records by influence on the loss of <paramref name="labels"/>; unscaled scores.</summary>

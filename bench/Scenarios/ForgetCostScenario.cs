@@ -128,7 +128,7 @@ public sealed class ForgetCostScenario : IScenario
         var full = await BuildAsync(cluster, data, "forget-full", 1, 1, data.Records, settings.IngestBatch);
         var certifiedConfig = CertifiedConfig(data, cert);
         var certified = await BuildAsync(cluster, certifiedConfig, "forget-certified", data.Records, settings.IngestBatch);
-        var budgetTotal = (await certified.Model.GetStatus()).Shards.Select(s => s.Budget?.Total ?? double.NaN).Min();
+        var budgetTotal = (await certified.Model.GetCertification()).Shards.Select(s => s.Budget?.Total ?? double.NaN).Min();
         var peer = new MlNetPeer(data.FeatureCount, data.ClassCount);
         var mlRows = peer.Prepare(data.Records);
         var removed = new bool[data.Records.Length];
@@ -173,11 +173,12 @@ public sealed class ForgetCostScenario : IScenario
                     receipts = await Task.WhenAll(subjects.Select(i => sisa.Model.Forget(data.Records[i].Subject))));
                 var tFull = await TimeAsync(() => Task.WhenAll(subjects.Select(i => full.Model.Forget(data.Records[i].Subject))));
                 ForgetReceipt[] certReceipts = [];
+                var spentBefore = await SpentAsync(certified.Model);
                 var tCert = await TimeAsync(async () =>
                     certReceipts = await Task.WhenAll(subjects.Select(i => certified.Model.Forget(data.Records[i].Subject))));
                 var runName = run < context.WarmupRuns ? $"warm-up {run + 1}" : $"run {run - context.WarmupRuns + 1}";
-                var budgetLeft = (await certified.Model.GetStatus()).Shards.Select(s => s.Budget?.Left ?? double.NaN).Min();
-                certRuns.Add($"{runName}: {Outcome(certReceipts)}, budget left {Bound(budgetLeft)}");
+                var budgetLeft = (await certified.Model.GetCertification()).Shards.Select(s => s.Budget?.Left ?? double.NaN).Min();
+                certRuns.Add($"{runName}: {Outcome(certReceipts, spentBefore, await SpentAsync(certified.Model))}, budget left {Bound(budgetLeft)}");
                 if (certReceipts.Any(r => r.Method == ForgetMethod.Retrain)) exhaustedRuns.Add(runName);
                 foreach (var i in subjects)
                 {
@@ -314,12 +315,16 @@ public sealed class ForgetCostScenario : IScenario
     private static string Bound(double value) =>
         double.IsNaN(value) ? "-" : value.ToString(value is >= 1e-3 and < 1e3 ? "0.####" : "0.##e+0", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>A run's receipts by shard step (receipts of one step share shard and version): method and bound spent.</summary>
-    private static string Outcome(ForgetReceipt[] receipts)
+    /// <summary>Each shard's budget spent so far (receipts do not carry it: it is a function of the removed rows).</summary>
+    private static async Task<double[]> SpentAsync(IModelGrain model) =>
+        [.. (await model.GetCertification()).Shards.Select(s => s.Budget?.Spent ?? double.NaN)];
+
+    /// <summary>A run's receipts by shard step (receipts of one step share shard and version): method, and the bound the step spent.</summary>
+    private static string Outcome(ForgetReceipt[] receipts, double[] spentBefore, double[] spentAfter)
     {
         var steps = receipts.GroupBy(r => (r.Shard, r.VersionAfter)).OrderBy(g => g.Key.VersionAfter)
-            .Select(g => $"{(g.Count() == 1 ? "" : $"{g.Count()} x ")}{WireNames.Of(g.First().Method)} {(g.First().Method == ForgetMethod.Retrain ? "(step would spend" : "(bound")} " +
-                         $"{Bound(g.First().BoundSpent ?? double.NaN)})")
+            .Select(g => $"{(g.Count() == 1 ? "" : $"{g.Count()} x ")}{WireNames.Of(g.First().Method)}" +
+                         (g.First().Method == ForgetMethod.Retrain ? " (budget reset)" : $" (spent {Bound(spentAfter[g.Key.Shard] - spentBefore[g.Key.Shard])})"))
             .ToArray();
         return receipts.Length == 1 ? steps[0]
             : $"{receipts.Count(r => r.Method == ForgetMethod.Certified)} certified, {receipts.Count(r => r.Method == ForgetMethod.Retrain)} retrain " +

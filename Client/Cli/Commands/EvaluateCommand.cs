@@ -72,7 +72,7 @@ internal static class EvaluateCommand
         return results;
     }
 
-    /// <summary>Accuracy weighted by each batch's rows; the version is the last batch's.</summary>
+    /// <summary>Accuracy weighted by each batch's rows; the version is the last batch's, the shards used the fewest any batch used.</summary>
     internal static EvaluationResult Combine(IReadOnlyList<EvaluationResult> batches)
     {
         if (batches.Count == 1)
@@ -82,6 +82,6 @@ internal static class EvaluateCommand
 
         var rows = batches.Sum(b => b.Rows);
         var correct = batches.Sum(b => b.Accuracy * b.Rows);
-        return new EvaluationResult(batches[^1].Model, rows, rows == 0 ? 0 : correct / rows, batches[^1].Version);
+        return new EvaluationResult(batches[^1].Model, rows, rows == 0 ? 0 : correct / rows, batches[^1].Version, batches.Min(b => b.ShardsUsed));
     }
 }

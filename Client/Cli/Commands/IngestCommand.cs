@@ -10,11 +10,23 @@ internal static class IngestCommand
         var model = CommandArguments.Model();
         var file = CommandArguments.File("CSV file of records to add (columns id, optional subject, label and the features)");
         var csv = new CsvOptions();
-        var command = new Command("ingest",
-            "Add a CSV file's records to a model, a batch at a time as the file is read: a bad row stops the command, " +
-            "and the batches before it stay ingested (the error says how many rows they held)")
+        var ingestId = new Option<string?>("--ingest-id")
         {
-            model, file,
+            Description = "Name the ingest (default: a new random id); sending the same file again under the same id resumes it",
+            HelpName = "ID",
+        };
+        ingestId.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } id && !ModelLimits.IsValidId(id))
+            {
+                result.AddError($"--ingest-id must have 1 to {ModelLimits.MaxIdLength} characters");
+            }
+        });
+        var command = new Command("ingest",
+            "Add a CSV file's records to a model, all or nothing: batches are staged as the file is read and join the model " +
+            "together once the whole file is in; a bad row (or any failure) leaves the model as it was")
+        {
+            model, file, ingestId,
         };
         csv.AddTo(command);
         command.SetAction((parse, cancellationToken) => cli.RunAsync(parse, cancellationToken, async (invocation, ct) =>
@@ -24,43 +36,56 @@ internal static class IngestCommand
             var config = await grain.GetConfig();
             var layout = ColumnLayout.ForSchema(records.Header, LabelColumn.Required, config.FeatureNames);
 
-            var (accepted, total) = (0L, 0L);
+            IngestOutcome outcome = new(0, 0, 0);
+            var id = parse.GetValue(ingestId) ?? Guid.NewGuid().ToString("N");
             await invocation.Progress.RunAsync("Ingesting", records, async advance =>
-                (accepted, total) = await IngestAsync(grain, config, records, layout, advance, ct));
-            invocation.Output.Ingested(config.Name, accepted, total);
+                outcome = await IngestAsync(grain, config, id, records, layout, advance, ct));
+            invocation.Output.Ingested(config.Name, outcome.Accepted, outcome.Unchanged, outcome.Total);
         }));
         return command;
     }
 
     /// <summary>
-    /// Sends each batch as soon as it is read and validated, and returns the rows the model accepted and the records it
-    /// then holds. A bad row stops the loop: the batches before it stay ingested, and the error says how many rows they held.
+    /// Stages each batch under <paramref name="ingestId"/> as soon as it is read and validated, then commits them all at
+    /// once. Anything failing before the commit (a bad row, a refused record, the cluster) aborts the ingest: nothing of
+    /// the file joins the model. A commit that the cluster decided but could not confirm completes by itself.
     /// </summary>
-    internal static async Task<(long Accepted, long Total)> IngestAsync(
-        IModelGrain grain, ModelConfig config, RecordStream records, ColumnLayout layout, Action advance, CancellationToken ct)
+    internal static async Task<IngestOutcome> IngestAsync(
+        IModelGrain grain, ModelConfig config, string ingestId, RecordStream records, ColumnLayout layout, Action advance, CancellationToken ct)
     {
-        var (accepted, total, sent) = (0L, 0L, 0L);
+        var sent = 0L;
         try
         {
             foreach (var batch in records.ReadBatches(layout, Batches.RowsFor(config.FeatureCount), config.Labels))
             {
                 ct.ThrowIfCancellationRequested();
-                var result = await grain.Ingest(ToRecords(records.FileName, batch));
-                (accepted, total, sent) = (accepted + result.Accepted, result.TotalRecords, sent + batch.Count);
+                await grain.StageIngest(ingestId, ToRecords(records.FileName, batch));
+                sent += batch.Count;
                 advance();
             }
         }
-        catch (CsvFormatException e)
+        catch (Exception error)
         {
-            throw e.WithNote(sent switch
-            {
-                0 => "nothing was ingested",
-                1 => "1 row was ingested before this line",
-                _ => $"{sent:N0} rows were ingested before this line",
-            });
+            await AbortQuietlyAsync(grain, ingestId);
+            if (error is CsvFormatException format) throw format.WithNote("nothing was ingested");
+            throw;
         }
 
-        return (accepted, total);
+        var committed = await grain.CommitIngest(ingestId);
+        return new IngestOutcome(committed.Accepted, sent - committed.Accepted, committed.TotalRecords);
+    }
+
+    /// <summary>Best effort, and brief: an ingest left staged expires on its own, and is never part of the model.</summary>
+    private static async Task AbortQuietlyAsync(IModelGrain grain, string ingestId)
+    {
+        try
+        {
+            await grain.AbortIngest(ingestId).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception)
+        {
+            // The model expires what is staged and never committed.
+        }
     }
 
     /// <summary>The batch's rows as records; ids and subjects longer than the cluster takes are refused here, naming their line.</summary>
@@ -83,3 +108,6 @@ internal static class IngestCommand
         return records;
     }
 }
+
+/// <summary>An ingest's result: records added, records the model already held as sent, and the model's records after.</summary>
+internal sealed record IngestOutcome(long Accepted, long Unchanged, long Total);

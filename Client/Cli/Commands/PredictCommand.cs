@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Unlearning.Cli.Output;
 using Unlearning.Client.Csv;
 
 namespace Unlearning.Cli.Commands;
@@ -25,9 +26,9 @@ internal static class PredictCommand
                 foreach (var batch in records.ReadBatches(layout, Batches.RowsFor(config.FeatureCount)))
                 {
                     ct.ThrowIfCancellationRequested();
-                    var predictions = (await grain.Predict(batch.Features)).Predictions;
-                    Batches.CheckAnswered(predictions.Length, batch.Count, "predictions");
-                    output.Write(batch.Ids, predictions);
+                    var answer = await grain.Predict(batch.Features);
+                    Batches.CheckAnswered(answer.Predictions.Length, batch.Count, "predictions");
+                    output.Write(batch.Ids, [.. answer.Predictions.Select(p => new AnsweredPrediction(p, answer.ShardsUsed.Length))]);
                     advance();
                 }
             }, printsRows: true);

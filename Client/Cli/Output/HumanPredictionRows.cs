@@ -7,18 +7,20 @@ namespace Unlearning.Cli.Output;
 /// predict's rows for people: one table when there are at most <see cref="TableRows"/>; beyond that, tab-separated lines
 /// (a header line, then a line per row) as the batches come, so that memory holds one batch whatever the file's size.
 /// </summary>
-internal sealed class HumanPredictionRows(IAnsiConsole console, ModelConfig config) : IRowWriter<Prediction>
+internal sealed class HumanPredictionRows(IAnsiConsole console, ModelConfig config) : IRowWriter<AnsweredPrediction>
 {
     public const int TableRows = 1_000;
 
     private readonly List<string[]> _table = [];
     private bool _lines;
+    private int _fewestShards = int.MaxValue;
 
-    public void Write(IReadOnlyList<string> ids, IReadOnlyList<Prediction> predictions)
+    public void Write(IReadOnlyList<string> ids, IReadOnlyList<AnsweredPrediction> predictions)
     {
         for (var i = 0; i < ids.Count; i++)
         {
-            var prediction = predictions[i];
+            var prediction = predictions[i].Prediction;
+            _fewestShards = Math.Min(_fewestShards, predictions[i].ShardsUsed);
             string[] cells = [ids[i], config.Labels[prediction.Label], .. prediction.Probabilities.Select(Probability)];
             if (_lines)
             {
@@ -39,11 +41,16 @@ internal sealed class HumanPredictionRows(IAnsiConsole console, ModelConfig conf
 
     public void Complete()
     {
-        if (_lines)
+        if (!_lines) WriteTable();
+        if (_fewestShards < config.Shards)
         {
-            return;
+            console.Profile.Out.Writer.WriteLine($"Note: some predictions used {_fewestShards} of the model's {config.Shards} shards " +
+                "(`unlearn status` says why the others were out).");
         }
+    }
 
+    private void WriteTable()
+    {
         var table = new Table();
         foreach (var (header, i) in Header().Select((header, i) => (header, i)))
         {

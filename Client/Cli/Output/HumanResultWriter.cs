@@ -42,17 +42,18 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
         }
     }
 
-    public void Ingested(string model, long accepted, long totalRecords) =>
-        console.WriteLine($"Ingested {Number(accepted)} records into '{model}'; it now holds {Number(totalRecords)}.");
+    public void Ingested(string model, long accepted, long unchanged, long totalRecords) =>
+        console.WriteLine($"Ingested {Number(accepted)} records into '{model}'" +
+            (unchanged > 0 ? $" ({Number(unchanged)} more it held already, unchanged)" : "") + $"; it now holds {Number(totalRecords)}.");
 
     public void Trained(TrainResult result) =>
         console.WriteLine($"Trained '{result.Model}' on {Number(result.Records)} records: {result.ShardsServing} shards serving, " +
             $"version {result.Version}, {Number(result.ElapsedMs)} ms.");
 
-    public IRowWriter<Prediction> Predictions(ModelConfig config) => new HumanPredictionRows(console, config);
+    public IRowWriter<AnsweredPrediction> Predictions(ModelConfig config) => new HumanPredictionRows(console, config);
 
     public void Evaluated(EvaluationResult result) =>
-        console.WriteLine($"Accuracy of '{result.Model}' (version {result.Version}) on {Number(result.Rows)} rows: " +
+        console.WriteLine($"Accuracy of '{result.Model}' (version {result.Version}, {Number(result.ShardsUsed)} shards) on {Number(result.Rows)} rows: " +
             $"{result.Accuracy.ToString("P2", CultureInfo.InvariantCulture)} ({result.Accuracy.ToString("R", CultureInfo.InvariantCulture)}).");
 
     public void Forgot(ForgetReceipt receipt)
@@ -66,16 +67,8 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
             ("slices retrained", Number(receipt.SlicesRetrained)),
             ("version", $"{receipt.VersionBefore} -> {receipt.VersionAfter}"),
             ("method", WireNames.Of(receipt.Method)),
+            ("shards used", Number(receipt.ShardsUsed)),
         ];
-        if (receipt.BoundSpent is { } spent)
-        {
-            settings.Add(("bound spent", Real(spent)));
-        }
-
-        if (receipt.BudgetLeft is { } left)
-        {
-            settings.Add(("budget left", Real(left)));
-        }
 
         settings.Add(("elapsed", $"{Number(receipt.ElapsedMs)} ms"));
         console.Write(Settings([.. settings]));
@@ -136,23 +129,44 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
     public void Status(ModelStatus status)
     {
         console.WriteLine($"Model '{status.Model}': {Number(status.Records)} records, " +
-            (status.Trained ? $"trained, version {status.Version}." : "not trained."));
-        var budgets = status.Shards.Any(s => s.Budget is not null);
+            (status.Trained ? $"trained, version {status.Version}, predictions use {Number(status.ShardsUsed)} of {Number(status.Shards.Length)} shards."
+                : "not trained."));
+        var excluded = status.Shards.Any(s => s.Exclusion is not null);
         var table = new Table()
             .AddColumn(Column("shard").RightAligned())
             .AddColumn(Column("records").RightAligned())
             .AddColumn(Column("version").RightAligned())
             .AddColumn(Column("state"))
             .AddColumn(Column("silo"));
-        if (budgets)
+        if (excluded)
         {
-            table.AddColumn(Column("spent / budget").RightAligned());
+            table.AddColumn(Column("why"));
         }
 
         foreach (var shard in status.Shards)
         {
             string[] cells = [Number(shard.Index), Number(shard.Records), Number(shard.Version), WireNames.Of(shard.State), shard.Silo];
-            table.AddRow(Cells(budgets ? [.. cells, Budget(shard.Budget)] : cells));
+            table.AddRow(Cells(excluded ? [.. cells, shard.Exclusion ?? ""] : cells));
+        }
+
+        console.Write(table);
+        foreach (var alert in status.Alerts ?? [])
+        {
+            console.Profile.Out.Writer.WriteLine($"ALERT: {alert}");
+        }
+    }
+
+    public void Certification(CertificationStatus certification)
+    {
+        console.WriteLine($"Certified removal budgets of '{certification.Model}' (epsilon {Real(certification.Epsilon)}, delta {Real(certification.Delta)}):");
+        var table = new Table()
+            .AddColumn(Column("shard").RightAligned())
+            .AddColumn(Column("spent / budget").RightAligned())
+            .AddColumn(Column("left").RightAligned())
+            .AddColumn(Column("exact refits").RightAligned());
+        foreach (var shard in certification.Shards)
+        {
+            table.AddRow(Cells(Number(shard.Index), Budget(shard.Budget), shard.Budget is null ? "-" : Score(shard.Budget.Left), Number(shard.Refits)));
         }
 
         console.Write(table);

@@ -7,12 +7,12 @@ internal interface IResultWriter
 {
     void Created(ModelConfig config);
 
-    void Ingested(string model, long accepted, long totalRecords);
+    void Ingested(string model, long accepted, long unchanged, long totalRecords);
 
     void Trained(TrainResult result);
 
     /// <summary>Where predict's rows go, batch by batch.</summary>
-    IRowWriter<Prediction> Predictions(ModelConfig config);
+    IRowWriter<AnsweredPrediction> Predictions(ModelConfig config);
 
     void Evaluated(EvaluationResult result);
 
@@ -26,9 +26,15 @@ internal interface IResultWriter
 
     void Status(ModelStatus status);
 
+    /// <summary>A certified model's budgets, for auditors.</summary>
+    void Certification(CertificationStatus certification);
+
     /// <summary>dev-setup wrote its files; people also get the options that use them.</summary>
     void DevSetup(DevSetupResult result);
 
     /// <summary>A signed token; for people, the token alone on one line, so that scripts can capture it.</summary>
     void Token(IssuedToken token);
 }
+
+/// <summary>A row's prediction, with how many of the model's shards answered it.</summary>
+internal sealed record AnsweredPrediction(Prediction Prediction, int ShardsUsed);

@@ -21,17 +21,18 @@ internal sealed record CertifiedDocument(
     public static CertifiedDocument From(CertifiedOptions o) => new(o.Epsilon, o.Delta, o.Sigma, o.FeatureCentres, o.FeatureScales);
 }
 
-internal sealed record IngestDocument(string Model, long Accepted, long Records);
+internal sealed record IngestDocument(string Model, long Accepted, long Records, long Unchanged);
 
 internal sealed record TrainDocument(string Model, long Records, int ShardsServing, long Version, long ElapsedMs)
 {
     public static TrainDocument From(TrainResult r) => new(r.Model, r.Records, r.ShardsServing, r.Version, r.ElapsedMs);
 }
 
-internal sealed record PredictionDocument(string Id, string Label, OrderedDictionary<string, double> Probabilities)
+/// <summary>One predicted row; <see cref="ShardsUsed"/>: how many of the model's shards the answer used.</summary>
+internal sealed record PredictionDocument(string Id, string Label, OrderedDictionary<string, double> Probabilities, int ShardsUsed)
 {
-    public static PredictionDocument From(ModelConfig config, string id, Prediction prediction) =>
-        new(id, config.Labels[prediction.Label], ByLabel(config, prediction));
+    public static PredictionDocument From(ModelConfig config, string id, AnsweredPrediction answer) =>
+        new(id, config.Labels[answer.Prediction.Label], ByLabel(config, answer.Prediction), answer.ShardsUsed);
 
     /// <summary>Each label's probability, keyed by the label, in the model's label order.</summary>
     public static OrderedDictionary<string, double> ByLabel(ModelConfig config, Prediction prediction)
@@ -46,20 +47,18 @@ internal sealed record PredictionDocument(string Id, string Label, OrderedDictio
     }
 }
 
-internal sealed record EvaluationDocument(string Model, int Rows, double Accuracy, long Version)
+internal sealed record EvaluationDocument(string Model, int Rows, double Accuracy, long Version, int ShardsUsed)
 {
-    public static EvaluationDocument From(EvaluationResult r) => new(r.Model, r.Rows, r.Accuracy, r.Version);
+    public static EvaluationDocument From(EvaluationResult r) => new(r.Model, r.Rows, r.Accuracy, r.Version, r.ShardsUsed);
 }
 
 internal sealed record ForgetDocument(
     string RequestId, string Model, string Subject, int Shard, int RecordsRemoved, int SlicesRetrained,
-    long VersionBefore, long VersionAfter, string Method, long ElapsedMs,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? BoundSpent,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? BudgetLeft)
+    long VersionBefore, long VersionAfter, string Method, long ElapsedMs, int ShardsUsed)
 {
     public static ForgetDocument From(ForgetReceipt r) =>
         new(r.RequestId, r.Model, r.Subject, r.Shard, r.RecordsRemoved, r.SlicesRetrained,
-            r.VersionBefore, r.VersionAfter, WireNames.Of(r.Method), r.ElapsedMs, r.BoundSpent, r.BudgetLeft);
+            r.VersionBefore, r.VersionAfter, WireNames.Of(r.Method), r.ElapsedMs, r.ShardsUsed);
 }
 
 /// <summary>A forget dry run: each probe row's prediction now and as estimated without the subject.</summary>
@@ -83,21 +82,37 @@ internal sealed record EstimatedRowDocument(
 
 internal sealed record ShardDocument(
     int Index, long Records, long Version, string State, string Silo,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BudgetDocument? Budget)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Exclusion)
 {
-    public static ShardDocument From(ShardStatus s) =>
-        new(s.Index, s.Records, s.Version, WireNames.Of(s.State), s.Silo, s.Budget is null ? null : BudgetDocument.From(s.Budget));
+    public static ShardDocument From(ShardStatus s) => new(s.Index, s.Records, s.Version, WireNames.Of(s.State), s.Silo, s.Exclusion);
+}
+
+internal sealed record StatusDocument(
+    string Model, long Records, IReadOnlyList<ShardDocument> Shards, bool Trained, long Version, int ShardsUsed, IReadOnlyList<string> Alerts)
+{
+    public static StatusDocument From(ModelStatus s) =>
+        new(s.Model, s.Records, [.. s.Shards.Select(ShardDocument.From)], s.Trained, s.Version, s.ShardsUsed, s.Alerts ?? []);
+}
+
+/// <summary>A certified model's budgets (auditors): per shard, total, spent and left, and the exact refits so far.</summary>
+internal sealed record CertificationDocument(string Model, double Epsilon, double Delta, IReadOnlyList<ShardBudgetDocument> Shards)
+{
+    public static CertificationDocument From(CertificationStatus c) =>
+        new(c.Model, c.Epsilon, c.Delta, [.. c.Shards.Select(ShardBudgetDocument.From)]);
+}
+
+internal sealed record ShardBudgetDocument(
+    int Index,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BudgetDocument? Budget,
+    long Refits)
+{
+    public static ShardBudgetDocument From(ShardCertification s) =>
+        new(s.Index, s.Budget is null ? null : BudgetDocument.From(s.Budget), s.Refits);
 }
 
 internal sealed record BudgetDocument(double Total, double Spent, double Left)
 {
     public static BudgetDocument From(CertifiedBudget b) => new(b.Total, b.Spent, b.Left);
-}
-
-internal sealed record StatusDocument(string Model, long Records, IReadOnlyList<ShardDocument> Shards, bool Trained, long Version)
-{
-    public static StatusDocument From(ModelStatus s) =>
-        new(s.Model, s.Records, [.. s.Shards.Select(ShardDocument.From)], s.Trained, s.Version);
 }
 
 /// <summary>One row of <c>explain</c>: the training records (ids only) that most raise and lower its predicted label's loss.</summary>

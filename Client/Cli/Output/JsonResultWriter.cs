@@ -17,13 +17,13 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
 
     public void Created(ModelConfig config) => Write(ConfigDocument.From(config));
 
-    public void Ingested(string model, long accepted, long totalRecords) =>
-        Write(new IngestDocument(model, accepted, totalRecords));
+    public void Ingested(string model, long accepted, long unchanged, long totalRecords) =>
+        Write(new IngestDocument(model, accepted, totalRecords, unchanged));
 
     public void Trained(TrainResult result) => Write(TrainDocument.From(result));
 
-    public IRowWriter<Prediction> Predictions(ModelConfig config) =>
-        Lines<Prediction, PredictionDocument>((id, prediction) => PredictionDocument.From(config, id, prediction));
+    public IRowWriter<AnsweredPrediction> Predictions(ModelConfig config) =>
+        Lines<AnsweredPrediction, PredictionDocument>((id, answer) => PredictionDocument.From(config, id, answer));
 
     public void Evaluated(EvaluationResult result) => Write(EvaluationDocument.From(result));
 
@@ -36,6 +36,8 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
         Lines<Explanation, ExplanationDocument>((id, explanation) => ExplanationDocument.From(config, id, explanation));
 
     public void Status(ModelStatus status) => Write(StatusDocument.From(status));
+
+    public void Certification(CertificationStatus certification) => Write(CertificationDocument.From(certification));
 
     public void DevSetup(DevSetupResult result) => Write(new DevSetupDocument(result.Directory, result.SiloArguments, result.ClientArguments));
 

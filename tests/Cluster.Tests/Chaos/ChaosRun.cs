@@ -193,13 +193,15 @@ public sealed class ChaosRun(PostgresCluster cluster, IClusterClient client, Cha
     }
 
     /// <summary>
-    /// The live silo to kill (the one hosting most of the model's shards for -1), if another stays; notes the shards it
-    /// hosts. Null when it is the last one.
+    /// The live silo to kill (the one hosting most of the model's shards for -1), if a majority of the silos stays
+    /// alive; notes the shards it hosts. Null otherwise.
     /// </summary>
     private async Task<SiloProcess?> ChooseVictimAsync(IModelGrain model, int silo)
     {
+        // The fault model: fewer than half of the silos down at once. Below a majority, Orleans' membership declares the
+        // dead ones dead only once their heartbeats are stale, and silos joining meanwhile wait to reach them.
         var live = cluster.Live.ToArray();
-        if (live.Length <= 1) return null;
+        if (live.Length - 1 <= LiveSilos / 2) return null;
         string[] placement = [];
         try
         {

@@ -102,9 +102,11 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         await JsonAsync("train", certified);
         var receipt = await JsonAsync("forget", certified, "--subject", "P000123");
         Assert.Equal("certified", receipt.GetProperty("method").GetString());
-        Assert.True(receipt.GetProperty("boundSpent").GetDouble() > 0);
-        var shards = (await JsonAsync("status", certified)).GetProperty("shards");
-        Assert.All(shards.EnumerateArray(), s => Assert.True(s.GetProperty("budget").GetProperty("left").GetDouble() > 0));
+        Assert.False(receipt.TryGetProperty("boundSpent", out _));
+        Assert.Equal(2, receipt.GetProperty("shardsUsed").GetInt32());
+        var budgets = (await JsonAsync("status", certified, "--budgets")).GetProperty("shards");
+        Assert.All(budgets.EnumerateArray(), s => Assert.True(s.GetProperty("budget").GetProperty("left").GetDouble() > 0));
+        Assert.Contains(budgets.EnumerateArray(), s => s.GetProperty("budget").GetProperty("spent").GetDouble() > 0);
 
         var exact = ClusterFixture.UniqueName("cliexp");
         await JsonAsync("create", exact, "--schema", train, "--shards", "2", "--slices", "2");

@@ -145,6 +145,7 @@ public sealed class ExactForgetTests(ClusterFixture cluster)
         Assert.Equal(ForgetMethod.Retrain, receipt.Method);
         Assert.Equal(3, receipt.RecordsRemoved);
         Assert.Equal(1, receipt.SlicesRetrained);
-        Assert.Null(receipt.BoundSpent);
+        Assert.Equal(1, receipt.ShardsUsed);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => model.GetCertification());
     }
 }

@@ -60,7 +60,7 @@ public sealed class CliCommandTests : IDisposable
         Assert.Equal(("r1", -12_499.0, 0), (second.Id, second.Features[0], second.Label));
         var last = model.IngestBatches[2][^1];
         Assert.Equal(("r24999", 12_499.0, 1), (last.Id, last.Features[0], last.Label));
-        Assert.Equal("""{"model":"m","accepted":25000,"records":25000}""", Assert.Single(result.StdoutLines));
+        Assert.Equal("""{"model":"m","accepted":25000,"records":25000,"unchanged":0}""", Assert.Single(result.StdoutLines));
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class CliCommandTests : IDisposable
             var expected = FakeModelGrain.PredictRow([xs[i], 0]);
             using var json = JsonDocument.Parse(lines[i]);
             var properties = json.RootElement.EnumerateObject().Select(p => p.Name);
-            Assert.Equal(["id", "label", "probabilities"], properties);
+            Assert.Equal(["id", "label", "probabilities", "shardsUsed"], properties);
             Assert.Equal(ids[i], json.RootElement.GetProperty("id").GetString());
             Assert.Equal(expected.Label == 1 ? "yes" : "no", json.RootElement.GetProperty("label").GetString());
             var probabilities = json.RootElement.GetProperty("probabilities").EnumerateObject().ToArray();
@@ -188,7 +188,7 @@ public sealed class CliCommandTests : IDisposable
         var call = Assert.Single(model.EvaluateCalls);
         Assert.Equal(30_000, call.Rows.Length);
         var accuracy = ExpectedAccuracy(call.Rows, call.Labels);
-        Assert.Equal($$"""{"model":"m","rows":30000,"accuracy":{{accuracy:R}},"version":7}""", Assert.Single(result.StdoutLines));
+        Assert.Equal($$"""{"model":"m","rows":30000,"accuracy":{{accuracy:R}},"version":7,"shardsUsed":8}""", Assert.Single(result.StdoutLines));
     }
 
     [Fact]
@@ -240,7 +240,7 @@ public sealed class CliCommandTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(["P000123"], model.Forgotten);
         Assert.Equal(
-            """{"requestId":"req-1","model":"m","subject":"P000123","shard":3,"recordsRemoved":2,"slicesRetrained":1,"versionBefore":10,"versionAfter":12,"method":"exact","elapsedMs":5}""",
+            """{"requestId":"req-1","model":"m","subject":"P000123","shard":3,"recordsRemoved":2,"slicesRetrained":1,"versionBefore":10,"versionAfter":12,"method":"exact","elapsedMs":5,"shardsUsed":8}""",
             Assert.Single(result.StdoutLines));
     }
 
@@ -252,7 +252,7 @@ public sealed class CliCommandTests : IDisposable
         var result = await _cli.RunAsync("status", "m", "--json");
 
         Assert.Equal(
-            """{"model":"m","records":5,"shards":[{"index":0,"records":3,"version":4,"state":"serving","silo":"S127.0.0.1:11111:1"},{"index":1,"records":2,"version":5,"state":"retraining","silo":"S127.0.0.1:11112:1"}],"trained":true,"version":9}""",
+            """{"model":"m","records":5,"shards":[{"index":0,"records":3,"version":4,"state":"serving","silo":"S127.0.0.1:11111:1"},{"index":1,"records":2,"version":5,"state":"retraining","silo":"S127.0.0.1:11112:1"}],"trained":true,"version":9,"shardsUsed":0,"alerts":[]}""",
             Assert.Single(result.StdoutLines));
     }
 
@@ -264,7 +264,7 @@ public sealed class CliCommandTests : IDisposable
         var result = await _cli.RunAsync("status", "m");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("Model 'm': 5 records, trained, version 9.", result.Stdout);
+        Assert.Contains("Model 'm': 5 records, trained, version 9, predictions use 0 of 2 shards.", result.Stdout);
         Assert.Contains("retraining", result.Stdout);
         Assert.Contains("S127.0.0.1:11112:1", result.Stdout);
     }

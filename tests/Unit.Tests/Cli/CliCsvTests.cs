@@ -20,7 +20,7 @@ public sealed class CliCsvTests : IDisposable
     }
 
     [Fact]
-    public async Task Ingest_stops_at_a_bad_row_saying_how_many_rows_went_before_it()
+    public async Task A_bad_row_aborts_the_ingest_and_nothing_of_the_file_joins_the_model()
     {
         var model = _cli.Model("m", "x", "y");
         var file = RowsWith("rows.csv", 25_000, 20_500, "r20500,1,oops,yes");
@@ -28,8 +28,11 @@ public sealed class CliCsvTests : IDisposable
         var result = await _cli.RunAsync("ingest", "m", file, "--json");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal($"error: {file} line 20502, column 'x': 'oops' is not a number; 20,000 rows were ingested before this line", result.ErrorLine);
-        Assert.Equal([10_000, 10_000], model.IngestBatches.Select(b => b.Length));
+        Assert.Equal($"error: {file} line 20502, column 'x': 'oops' is not a number; nothing was ingested", result.ErrorLine);
+        // Two batches were staged, then the ingest was aborted: none was committed.
+        Assert.Empty(model.IngestBatches);
+        Assert.Empty(model.Staged);
+        Assert.Single(model.Aborted);
         Assert.Equal("", result.Stdout);
     }
 
@@ -41,9 +44,10 @@ public sealed class CliCsvTests : IDisposable
 
         var result = await _cli.RunAsync("ingest", "m", file);
 
-        Assert.Equal($"error: {file} line 15002, column 'id': duplicate id 'r5', first on line 7; 10,000 rows were ingested before this line",
+        Assert.Equal($"error: {file} line 15002, column 'id': duplicate id 'r5', first on line 7; nothing was ingested",
             result.ErrorLine);
-        Assert.Single(model.IngestBatches);
+        Assert.Empty(model.IngestBatches);
+        Assert.Single(model.Aborted);
     }
 
     [Fact]
@@ -175,8 +179,8 @@ public sealed class CliCsvTests : IDisposable
     {
         var result = await _cli.RunAsync("ingest", "--help");
 
-        Assert.DoesNotContain("all or nothing", result.Stdout);
-        Assert.Contains("batches before it stay ingested", result.Stdout.ReplaceLineEndings(" "));
+        Assert.Contains("all or nothing", result.Stdout);
+        Assert.Contains("leaves the model as it was", result.Stdout.ReplaceLineEndings(" "));
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class CliStreamingTests : IDisposable
 
         Assert.Equal((0, ""), (ingest.ExitCode, ingest.Stderr));
         Assert.Equal((0, ""), (predict.ExitCode, predict.Stderr));
-        Assert.Equal($$"""{"model":"m","accepted":{{Rows}},"records":{{Rows}}}""", Assert.Single(ingest.StdoutLines));
+        Assert.Equal($$"""{"model":"m","accepted":{{Rows}},"records":{{Rows}},"unchanged":0}""", Assert.Single(ingest.StdoutLines));
         Assert.Equal((Rows, Rows, Rows), (model.IngestedRows, model.PredictedRows, lines.Count));
         Assert.Equal(2 * Rows / 10_000, samples);
         Assert.True(peak < HeapCap, $"the live heap grew by {peak:N0} bytes streaming a file of {size:N0}");

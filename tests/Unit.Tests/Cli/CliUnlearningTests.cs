@@ -105,45 +105,21 @@ public sealed partial class CliUnlearningTests : IDisposable
     }
 
     [Fact]
-    public async Task Certified_receipt_adds_the_bound_spent_and_the_budget_left_after_the_contract_keys()
+    public async Task A_receipt_names_the_method_and_the_shards_used_but_no_budget()
     {
         var model = _cli.Model("m", "x");
-        model.Receipt = new ForgetReceipt("req-2", "m", "P1", 0, 1, 0, 3, 4, ForgetMethod.Certified, 6, 0.125, 0.375);
+        model.Receipt = new ForgetReceipt("req-2", "m", "P1", 0, 1, 0, 3, 4, ForgetMethod.Certified, 6, 7);
 
         var result = await _cli.RunAsync("forget", "m", "--subject", "P1", "--json");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(
-            """{"requestId":"req-2","model":"m","subject":"P1","shard":0,"recordsRemoved":1,"slicesRetrained":0,"versionBefore":3,"versionAfter":4,"method":"certified","elapsedMs":6,"boundSpent":0.125,"budgetLeft":0.375}""",
+            """{"requestId":"req-2","model":"m","subject":"P1","shard":0,"recordsRemoved":1,"slicesRetrained":0,"versionBefore":3,"versionAfter":4,"method":"certified","elapsedMs":6,"shardsUsed":7}""",
             Assert.Single(result.StdoutLines));
-    }
-
-    [Fact]
-    public async Task Retrain_receipt_has_no_bound_keys()
-    {
-        var model = _cli.Model("m", "x");
-        model.Receipt = new ForgetReceipt("req-3", "m", "P1", 0, 1, 1, 3, 4, ForgetMethod.Retrain, 6);
-
-        var result = await _cli.RunAsync("forget", "m", "--subject", "P1", "--json");
-
-        Assert.Equal(
-            """{"requestId":"req-3","model":"m","subject":"P1","shard":0,"recordsRemoved":1,"slicesRetrained":1,"versionBefore":3,"versionAfter":4,"method":"retrain","elapsedMs":6}""",
-            Assert.Single(result.StdoutLines));
-    }
-
-    [Fact]
-    public async Task Receipt_for_people_shows_the_bound()
-    {
-        var model = _cli.Model("m", "x");
-        model.Receipt = new ForgetReceipt("req-2", "m", "P1", 0, 1, 0, 3, 4, ForgetMethod.Certified, 6, 0.125, 0.375);
-
-        var result = await _cli.RunAsync("forget", "m", "--subject", "P1");
-
-        Assert.Equal(0, result.ExitCode);
-        Assert.Contains("bound spent", result.Stdout);
-        Assert.Contains("0.125", result.Stdout);
-        Assert.Contains("budget left", result.Stdout);
-        Assert.Contains("0.375", result.Stdout);
+        var human = await _cli.RunAsync("forget", "m", "--subject", "P1");
+        Assert.Contains("shards used", human.Stdout);
+        Assert.DoesNotContain("budget", human.Stdout);
+        Assert.DoesNotContain("bound", human.Stdout);
     }
 
     [Fact]
@@ -271,7 +247,7 @@ public sealed partial class CliUnlearningTests : IDisposable
     }
 
     [Fact]
-    public async Task Status_json_adds_a_budget_to_certified_shards()
+    public async Task Status_json_says_how_many_shards_predictions_use_and_shows_no_budget()
     {
         var model = _cli.Model("m", "x");
         model.Budgets = [new CertifiedBudget(0.5, 0.125), null];
@@ -279,20 +255,23 @@ public sealed partial class CliUnlearningTests : IDisposable
         var result = await _cli.RunAsync("status", "m", "--json");
 
         Assert.Equal(
-            """{"model":"m","records":5,"shards":[{"index":0,"records":3,"version":4,"state":"serving","silo":"S127.0.0.1:11111:1","budget":{"total":0.5,"spent":0.125,"left":0.375}},{"index":1,"records":2,"version":5,"state":"retraining","silo":"S127.0.0.1:11112:1"}],"trained":true,"version":9}""",
+            """{"model":"m","records":5,"shards":[{"index":0,"records":3,"version":4,"state":"serving","silo":"S127.0.0.1:11111:1"},{"index":1,"records":2,"version":5,"state":"retraining","silo":"S127.0.0.1:11112:1"}],"trained":true,"version":9,"shardsUsed":0,"alerts":[]}""",
             Assert.Single(result.StdoutLines));
     }
 
     [Fact]
-    public async Task Status_for_people_shows_a_budget_column_only_for_certified_models()
+    public async Task Budgets_are_shown_apart_for_auditors()
     {
         var model = _cli.Model("m", "x");
-
-        Assert.DoesNotContain("budget", (await _cli.RunAsync("status", "m")).Stdout);
-
+        model.Config = model.Config! with { Method = UnlearningMethod.Certified, Slices = 1, Certified = new CertifiedOptions(1, 1e-5, 1, null, null) };
         model.Budgets = [new CertifiedBudget(0.5, 0.125), new CertifiedBudget(0.5, 0)];
-        var result = await _cli.RunAsync("status", "m");
 
+        var json = await _cli.RunAsync("status", "m", "--budgets", "--json");
+        Assert.Equal(
+            """{"model":"m","epsilon":1,"delta":1E-05,"shards":[{"index":0,"budget":{"total":0.5,"spent":0.125,"left":0.375},"refits":1},{"index":1,"budget":{"total":0.5,"spent":0,"left":0.5},"refits":1}]}""",
+            Assert.Single(json.StdoutLines));
+
+        var result = await _cli.RunAsync("status", "m", "--budgets");
         Assert.Contains("spent / budget", result.Stdout);
         Assert.Contains("0.125 / 0.5", result.Stdout);
         Assert.Contains("0 / 0.5", result.Stdout);

@@ -73,30 +73,35 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
         return Task.FromResult(Config ?? throw new KeyNotFoundException($"model '{name}' does not exist"));
     }
 
-    /// <summary>Staged batches by ingest id, until committed (then in <see cref="IngestBatches"/>) or aborted.</summary>
+    /// <summary>Staged batches by ingest id (kept only with <see cref="KeepBatches"/>), until committed (then in <see cref="IngestBatches"/>) or aborted.</summary>
     public Dictionary<string, List<DataRecord[]>> Staged { get; } = [];
+    private readonly Dictionary<string, long> _stagedRows = [];
     public List<string> Aborted { get; } = [];
 
     public Task<IngestResult> StageIngest(string ingestId, DataRecord[] records)
     {
         ThrowIfFailing();
         if (!Staged.TryGetValue(ingestId, out var batches)) Staged[ingestId] = batches = [];
-        batches.Add(records);
-        return Task.FromResult(new IngestResult(records.Length, IngestBatches.Sum(b => b.Length)));
+        if (KeepBatches) batches.Add(records);
+        _stagedRows[ingestId] = _stagedRows.GetValueOrDefault(ingestId) + records.Length;
+        OnBatch?.Invoke();
+        return Task.FromResult(new IngestResult(records.Length, IngestedRows));
     }
 
     public Task<IngestResult> CommitIngest(string ingestId)
     {
         ThrowIfFailing();
-        var batches = Staged[ingestId];
+        IngestBatches.AddRange(Staged[ingestId]);
         Staged.Remove(ingestId);
-        IngestBatches.AddRange(batches);
-        return Task.FromResult(new IngestResult(batches.Sum(b => b.Length), IngestBatches.Sum(b => b.Length)));
+        _stagedRows.Remove(ingestId, out var rows);
+        IngestedRows += rows;
+        return Task.FromResult(new IngestResult((int)rows, IngestedRows));
     }
 
     public Task AbortIngest(string ingestId)
     {
         Staged.Remove(ingestId);
+        _stagedRows.Remove(ingestId);
         Aborted.Add(ingestId);
         return Task.CompletedTask;
     }
@@ -122,7 +127,8 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
         PredictedRows += rows.Length;
         if (KeepBatches) PredictBatches.Add(rows);
         OnBatch?.Invoke();
-        return Task.FromResult(new PredictionBatch([.. rows.Select(PredictRow)], 7, []));
+        // Every shard answers: 8, as the harness's configs have.
+        return Task.FromResult(new PredictionBatch([.. rows.Select(PredictRow)], 7, [.. Enumerable.Range(0, 8).Select(i => new ShardVersion(i, 1, 0))]));
     }
 
     public Task<EvaluationResult> Evaluate(double[][] rows, int[] labels)
@@ -130,14 +136,14 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
         ThrowIfFailing();
         EvaluateCalls.Add((rows, labels));
         var correct = rows.Where((row, i) => PredictRow(row).Label == labels[i]).Count();
-        return Task.FromResult(new EvaluationResult(name, rows.Length, (double)correct / rows.Length, 6 + EvaluateCalls.Count));
+        return Task.FromResult(new EvaluationResult(name, rows.Length, (double)correct / rows.Length, 6 + EvaluateCalls.Count, 8));
     }
 
     public Task<ForgetReceipt> Forget(string subject)
     {
         ThrowIfFailing();
         Forgotten.Add(subject);
-        return Task.FromResult(Receipt ?? new ForgetReceipt("req-1", name, subject, 3, 2, 1, 10, 12, ForgetMethod.Exact, 5));
+        return Task.FromResult(Receipt ?? new ForgetReceipt("req-1", name, subject, 3, 2, 1, 10, 12, ForgetMethod.Exact, 5, 8));
     }
 
     public Task<ForgetEstimate> EstimateForget(string subject, double[][] probe)
@@ -157,6 +163,14 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
 
     public Task<string> Activation() => Task.FromResult("fake");
 
+    public Task<CertificationStatus> GetCertification()
+    {
+        ThrowIfFailing();
+        if (Config?.Certified is not { } certified) throw new InvalidOperationException($"model '{name}' uses exact unlearning");
+        return Task.FromResult(new CertificationStatus(name, certified.Epsilon, certified.Delta,
+            [.. Budgets.Select((budget, i) => new ShardCertification(i, budget, budget is null ? 0 : 1))]));
+    }
+
     public Task<int[]> CountRecords(string[] subjects) =>
         Task.FromResult(subjects.Select(s => IngestBatches.SelectMany(b => b).Count(r => r.Subject == s)).ToArray());
 
@@ -165,8 +179,8 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
         ThrowIfFailing();
         return Task.FromResult(new ModelStatus(name, 5, true, 9,
         [
-            new ShardStatus(0, 3, 4, ShardServingState.Serving, "S127.0.0.1:11111:1", [1, 1], 0, Budgets[0]),
-            new ShardStatus(1, 2, 5, ShardServingState.Retraining, "S127.0.0.1:11112:1", [2, 1], 1, Budgets[1]),
+            new ShardStatus(0, 3, 4, ShardServingState.Serving, "S127.0.0.1:11111:1", [1, 1], 0),
+            new ShardStatus(1, 2, 5, ShardServingState.Retraining, "S127.0.0.1:11112:1", [2, 1], 1),
         ]));
     }
 

@@ -33,6 +33,7 @@ public sealed class IngestCoordinatorTests
         public Task<string[]> FindStored(ShardSetup setup, DataRecord[] records) => throw new NotSupportedException();
         public Task<ShardStatus> GetStatus() => throw new NotSupportedException();
         public Task<int[]> CountRecords(string[] subjects) => throw new NotSupportedException();
+        public Task<ShardCertification> GetCertification() => throw new NotSupportedException();
         public Task<Explanation[]> Explain(double[][] rows, int[] labels, int top) => throw new NotSupportedException();
         public Task<ShardForgetEstimate> EstimateForget(string subject) => throw new NotSupportedException();
     }

@@ -16,23 +16,22 @@ public sealed class ReceiptPolicyTests
     private static ShardSnapshot Final(ForgetMethod method, double? bound, double? left) => new(0, 3, 1, [1.0], method, bound, left);
 
     [Fact]
-    public void Exact_models_name_their_method_and_no_budget()
+    public void Exact_models_name_their_method()
     {
-        Assert.Equal(new ReceiptTerms(ForgetMethod.Exact, null, null), ReceiptPolicy.For(Exact, 2, Final(ForgetMethod.Exact, null, null)));
-        Assert.Equal(new ReceiptTerms(ForgetMethod.Retrain, null, null),
-            ReceiptPolicy.For(Exact with { Shards = 1, Slices = 1 }, 2, Final(ForgetMethod.Retrain, null, null)));
+        Assert.Equal(ForgetMethod.Exact, ReceiptPolicy.MethodOf(Exact, 2, Final(ForgetMethod.Exact, null, null)));
+        Assert.Equal(ForgetMethod.Retrain, ReceiptPolicy.MethodOf(Exact with { Shards = 1, Slices = 1 }, 2, Final(ForgetMethod.Retrain, null, null)));
     }
 
     [Fact]
     public void Certified_models_name_what_the_shard_did()
     {
-        Assert.Equal(new ReceiptTerms(ForgetMethod.Certified, 0.25, 0.5), ReceiptPolicy.For(Certified, 1, Final(ForgetMethod.Certified, 0.25, 0.5)));
-        Assert.Equal(new ReceiptTerms(ForgetMethod.Retrain, 0.9, 0.75), ReceiptPolicy.For(Certified, 1, Final(ForgetMethod.Retrain, 0.9, 0.75)));
+        Assert.Equal(ForgetMethod.Certified, ReceiptPolicy.MethodOf(Certified, 1, Final(ForgetMethod.Certified, 0.25, 0.5)));
+        Assert.Equal(ForgetMethod.Retrain, ReceiptPolicy.MethodOf(Certified, 1, Final(ForgetMethod.Retrain, 0.9, 0.75)));
     }
 
     [Fact]
-    public void A_certified_forget_that_removed_nothing_spends_nothing()
+    public void A_certified_forget_that_removed_nothing_is_a_certified_no_op()
     {
-        Assert.Equal(new ReceiptTerms(ForgetMethod.Certified, 0, 0.5), ReceiptPolicy.For(Certified, 0, Final(ForgetMethod.Retrain, 0.9, 0.5)));
+        Assert.Equal(ForgetMethod.Certified, ReceiptPolicy.MethodOf(Certified, 0, Final(ForgetMethod.Retrain, 0.9, 0.5)));
     }
 }
