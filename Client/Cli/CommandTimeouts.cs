@@ -10,7 +10,7 @@ internal static class CommandTimeouts
 
     public static TimeSpan DefaultFor(string command) => command switch
     {
-        "train" => TimeSpan.FromDays(1),
+        "train" or "verify" => TimeSpan.FromDays(1),
         "forget" or "explain" or "ingest" => TimeSpan.FromHours(1),
         "predict" or "evaluate" => TimeSpan.FromMinutes(10),
         _ => TimeSpan.FromMinutes(1),

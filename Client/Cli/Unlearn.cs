@@ -56,6 +56,7 @@ public static class Unlearn
             ForgetCommand.Create(cli),
             ExplainCommand.Create(cli),
             StatusCommand.Create(cli),
+            VerifyCommand.Create(cli),
             DevSetupCommand.Create(cli),
             TokenCommand.Create(cli),
         };

@@ -31,6 +31,9 @@ internal sealed class GuardedModelGrain(IModelGrain model, CancellationToken sto
     public Task<ForgetReceipt> Forget(string subject) => WatchedAsync(() => model.Forget(subject));
     public Task<ExplanationBatch> Explain(double[][] rows, int top) => WatchedAsync(() => model.Explain(rows, top));
     public Task<ForgetEstimate> EstimateForget(string subject, double[][] probe) => WatchedAsync(() => model.EstimateForget(subject, probe));
+    public Task<VerificationReport> Verify() => WatchedAsync(model.Verify);
+    public Task<AuditPredictions> AuditPredictions(AuditRows forgotten, AuditRows holdout, int retainedSample) =>
+        WatchedAsync(() => model.AuditPredictions(forgotten, holdout, retainedSample));
 
     /// <summary>A call that changes nothing: tried again, each attempt bounded, while it fails for want of an answer.</summary>
     private async Task<T> ReadAsync<T>(Func<Task<T>> read)

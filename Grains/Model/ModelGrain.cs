@@ -276,6 +276,32 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         return counts;
     }
 
+    public async Task<VerificationReport> Verify()
+    {
+        var config = RequireConfig();
+        if (!_state.State.Trained) throw new InvalidOperationException($"model '{Name}' is not trained yet; there is nothing to verify");
+        var shards = await Task.WhenAll(Enumerable.Range(0, config.Shards).Select(i => Shard(i).Verify()));
+        return new VerificationReport(Name, config.Method, shards, shards.All(s => s.Verified));
+    }
+
+    public async Task<AuditPredictions> AuditPredictions(AuditRows forgotten, AuditRows holdout, int retainedSample)
+    {
+        var config = RequireConfig();
+        foreach (var rows in new[] { forgotten, holdout }) AuditedRows.Check(rows, config, _options.MaxBatchRows);
+        RecordValidation.CheckBatchSize(retainedSample, _options.MaxBatchRows);
+        await EnsureLoadedAsync();
+        await ServingEnsembleAsync();
+        var perShard = (retainedSample + config.Shards - 1) / config.Shards;
+        var sampled = (await Task.WhenAll(Enumerable.Range(0, config.Shards).Select(i => Shard(i).SampleRecords(perShard)))).SelectMany(r => r).ToArray();
+        var retained = new AuditRows([.. sampled.Select(r => r.Features)], [.. sampled.Select(r => r.Label)], [.. sampled.Select(r => r.Subject)]);
+        var ensemble = _shards.Current;
+        var members = _shards.All.Select(view => view.Classifier).ToArray();
+        return new AuditPredictions(
+            AuditedRows.Predict(forgotten, ensemble.Classifiers, members, config),
+            AuditedRows.Predict(holdout, ensemble.Classifiers, members, config),
+            AuditedRows.Predict(retained, ensemble.Classifiers, members, config));
+    }
+
     public async Task<CertificationStatus> GetCertification()
     {
         var config = RequireConfig();

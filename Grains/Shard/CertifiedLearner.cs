@@ -125,6 +125,24 @@ internal sealed class CertifiedLearner : IShardLearner
     }
 
     /// <summary>
+    /// The served model's gradient residual on the stored records (the one slice, canonical order), against the bound it
+    /// accumulated: within it, the removals it stepped are (epsilon, delta)-certified. Slack for rounding only.
+    /// </summary>
+    public async Task<LearnerVerification> VerifyAsync(IShardRecords stored, double[]? served)
+    {
+        var model = _model ?? (_state.Certified is { } persisted ? persisted.Restore(_config, NoiseKey, _shard) : null);
+        if (model is null || served is null) return new LearnerVerification(served is null, null);
+        var records = stored.Slices.SelectMany(s => s).OrderBy(r => r.Id, StringComparer.Ordinal).ToArray();
+        if (records.Length != model.Rows) return new LearnerVerification(false, null, double.NaN, model.ResidualBound);
+        var rows = CertifiedConfig.Transform(_config).Apply(TrainingInput.Of(records, _config)!.Set);
+        var residual = await ComputeScheduler.Run(() => CertifiedResidual.Of(model, rows));
+        var bound = model.ResidualBound;
+        var flat = CertifiedClassifier.Flatten(model);
+        var servesIt = flat.AsSpan().SequenceEqual(served);
+        return new LearnerVerification(servesIt && residual <= bound * (1 + 1e-9) + 1e-12, null, residual, bound);
+    }
+
+    /// <summary>
     /// The basis of <paramref name="model"/> (the current one); when there is none yet (after a restore) or computing it
     /// failed, it is computed from <paramref name="modelRecords"/>, exactly the records the model stands for, copied here.
     /// </summary>

@@ -32,7 +32,16 @@ internal interface IShardLearner
     Task<Explanation[]> ExplainAsync(double[][] rows, int[] labels, int top, ShardServing serving);
 
     Task<ShardForgetEstimate> EstimateForgetAsync(IReadOnlyList<DataRecord> subjectRecords, ShardServing serving);
+
+    /// <summary>Checks the served weights against <paramref name="stored"/>, the records as storage holds them; off the grain's turn.</summary>
+    Task<LearnerVerification> VerifyAsync(IShardRecords stored, double[]? served);
 }
+
+/// <summary>
+/// A learner's check of its served weights: exact learners rebuild (<see cref="Rebuilt"/>) and compare bits; certified
+/// ones measure the gradient residual on the stored records against the model's bound.
+/// </summary>
+internal sealed record LearnerVerification(bool Verified, double[]? Rebuilt, double? Residual = null, double? Bound = null);
 
 /// <summary>What a shard serves now, with the records it was trained on, for explanations and estimates.</summary>
 internal sealed record ShardServing(long Version, double[]? Weights, IShardRecords Records, bool Current);

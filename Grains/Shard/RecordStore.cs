@@ -164,6 +164,18 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShard
 
     public SliceRows RowsOf(int slice) => _rows[slice] ??= SliceRows.Of(Slices[slice]);
 
+    /// <summary>
+    /// The committed records as storage holds them now, read again (not the copies in memory), by slice in canonical
+    /// order: what a verification rebuilds from.
+    /// </summary>
+    public async Task<IShardRecords> ReadStoredAsync(ShardState state, int slices)
+    {
+        var stored = Enumerable.Range(0, slices).Select(_ => new List<DataRecord>()).ToArray();
+        foreach (var (slice, number) in state.Chunks.ToArray()) stored[slice].AddRange((await ReadAsync(number)).State!.Records);
+        foreach (var slice in stored) slice.Sort(ById);
+        return new StoredRecords(stored);
+    }
+
     /// <summary>The stored record with this id, if any.</summary>
     public DataRecord? Find(string recordId) =>
         _chunkOfRecord.TryGetValue(recordId, out var number)
@@ -241,4 +253,12 @@ internal sealed record SubjectRemoval(DataRecord[] Records, int FirstSlice, IRea
             found.Length == 0 ? -1 : found.Min(r => r.FirstSlice),
             removals.SelectMany(r => r.Chunks).ToHashSet());
     }
+}
+
+/// <summary>Records read back from storage, slice by slice.</summary>
+internal sealed class StoredRecords(List<DataRecord>[] slices) : IShardRecords
+{
+    public IReadOnlyList<List<DataRecord>> Slices { get; } = slices;
+
+    public SliceRows RowsOf(int slice) => SliceRows.Of(Slices[slice]);
 }

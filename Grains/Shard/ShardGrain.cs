@@ -282,6 +282,25 @@ public sealed class ShardGrain : Grain, IShardGrain
             Index, _records.Count, State.Version, state, RuntimeIdentity, [.. State.SliceTrainings], State.ForgetsAccepted));
     }
 
+    public async Task<ShardVerification> Verify()
+    {
+        if (State.Config is not { } config) return new ShardVerification(Index, true, null, null, 0, State.Version);
+        for (var attempt = 1; ; attempt++)
+        {
+            if (State.Trained) await WaitUntilTrained();
+            var (version, served) = (State.Version, State.Serving);
+            var stored = await _records.ReadStoredAsync(State, config.Slices);
+            var check = await _learner.VerifyAsync(stored, served);
+            // A change that landed meanwhile (a forget, an ingest) makes the comparison moot: check again.
+            if (State.Version != version && attempt < 5) continue;
+            return new ShardVerification(Index, check.Verified, WeightDigest.Of(served), check.Rebuilt is null ? null : WeightDigest.Of(check.Rebuilt),
+                stored.Slices.Sum(s => s.Count), version, check.Residual, check.Bound);
+        }
+    }
+
+    public Task<DataRecord[]> SampleRecords(int count) => Task.FromResult(State.Config is null ? [] :
+        _records.Slices.SelectMany(s => s).OrderBy(r => StableKeyHash.Of(r.Id, 0xA0D17)).Take(Math.Max(0, count)).ToArray());
+
     public Task<ShardCertification> GetCertification() =>
         Task.FromResult(new ShardCertification(Index, State.Config is null ? null : _learner.Budget, State.NoiseRefits));
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Unlearning.Compute;
 using Unlearning.Influence;
 using Unlearning.Learning;
@@ -44,6 +45,22 @@ internal sealed class SisaLearner(ModelConfig config) : IShardLearner
         var prediction = await ComputeScheduler.Run(() => analysis.PredictRemoval(removed));
         return new ShardForgetEstimate(subjectRecords.Count, prediction.RawWeightsAfter, ForgetMethod.Influence);
     }
+
+    /// <summary>Every checkpoint again from the stored records, as a first training would compute them; the last must have the served bits.</summary>
+    public async Task<LearnerVerification> VerifyAsync(IShardRecords stored, double[]? served)
+    {
+        var rebuilt = await ComputeScheduler.Run(() =>
+        {
+            var checkpoints = new List<SliceCheckpoint>();
+            for (var slice = 0; slice < stored.Slices.Count; slice++)
+                checkpoints.Add(new SliceCheckpoint(Prepare(slice, stored, checkpoints).Compute(CancellationToken.None).Weights));
+            return checkpoints[^1].Weights;
+        });
+        return new LearnerVerification(SameBits(rebuilt, served), rebuilt);
+    }
+
+    private static bool SameBits(double[]? a, double[]? b) =>
+        a is null ? b is null : b is not null && MemoryMarshal.AsBytes(a.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(b.AsSpan()));
 
     /// <summary>The Hessian factorisation of the served model, kept until the shard serves other weights.</summary>
     private Task<(InfluenceAnalysis Analysis, string[] Ids)> AnalysisFor(ShardServing serving)

@@ -27,6 +27,10 @@ public interface IShardGrain : IGrainWithStringKey
     [Alias("FindStored")] Task<string[]> FindStored(ShardSetup setup, DataRecord[] records);
     [Alias("GetStatus")] Task<ShardStatus> GetStatus();
     [Alias("GetCertification")] Task<ShardCertification> GetCertification();
+    /// <summary>Rebuilds from the records as stored (read again from storage) and compares with what the shard serves.</summary>
+    [Alias("Verify"), ResponseTimeout(LongRunning.Timeout)] Task<ShardVerification> Verify();
+    /// <summary>Up to <paramref name="count"/> of the shard's records, picked by a stable hash of their ids (for an audit's control set).</summary>
+    [Alias("SampleRecords")] Task<DataRecord[]> SampleRecords(int count);
     /// <summary>How many records the shard holds for each subject.</summary>
     [Alias("CountRecords")] Task<int[]> CountRecords(string[] subjects);
     /// <summary>Per row, this shard's top records by influence on the loss of <paramref name="labels"/>; unscaled scores.</summary>

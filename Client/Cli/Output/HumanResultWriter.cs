@@ -2,6 +2,7 @@ using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using Unlearning.Client.Security;
+using Unlearning.Client.Verification;
 using DevSetupFiles = Unlearning.Client.Security.DevSetup;
 
 namespace Unlearning.Cli.Output;
@@ -170,6 +171,43 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
         }
 
         console.Write(table);
+    }
+
+    public void Verified(VerificationReport report)
+    {
+        var certified = report.Method == UnlearningMethod.Certified;
+        console.WriteLine(certified
+            ? $"Model '{report.Model}': {(report.Verified ? "every shard's gradient residual is within its bound" : "a shard's residual exceeds its bound")}."
+            : $"Model '{report.Model}': {(report.Verified ? "every shard rebuilt from its stored records has the served bits" : "a shard's rebuild differs from what it serves")}.");
+        var table = new Table().AddColumn(Column("shard").RightAligned()).AddColumn(Column("records").RightAligned());
+        if (certified) table.AddColumn(Column("residual").RightAligned()).AddColumn(Column("bound").RightAligned());
+        table.AddColumn(Column(certified ? "within" : "identical")).AddColumn(Column("digest"));
+        foreach (var shard in report.Shards)
+        {
+            string[] head = [Number(shard.Index), Number(shard.Records)];
+            string[] check = certified ? [Score(shard.Residual ?? double.NaN), Score(shard.Bound ?? double.NaN)] : [];
+            table.AddRow(Cells([.. head, .. check, shard.Verified ? "yes" : "NO", shard.Digest ?? "-"]));
+        }
+
+        console.Write(table);
+    }
+
+    public void Audited(string model, IReadOnlyList<AttackResult> attacks, string verdict)
+    {
+        console.WriteLine($"Membership-inference audit of '{model}':");
+        var table = new Table()
+            .AddColumn(Column("attack"))
+            .AddColumn(Column("forgotten vs never seen (AUC)").RightAligned())
+            .AddColumn(Column("95% interval").RightAligned())
+            .AddColumn(Column("retained vs never seen (AUC)").RightAligned());
+        foreach (var attack in attacks)
+        {
+            table.AddRow(Cells(attack.Name, Score(attack.ForgottenVsHoldoutAuc), $"{Score(attack.Ci95Low)} .. {Score(attack.Ci95High)}",
+                Score(attack.RetainedVsHoldoutAuc)));
+        }
+
+        console.Write(table);
+        console.Profile.Out.Writer.WriteLine(verdict);
     }
 
     public void DevSetup(DevSetupResult result)

@@ -1,4 +1,5 @@
 using Unlearning.Client.Security;
+using Unlearning.Client.Verification;
 
 namespace Unlearning.Cli.Output;
 
@@ -28,6 +29,12 @@ internal interface IResultWriter
 
     /// <summary>A certified model's budgets, for auditors.</summary>
     void Certification(CertificationStatus certification);
+
+    /// <summary>Every shard checked against its stored records.</summary>
+    void Verified(VerificationReport report);
+
+    /// <summary>Membership-inference attacks on forgotten records, and the verdict over them.</summary>
+    void Audited(string model, IReadOnlyList<AttackResult> attacks, string verdict);
 
     /// <summary>dev-setup wrote its files; people also get the options that use them.</summary>
     void DevSetup(DevSetupResult result);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Unlearning.Client.Verification;
 
 namespace Unlearning.Cli.Output;
 
@@ -132,3 +133,42 @@ internal sealed record InfluenceDocument(string Record, int Shard, double Score)
 internal sealed record DevSetupDocument(string Directory, IReadOnlyList<string> Silo, IReadOnlyList<string> Client);
 
 internal sealed record TokenDocument(string Token, string TokenId, DateTimeOffset ExpiresAt);
+
+/// <summary>verify: exact models report bits (identical, digest); certified ones their residual against the bound.</summary>
+internal sealed record VerificationDocument(
+    string Model, IReadOnlyList<ShardVerificationDocument> Shards,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Identical,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? WithinBounds)
+{
+    public static VerificationDocument From(VerificationReport r)
+    {
+        var certified = r.Method == UnlearningMethod.Certified;
+        return new(r.Model, [.. r.Shards.Select(s => ShardVerificationDocument.From(s, certified))],
+            certified ? null : r.Verified, certified ? r.Verified : null);
+    }
+}
+
+internal sealed record ShardVerificationDocument(
+    int Index,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Identical,
+    string? Digest,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Residual,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Bound,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? WithinBound,
+    long Records)
+{
+    public static ShardVerificationDocument From(ShardVerification s, bool certified) => certified
+        ? new(s.Index, null, s.Digest, s.Residual, s.Bound, s.Verified, s.Records)
+        : new(s.Index, s.Verified, s.Digest, null, null, null, s.Records);
+}
+
+/// <summary>verify --forgotten: each attack's AUCs, the interval of the forgotten-vs-holdout one, and the verdict.</summary>
+internal sealed record AuditDocument(string Model, IReadOnlyList<AttackDocument> Attacks, string Verdict);
+
+internal sealed record AttackDocument(
+    string Name, double ForgottenVsHoldoutAuc, double RetainedVsHoldoutAuc, IReadOnlyList<double> Ci95,
+    int Forgotten, int Retained, int Holdout)
+{
+    public static AttackDocument From(AttackResult a) =>
+        new(a.Name, a.ForgottenVsHoldoutAuc, a.RetainedVsHoldoutAuc, [a.Ci95Low, a.Ci95High], a.ForgottenCount, a.RetainedCount, a.HoldoutCount);
+}

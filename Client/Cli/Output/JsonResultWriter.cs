@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Unlearning.Client.Security;
+using Unlearning.Client.Verification;
 
 namespace Unlearning.Cli.Output;
 
@@ -38,6 +39,11 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
     public void Status(ModelStatus status) => Write(StatusDocument.From(status));
 
     public void Certification(CertificationStatus certification) => Write(CertificationDocument.From(certification));
+
+    public void Verified(VerificationReport report) => Write(VerificationDocument.From(report));
+
+    public void Audited(string model, IReadOnlyList<AttackResult> attacks, string verdict) =>
+        Write(new AuditDocument(model, [.. attacks.Select(AttackDocument.From)], verdict));
 
     public void DevSetup(DevSetupResult result) => Write(new DevSetupDocument(result.Directory, result.SiloArguments, result.ClientArguments));
 

@@ -77,6 +77,17 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.Equal(455, status.GetProperty("records").GetInt64());
         Assert.Equal(4, status.GetProperty("shards").GetArrayLength());
         Assert.All(status.GetProperty("shards").EnumerateArray(), s => Assert.Equal("serving", s.GetProperty("state").GetString()));
+        Assert.Equal(4, status.GetProperty("shardsUsed").GetInt32());
+
+        // The auditor's check: every shard rebuilt from its stored records has the served bits.
+        var verified = await JsonAsync("verify", model);
+        Assert.True(verified.GetProperty("identical").GetBoolean());
+        Assert.All(verified.GetProperty("shards").EnumerateArray(), s =>
+        {
+            Assert.True(s.GetProperty("identical").GetBoolean());
+            Assert.Matches("^[0-9a-f]{64}$", s.GetProperty("digest").GetString());
+        });
+        Assert.Equal(455, verified.GetProperty("shards").EnumerateArray().Sum(s => s.GetProperty("records").GetInt64()));
         Assert.True((await JsonAsync("evaluate", model, holdout)).GetProperty("version").GetInt64() > versionBefore);
     }
 

@@ -383,4 +383,74 @@ public sealed partial class CliUnlearningTests : IDisposable
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
+
+    [Fact]
+    public async Task Verify_json_reports_bits_for_exact_models()
+    {
+        var model = _cli.Model("m", "x");
+        model.Verification = new VerificationReport("m", UnlearningMethod.Exact,
+            [new ShardVerification(0, true, "ab", "ab", 3, 4), new ShardVerification(1, false, "cd", "ef", 2, 5)], false);
+
+        var result = await _cli.RunAsync("verify", "m", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(
+            """{"model":"m","shards":[{"index":0,"identical":true,"digest":"ab","records":3},{"index":1,"identical":false,"digest":"cd","records":2}],"identical":false}""",
+            Assert.Single(result.StdoutLines));
+    }
+
+    [Fact]
+    public async Task Verify_json_reports_residuals_against_bounds_for_certified_models()
+    {
+        var model = _cli.Model("m", "x");
+        model.Verification = new VerificationReport("m", UnlearningMethod.Certified, [new ShardVerification(0, true, "ab", null, 3, 4, 0.25, 0.5)], true);
+
+        var result = await _cli.RunAsync("verify", "m", "--json");
+
+        Assert.Equal(
+            """{"model":"m","shards":[{"index":0,"digest":"ab","residual":0.25,"bound":0.5,"withinBound":true,"records":3}],"withinBounds":true}""",
+            Assert.Single(result.StdoutLines));
+    }
+
+    [Fact]
+    public async Task Verify_with_files_attacks_the_forgotten_records_and_says_what_it_found()
+    {
+        var model = _cli.Model("m", "x");
+        var forgotten = _cli.File("forgotten.csv", "id,x,label\nf1,1,yes\nf2,2,no\n");
+        var holdout = _cli.File("holdout.csv", "id,subject,x,label\nh1,s1,1,no\nh2,s2,-1,yes\nh3,s3,0.5,yes\n");
+        (AuditRows Forgotten, AuditRows Holdout, int Retained)? asked = null;
+        // Every row looks alike to the attacks: nothing tells forgotten rows from the others.
+        static AuditedRow Row(int label) => new(label, [0.5, 0.5], [[0.5, 0.5], [0.5, 0.5]], 0);
+        model.Audit = (f, h, r) =>
+        {
+            asked = (f, h, r);
+            return new AuditPredictions([.. f.Labels.Select(Row)], [.. h.Labels.Select(Row)], [.. Enumerable.Range(0, 5).Select(i => Row(i % 2))]);
+        };
+
+        var result = await _cli.RunAsync("verify", "m", "--forgotten", forgotten, "--holdout", holdout, "--retained", "5", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["f1", "f2"], asked!.Value.Forgotten.Subjects);
+        Assert.Equal(["s1", "s2", "s3"], asked.Value.Holdout.Subjects);
+        Assert.Equal([1, 0], asked.Value.Forgotten.Labels);
+        Assert.Equal(5, asked.Value.Retained);
+        using var document = System.Text.Json.JsonDocument.Parse(Assert.Single(result.StdoutLines));
+        var attacks = document.RootElement.GetProperty("attacks").EnumerateArray().ToArray();
+        Assert.Equal(["loss-threshold", "lira-offline"], attacks.Select(a => a.GetProperty("name").GetString()));
+        Assert.All(attacks, a => Assert.Equal(0.5, a.GetProperty("forgottenVsHoldoutAuc").GetDouble()));
+        Assert.All(attacks, a => Assert.Equal(2, a.GetProperty("ci95").GetArrayLength()));
+        Assert.False(string.IsNullOrEmpty(document.RootElement.GetProperty("verdict").GetString()));
+    }
+
+    [Fact]
+    public async Task Verify_takes_forgotten_and_holdout_together()
+    {
+        _cli.Model("m", "x");
+        var file = _cli.File("f.csv", "id,x,label\nf1,1,yes\n");
+
+        var result = await _cli.RunAsync("verify", "m", "--forgotten", file);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--forgotten and --holdout go together", result.ErrorLine);
+    }
 }

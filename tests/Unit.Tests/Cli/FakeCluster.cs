@@ -163,6 +163,14 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
 
     public Task<string> Activation() => Task.FromResult("fake");
 
+    public VerificationReport? Verification { get; set; }
+    public Func<AuditRows, AuditRows, int, AuditPredictions>? Audit { get; set; }
+
+    public Task<VerificationReport> Verify() => Task.FromResult(Verification ?? throw new InvalidOperationException("not set"));
+
+    public Task<AuditPredictions> AuditPredictions(AuditRows forgotten, AuditRows holdout, int retainedSample) =>
+        Task.FromResult((Audit ?? throw new InvalidOperationException("not set"))(forgotten, holdout, retainedSample));
+
     public Task<CertificationStatus> GetCertification()
     {
         ThrowIfFailing();

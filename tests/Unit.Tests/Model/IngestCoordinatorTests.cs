@@ -34,6 +34,8 @@ public sealed class IngestCoordinatorTests
         public Task<ShardStatus> GetStatus() => throw new NotSupportedException();
         public Task<int[]> CountRecords(string[] subjects) => throw new NotSupportedException();
         public Task<ShardCertification> GetCertification() => throw new NotSupportedException();
+        public Task<ShardVerification> Verify() => throw new NotSupportedException();
+        public Task<DataRecord[]> SampleRecords(int count) => throw new NotSupportedException();
         public Task<Explanation[]> Explain(double[][] rows, int[] labels, int top) => throw new NotSupportedException();
         public Task<ShardForgetEstimate> EstimateForget(string subject) => throw new NotSupportedException();
     }

@@ -98,6 +98,27 @@ public sealed class CertifiedLearnerTests
         Assert.Equal(Bits(stepped.Weights!), Bits(restored.Step().Weights!));
     }
 
+    [Fact]
+    public async Task Verification_finds_the_served_model_within_its_bound_and_catches_other_weights_or_records()
+    {
+        var shard = new LearnerHarness();
+        var fit = shard.Step();
+        Assert.True((await shard.Learner.VerifyAsync(new InMemoryShardRecords(shard.Slice), fit.Weights)).Verified);
+
+        var removed = shard.Forget(Forgets[1]);
+        var step = shard.Step();
+        var after = await shard.Learner.VerifyAsync(new InMemoryShardRecords(shard.Slice), step.Weights);
+        Assert.True(after.Verified);
+        Assert.True(after.Residual > 0 && after.Residual <= after.Bound, $"residual {after.Residual}, bound {after.Bound}");
+
+        var tampered = (double[])step.Weights!.Clone();
+        tampered[0] = Math.BitIncrement(tampered[0]);
+        Assert.False((await shard.Learner.VerifyAsync(new InMemoryShardRecords(shard.Slice), tampered)).Verified);
+        // A forgotten record still in storage: the model no longer stands for the stored records.
+        var resurrected = shard.Slice.Concat(removed).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
+        Assert.False((await shard.Learner.VerifyAsync(new InMemoryShardRecords(resurrected), step.Weights)).Verified);
+    }
+
     /// <summary>The model after each of <see cref="Forgets"/>, every basis computed in this thread from the records left.</summary>
     private static CertifiedModel[] SynchronousSteps()
     {
