@@ -22,7 +22,7 @@ internal sealed class IngestCoordinator(
 {
     private readonly Dictionary<string, DateTimeOffset> _lastBatch = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<int>> _stagedIn = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Task> _settling = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Settlement> _settling = new(StringComparer.Ordinal);
 
     /// <summary>Entries found staging when the model activated: the shards their earlier batches went to are unknown.</summary>
     private readonly HashSet<string> _shardsUnknown = new(state.Ingests.Where(e => e.Status == IngestStatus.Staging).Select(e => e.Id), StringComparer.Ordinal);
@@ -126,50 +126,66 @@ internal sealed class IngestCoordinator(
     }
 
     /// <summary>
-    /// Carries a decided outcome to the shards once; when a shard fails, keeps at it in the background and tells the
-    /// caller that the outcome stands but is not settled yet.
+    /// Carries a decided outcome to the shards, waiting for the first attempt only: when a shard fails, settling goes on
+    /// in the background and the caller hears that the outcome stands but is not settled yet. One settling per entry at a
+    /// time, whoever asks (a client's commit, the sweep after a restart), so two never race on the model's row.
     /// </summary>
     private async Task SettleOrHandOverAsync(IngestEntry entry)
     {
-        if (_settling.TryGetValue(entry.Id, out var running) && !running.IsCompleted)
-            throw new IngestNotSettledException(entry.Id, entry.IsCommit);
-        try
-        {
-            await SettleOnceAsync(entry);
-        }
-        catch (Exception error) when (error is not IngestNotSettledException)
-        {
-            StartSettling(entry);
-            throw new IngestNotSettledException(entry.Id, entry.IsCommit);
-        }
+        await Settling(entry).FirstAttempt;
+        if (entry.Status is IngestStatus.Committing or IngestStatus.Aborting) throw new IngestNotSettledException(entry.Id, entry.IsCommit);
     }
 
-    private void StartSettling(IngestEntry entry)
+    private void StartSettling(IngestEntry entry) => _ = Settling(entry);
+
+    private Settlement Settling(IngestEntry entry)
     {
-        if (!_settling.TryGetValue(entry.Id, out var running) || running.IsCompleted)
-            _settling[entry.Id] = SettleUntilDoneAsync(entry);
+        if (_settling.TryGetValue(entry.Id, out var running) && !running.Done.IsCompleted) return running;
+        var settlement = new Settlement();
+        _settling[entry.Id] = settlement;
+        settlement.Done = SettleUntilDoneAsync(entry, settlement);
+        return settlement;
     }
 
-    private async Task SettleUntilDoneAsync(IngestEntry entry)
+    /// <summary>A settling in progress: done when every shard confirmed; its first attempt is what a caller waits for.</summary>
+    private sealed class Settlement
+    {
+        private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task FirstAttempt => _firstAttempt.Task;
+        public Task Done { get; set; } = Task.CompletedTask;
+
+        public void Attempted() => _firstAttempt.TrySetResult();
+    }
+
+    private async Task SettleUntilDoneAsync(IngestEntry entry, Settlement settlement)
     {
         var pause = TimeSpan.FromMilliseconds(200);
-        for (var attempt = 1; entry.Status is IngestStatus.Committing or IngestStatus.Aborting; attempt++)
+        try
         {
-            try
+            for (var attempt = 1; entry.Status is IngestStatus.Committing or IngestStatus.Aborting; attempt++)
             {
-                await SettleOnceAsync(entry);
-            }
-            catch (Exception error)
-            {
-                if (attempt == 1 || attempt % 10 == 0)
+                try
                 {
-                    logger.LogWarning("Ingest {Ingest}: {Outcome} not confirmed by every shard yet ({Attempts} attempts: {Error}); trying again",
-                        entry.Id, entry.Status, attempt, error.GetType().Name);
+                    await SettleOnceAsync(entry);
                 }
+                catch (Exception error)
+                {
+                    if (attempt == 1 || attempt % 10 == 0)
+                    {
+                        logger.LogWarning("Ingest {Ingest}: {Outcome} not confirmed by every shard yet ({Attempts} attempts: {Error}); trying again",
+                            entry.Id, entry.Status, attempt, error.GetType().Name);
+                    }
 
-                await Task.Delay(pause, time);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+                    settlement.Attempted();
+                    await Task.Delay(pause, time);
+                    pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+                }
             }
+        }
+        finally
+        {
+            settlement.Attempted();
         }
     }
 
@@ -192,8 +208,3 @@ internal sealed class IngestCoordinator(
         await writeState();
     }
 }
-
-/// <summary>An ingest whose outcome is decided but not yet confirmed by every shard: it completes when they answer.</summary>
-public sealed class IngestNotSettledException(string ingestId, bool committed) : Exception(
-    $"ingest {Quoted.Value(ingestId)} is {(committed ? "committed" : "aborted")}, but not every shard has confirmed it yet (a silo may be down); " +
-    $"it completes by itself when they answer: `status` shows the records once it has");

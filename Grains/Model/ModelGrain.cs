@@ -21,6 +21,8 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
     private readonly IForgottenDataScrubber[] _scrubbers;
     private readonly ILogger<ModelGrain> _logger;
     private readonly TimeProvider _time;
+    // Reentrant turns may write the row at once (a commit's decision, a sweep, train): one write at a time.
+    private readonly CoalescingWriter _writer;
     private ModelShards _shards = null!;
     private ForgetBatcher[] _forgets = [];
     private IngestCoordinator _ingests = null!;
@@ -38,6 +40,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         _scrubbers = [.. scrubbers];
         _logger = logger;
         _time = time;
+        _writer = new CoalescingWriter(() => _state.WriteStateAsync());
     }
 
     private string Name => this.GetPrimaryKeyString();
@@ -54,7 +57,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
             config = config with { Certified = certified with { NoiseSeed = 0 } };
         }
         _state.State.Config = config;
-        await _state.WriteStateAsync();
+        await _writer.WriteAsync();
         _logger.LogInformation("Created model {Model} with {Shards} shards of {Slices} slices", Name, config.Shards, config.Slices);
         return config;
     }
@@ -138,7 +141,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         if (!_state.State.Trained)
         {
             _state.State.Trained = true;
-            await _state.WriteStateAsync();
+            await _writer.WriteAsync();
         }
         var snapshots = await Task.WhenAll(_shards.All.Select(async view =>
         {
@@ -386,7 +389,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
             _shards = new ModelShards(config, _time);
             _forgets = [.. Enumerable.Range(0, config.Shards).Select(i =>
                 new ForgetBatcher(Shard(i).Forget, sending => _shards.ForgetsInFlight > sending))];
-            _ingests = new IngestCoordinator(_state.State, config.Shards, Shard, _state.WriteStateAsync,
+            _ingests = new IngestCoordinator(_state.State, config.Shards, Shard, _writer.WriteAsync,
                 (shard, records) => _shards[shard].Records = records, _options, _time, _logger);
             this.RegisterGrainTimer(SweepAsync, new GrainTimerCreationOptions(_options.SweepInterval, _options.SweepInterval) { Interleave = true });
         }

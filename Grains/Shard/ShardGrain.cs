@@ -212,6 +212,8 @@ public sealed class ShardGrain : Grain, IShardGrain
     public async Task StartTraining(ShardSetup setup)
     {
         await EnsureConfiguredAsync(setup);
+        // Asked to train now: no burst to wait for.
+        _holdUntil = default;
         if (!State.Trained)
         {
             State.Trained = true;

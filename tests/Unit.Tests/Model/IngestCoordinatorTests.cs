@@ -12,11 +12,13 @@ public sealed class IngestCoordinatorTests
     {
         public bool Down { get; set; }
         public int Staged { get; set; } = 5;
+        public Task Gate { get; set; } = Task.CompletedTask;
 
-        public Task<CommitResult> CommitIngest(string ingestId)
+        public async Task<CommitResult> CommitIngest(string ingestId)
         {
             log.Add($"commit {index}");
-            return Down ? Task.FromException<CommitResult>(new TimeoutException()) : Task.FromResult(new CommitResult(Staged, 100 + Staged));
+            await Gate;
+            return Down ? throw new TimeoutException() : new CommitResult(Staged, 100 + Staged);
         }
 
         public Task AbortIngest(string ingestId)
@@ -144,6 +146,24 @@ public sealed class IngestCoordinatorTests
         await h.Coordinator.SweepAsync();
         Assert.DoesNotContain(h.State.Ingests, e => e.Id == "quiet");
         Assert.Equal(IngestOutcome.Aborted, h.Coordinator.OutcomeOf("quiet")); // unknown: nothing to keep
+    }
+
+    [Fact]
+    public async Task A_sweep_during_a_commit_does_not_settle_it_a_second_time()
+    {
+        var h = new Harness();
+        await h.Coordinator.OpenAsync("g");
+        h.Coordinator.Sending("g", [2]);
+        var gate = new TaskCompletionSource();
+        h.Shards[2].Gate = gate.Task;
+
+        var committing = h.Coordinator.CommitAsync("g");
+        await h.Coordinator.SweepAsync(); // sees the entry committing: must not start a settling of its own
+        gate.SetResult();
+
+        Assert.Equal(5, await committing);
+        Assert.Single(h.Log, l => l == "commit 2");
+        Assert.Single(h.Log, l => l.EndsWith("g:Committed", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -99,6 +99,27 @@ public sealed class CertifiedLearnerTests
     }
 
     [Fact]
+    public void After_an_ingest_a_restarted_shard_refits_instead_of_stepping_from_a_model_that_never_saw_the_new_records()
+    {
+        var shard = new LearnerHarness();
+        var late = shard.Slice.Where((_, i) => i % 10 == 0).ToArray();
+        shard.Slice.RemoveAll(late.Contains);
+        shard.Step();
+        // An ingest brings the late records; the silo dies before the retrain it schedules completes.
+        shard.Slice.AddRange(late);
+        shard.Slice.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+        shard.Learner.RecordsAdded(shard.State);
+        Assert.Null(shard.State.Certified);
+
+        var restarted = new LearnerHarness(shard.State.Certified) { State = { NoiseRefits = shard.State.NoiseRefits } };
+        restarted.Forget(Forgets[0]);
+        var result = restarted.Step();
+
+        Assert.Equal(ForgetMethod.Retrain, result.Method);
+        Assert.Equal(restarted.Slice.Count, restarted.State.Certified!.Rows);
+    }
+
+    [Fact]
     public async Task Verification_finds_the_served_model_within_its_bound_and_catches_other_weights_or_records()
     {
         var shard = new LearnerHarness();
