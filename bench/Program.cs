@@ -14,11 +14,12 @@ IScenario[] all =
     new AccuracyScenario(),
     new IngestTrainScenario(),
     new GrowthScenario(),
+    new AuditScenario(),
 ];
 
 string? Resolve(string arg)
 {
-    if (int.TryParse(arg, out var number) && number >= 1 && number <= all.Length) return all[number - 1].Name;
+    if (int.TryParse(arg, out var number)) return all.FirstOrDefault(s => s.Id.StartsWith($"{number}-", StringComparison.Ordinal))?.Name;
     return all.FirstOrDefault(s => string.Equals(s.Name, arg, StringComparison.OrdinalIgnoreCase)
                                    || string.Equals(s.Id, arg, StringComparison.OrdinalIgnoreCase))?.Name;
 }

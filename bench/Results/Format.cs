@@ -17,6 +17,7 @@ public static class Format
             "acc" => $"{(v * 100).ToString("0.00", Invariant)}%",
             "count" => v.ToString("#,0", Invariant),
             "slope" => v.ToString("0.00", Invariant),
+            "auc" => v.ToString("0.000", Invariant),
             "" => Significant(v),
             _ when unit.EndsWith("/s", StringComparison.Ordinal) => $"{Rate(v)} {unit}",
             _ => $"{Significant(v)} {unit}",
@@ -46,6 +47,7 @@ public static class Format
         {
             "%" => $"{(r * 100).ToString("0", Invariant)}%",
             "pts" => $"{(r * 100).ToString("+0.00;-0.00;0.00", Invariant)} pts",
+            "auc" => $"{r.ToString("+0.000;-0.000;0.000", Invariant)} AUC",
             _ => $"{Significant(r)}x",
         };
     }
