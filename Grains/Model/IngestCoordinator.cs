@@ -80,6 +80,19 @@ internal sealed class IngestCoordinator(
         await SettleOrHandOverAsync(entry);
     }
 
+    /// <summary>Aborts the ingest if it can; a failure is logged, not thrown (the shards drop what it staged when they next answer).</summary>
+    public async Task AbortQuietlyAsync(string ingestId, string reason)
+    {
+        try
+        {
+            await AbortAsync(ingestId, reason);
+        }
+        catch (Exception error)
+        {
+            logger.LogWarning("Ingest {Ingest}: abort not confirmed yet ({Error})", ingestId, error.GetType().Name);
+        }
+    }
+
     public IngestOutcome OutcomeOf(string ingestId) => Find(ingestId) switch
     {
         { Status: IngestStatus.Staging } => IngestOutcome.Pending,

@@ -26,6 +26,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
     private ModelShards _shards = null!;
     private ForgetBatcher[] _forgets = [];
     private IngestCoordinator _ingests = null!;
+    private ShardHealth _health = null!;
     private Task? _loading;
 
     public ModelGrain(
@@ -74,7 +75,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         }
         catch
         {
-            await AbortQuietlyAsync(ingestId, "a batch was refused");
+            await _ingests.AbortQuietlyAsync(ingestId, "a batch was refused");
             throw;
         }
         return (await CommitIngest(ingestId)) with { Unchanged = staged.Unchanged };
@@ -116,19 +117,6 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         if (_state.State.Config is null) return Wire.IngestOutcome.Aborted;
         await EnsureLoadedAsync();
         return _ingests.OutcomeOf(ingestId);
-    }
-
-    private async Task AbortQuietlyAsync(string ingestId, string reason)
-    {
-        try
-        {
-            await _ingests.AbortAsync(ingestId, reason);
-        }
-        catch (Exception error)
-        {
-            // Decided or not, what it staged stays out of the model; the shards drop it when they next answer.
-            _logger.LogWarning("Ingest {Ingest} of model {Model}: abort not confirmed yet ({Error})", ingestId, Name, error.GetType().Name);
-        }
     }
 
     public async Task<TrainResult> Train()
@@ -236,7 +224,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         catch (Exception error)
         {
             // Unknown whether the shard removed the subject: it stays out until it says what it serves now.
-            Exclude(view, $"a forget failed midway ({error.GetType().Name}), so what it serves is unknown");
+            _health.Exclude(view, $"a forget failed midway ({error.GetType().Name}), so what it serves is unknown");
             throw;
         }
         finally
@@ -318,30 +306,10 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
     {
         var config = RequireConfig();
         await EnsureLoadedAsync();
-        var shards = await Task.WhenAll(_shards.All.Select(ShardStatusAsync));
-        var alerts = _shards.AbsentLongerThan(_options.MissingShardAlarm).Select(AbsenceAlert).ToArray();
+        var shards = await Task.WhenAll(_shards.All.Select(_health.StatusOfAsync));
         return new ModelStatus(Name, shards.Sum(s => s.Records), _state.State.Trained, _shards.Version, shards,
-            _shards.Current.Members.Length, alerts);
+            _shards.Current.Members.Length, _health.Alerts());
     }
-
-    /// <summary>The shard's own report, with the model's view over it: excluded, or unreachable when it does not answer in time.</summary>
-    private async Task<ShardStatus> ShardStatusAsync(ShardView view)
-    {
-        ShardStatus status;
-        try
-        {
-            status = await Shard(view.Index).GetStatus().WaitAsync(_options.ShardStatusTimeout);
-        }
-        catch (Exception error)
-        {
-            return new ShardStatus(view.Index, view.Records, view.Snapshot.Version, ShardServingState.Unreachable, "", [],
-                view.Snapshot.ForgetsAccepted, Exclusion: view.Exclusion ?? $"did not answer: {error.GetType().Name}");
-        }
-        return view.Exclusion is { } reason ? status with { State = ShardServingState.Excluded, Exclusion = reason } : status;
-    }
-
-    private string AbsenceAlert(ShardView view) =>
-        $"shard {view.Index} has been out of the ensemble since {view.AbsentSince:u} ({view.AbsenceReason ?? "back now"})";
 
     public Task OnShardChanged(ShardSnapshot snapshot)
     {
@@ -358,21 +326,12 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
     private ShardSetup Setup(ModelConfig config) => new(config, _state.State.NoiseKey);
 
     /// <summary>The ensemble a prediction may use now; waits while every shard is between weights.</summary>
-    private async Task<EnsembleView> ServingEnsembleAsync()
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var ensemble = _shards.Current;
-            if (ensemble.Members.Length > 0) return ensemble;
-            if (!_state.State.Trained)
-                throw new InvalidOperationException($"model '{Name}' is not trained yet; run train first");
-            var remaining = _options.PredictionWait - deadline.Elapsed;
-            if (remaining <= TimeSpan.Zero)
-                throw new TimeoutException($"no shard of model '{Name}' had clean weights within {_options.PredictionWait.TotalSeconds:0} s");
-            await Task.WhenAny(_shards.NextChange, Task.Delay(remaining));
-        }
-    }
+    private Task<EnsembleView> ServingEnsembleAsync() =>
+        _state.State.Trained
+            ? _shards.ServingAsync(_options.PredictionWait, Name)
+            : _shards.Current is { Members.Length: > 0 } ensemble
+                ? Task.FromResult(ensemble)
+                : throw new InvalidOperationException($"model '{Name}' is not trained yet; run train first");
 
     private Task EnsureLoadedAsync()
     {
@@ -387,6 +346,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         if (_forgets.Length == 0)
         {
             _shards = new ModelShards(config, _time);
+            _health = new ShardHealth(Name, _shards, Shard, _options, _time, _logger);
             _forgets = [.. Enumerable.Range(0, config.Shards).Select(i =>
                 new ForgetBatcher(Shard(i).Forget, sending => _shards.ForgetsInFlight > sending))];
             _ingests = new IngestCoordinator(_state.State, config.Shards, Shard, _writer.WriteAsync,
@@ -399,54 +359,10 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         _ = SweepAsync();
     }
 
-    /// <summary>Keeps the shard out of the ensemble, and asks it what it serves until it answers.</summary>
-    private void Exclude(ShardView view, string reason)
-    {
-        var readmitting = view.Exclusion is not null;
-        view.Exclude(reason);
-        _shards.Changed();
-        if (!readmitting) _ = ReadmitWhenItAnswersAsync(view);
-    }
-
-    /// <summary>
-    /// Asks an excluded shard for its snapshot, with growing pauses, until it answers (its silo back, or declared dead
-    /// and the shard reactivated elsewhere); a snapshot asked for after the exclusion says what the shard serves.
-    /// </summary>
-    private async Task ReadmitWhenItAnswersAsync(ShardView view)
-    {
-        var pause = TimeSpan.FromMilliseconds(100);
-        for (var attempt = 1; view.Exclusion is not null; attempt++)
-        {
-            try
-            {
-                var snapshot = await Shard(view.Index).GetSnapshot().WaitAsync(_options.ShardStatusTimeout);
-                if (view.Exclusion is null) return; // a forget's acceptance readmitted it meanwhile
-                view.RequireForgetsAccepted(snapshot.ForgetsAccepted);
-                view.Offer(snapshot);
-                view.Readmit();
-                _shards.Changed();
-                _logger.LogInformation("Shard {Shard} of model {Model} answered after {Attempts} attempts and is back in the ensemble",
-                    view.Index, Name, attempt);
-                return;
-            }
-            catch (Exception error)
-            {
-                if (attempt == 1 || attempt % 10 == 0)
-                {
-                    _logger.LogWarning("Shard {Shard} of model {Model} stays out of the ensemble until it answers ({Attempts} attempts: {Error})",
-                        view.Index, Name, attempt, error.GetType().Name);
-                }
-
-                await Task.Delay(pause, _time);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-            }
-        }
-    }
-
     /// <summary>The model's periodic upkeep: absent shards reported, stale ingests expired, decided ones settled.</summary>
     private async Task SweepAsync()
     {
-        CheckAbsences();
+        _health.ReportLongAbsences();
         try
         {
             await _ingests.SweepAsync();
@@ -454,16 +370,6 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         catch (Exception error)
         {
             _logger.LogWarning(error, "Model {Model}: ingest upkeep failed; retrying at the next sweep", Name);
-        }
-    }
-
-    /// <summary>Logs, once per absence, a shard out of the ensemble for longer than the alarm allows.</summary>
-    private void CheckAbsences()
-    {
-        foreach (var view in _shards.AbsentLongerThan(_options.MissingShardAlarm).Where(view => !view.AbsenceReported))
-        {
-            view.AbsenceReported = true;
-            _logger.LogError("Model {Model}: {Alert}; predictions use the other shards", Name, AbsenceAlert(view));
         }
     }
 }

@@ -60,6 +60,21 @@ internal sealed class ModelShards
         return _views.Where(view => view.AbsentSince is { } since && now - since > limit);
     }
 
+    /// <summary>The ensemble as soon as it has a member, waiting at most <paramref name="wait"/> for one.</summary>
+    public async Task<EnsembleView> ServingAsync(TimeSpan wait, string model)
+    {
+        var deadline = _time.GetTimestamp();
+        while (true)
+        {
+            var ensemble = Current;
+            if (ensemble.Members.Length > 0) return ensemble;
+            var remaining = wait - _time.GetElapsedTime(deadline);
+            if (remaining <= TimeSpan.Zero)
+                throw new TimeoutException($"no shard of model '{model}' had clean weights within {wait.TotalSeconds:0} s");
+            await Task.WhenAny(NextChange, Task.Delay(remaining, _time));
+        }
+    }
+
     public void Offer(ShardSnapshot snapshot)
     {
         if (snapshot.Shard >= 0 && snapshot.Shard < _views.Length && _views[snapshot.Shard].Offer(snapshot)) Changed();
