@@ -3,11 +3,12 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Unlearning.Client.Security;
 
 namespace Unlearning.Client;
 
 /// <summary>The cluster a command talks to: through one gateway, or through the gateways listed in the PostgreSQL membership table.</summary>
-internal sealed record ClusterTarget(string ClusterId, GatewayAddress? Gateway = null, string? Postgres = null)
+internal sealed record ClusterTarget(string ClusterId, GatewayAddress? Gateway = null, string? Postgres = null, ClientSecurity? Security = null)
 {
     /// <summary>Where the cluster was looked for, for messages: never the password.</summary>
     public string Where => Postgres is null
@@ -64,6 +65,7 @@ internal sealed class ClusterConnection : IAsyncDisposable
         builder.UseOrleansClient(client =>
         {
             client.AddClusterConnectionStatusObserver(watch);
+            target.Security?.ApplyTo(client);
             if (gateway is null)
             {
                 client.UseAdoNetClustering(options =>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 using Unlearning.Silo;
+using Unlearning.Silo.Security;
 
 using Unlearning.Wire;
 
@@ -33,6 +34,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Unlearning:MissingShardAlarm"] = "00:00:02",
         }).Build();
         builder.ConfigureSilo((_, silo) => silo.AddUnlearningGrains(configuration).AddIncomingGrainCallFilter<InjectedFaults.Filter>());
+        // The tests read shard state through IShardGrain, which the silos refuse to clients: this one is in the silos'
+        // process and may have their key.
+        builder.ConfigureClient(client => client.AllowInternalCallsForTests());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
