@@ -26,7 +26,28 @@ public static class SecuritySetup
         silo.Services.AddSingleton<IIncomingGrainCallFilter>(services => services.GetRequiredService<CallAuthorizationFilter>());
         silo.AddOutgoingGrainCallFilter<InternalCallStamp>();
         silo.Services.AddLogging(logging => logging.AddFilter(OrleansInvokeExceptionCategory, LogLevel.None));
+        silo.Services.PostConfigure<LoggerFilterOptions>(NoOrleansDebugLines);
         return silo;
+    }
+
+    /// <summary>
+    /// Orleans' Debug and Trace lines print whole messages, and a response message prints its result or exception, whose
+    /// text may name records: a silo never writes them, whatever the configuration asks (Information and up only).
+    /// </summary>
+    public static void NoOrleansDebugLines(LoggerFilterOptions options)
+    {
+        for (var i = 0; i < options.Rules.Count; i++)
+        {
+            var rule = options.Rules[i];
+            if (rule.CategoryName?.StartsWith("Orleans", StringComparison.Ordinal) == true && rule.CategoryName != OrleansInvokeExceptionCategory
+                && rule.LogLevel is { } level && level < LogLevel.Information)
+            {
+                options.Rules[i] = new LoggerFilterRule(rule.ProviderName, rule.CategoryName, LogLevel.Information, rule.Filter);
+            }
+        }
+        // Last, so that it wins over a rule of the same category from the configuration (e.g. Logging:LogLevel:Orleans).
+        options.Rules.Add(new LoggerFilterRule(null, "Orleans", LogLevel.Information, null));
+        options.Rules.Add(new LoggerFilterRule(null, OrleansInvokeExceptionCategory, LogLevel.None, null));
     }
 
     /// <summary>
