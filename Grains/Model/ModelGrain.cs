@@ -1,9 +1,9 @@
-using Unlearning.Logging;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Unlearning.Learning;
+using Unlearning.Logging;
 using Unlearning.Storage;
 using Unlearning.Wire;
 

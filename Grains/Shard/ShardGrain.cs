@@ -1,4 +1,3 @@
-using Unlearning.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,6 +6,7 @@ using Orleans.Placement;
 using Orleans.Storage;
 using Unlearning.Compute;
 using Unlearning.Learning;
+using Unlearning.Logging;
 using Unlearning.Storage;
 using Unlearning.Wire;
 

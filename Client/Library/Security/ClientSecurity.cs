@@ -1,5 +1,4 @@
 using Orleans.Connections.Security;
-using Orleans.Hosting;
 
 namespace Unlearning.Client.Security;
 
