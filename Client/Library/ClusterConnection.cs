@@ -99,13 +99,18 @@ internal sealed class ClusterConnection : IAsyncDisposable
             host.Dispose();
             cancellationToken.ThrowIfCancellationRequested();
             var reason = e is OperationCanceledException
-                ? $"no connection within {ConnectTimeout.TotalSeconds} s"
+                ? $"no connection within {ConnectTimeout.TotalSeconds} s{TlsHint(target)}"
                 : e.GetBaseException().Message;
             throw new ClusterUnreachableException(target.Where, target.Scrub(reason), e);
         }
 
         return new ClusterConnection(host.Services.GetRequiredService<IClusterClient>(), host, watch);
     }
+
+    // A TLS handshake that fails looks like a gateway that never answers: say what to check.
+    private static string TlsHint(ClusterTarget target) => target.Security?.Tls is null
+        ? " (a cluster with mutual TLS refuses clients without --tls-ca, --tls-cert and --tls-key)"
+        : " (with TLS: check that the client's certificate is signed by the cluster's CA, and --tls-ca is the CA of the silos' certificates)";
 
     public async ValueTask DisposeAsync()
     {
