@@ -45,11 +45,13 @@ public interface IModelGrain : IGrainWithStringKey
     /// Rebuilds every shard from its stored records off to the side (the served weights untouched) and compares: bits
     /// for exact models, the gradient residual against its bound for certified ones. As long as training takes.
     /// </summary>
+    [RequiresRole(Roles.Auditor, Action = "verify a model against its stored records")]
     [Alias("Verify"), ResponseTimeout(LongRunning.Timeout)] Task<VerificationReport> Verify();
     /// <summary>
     /// The model's class probabilities (ensemble and each shard) for a membership audit: the forgotten rows, never-seen
     /// rows, and <paramref name="retainedSample"/> records it holds (picked by stable hash), for the attack's control.
     /// </summary>
+    [RequiresRole(Roles.Auditor, Action = "run a membership audit")]
     [Alias("AuditPredictions"), ResponseTimeout(LongRunning.Timeout)] Task<AuditPredictions> AuditPredictions(AuditRows forgotten, AuditRows holdout, int retainedSample);
     /// <summary>A certified model's budgets per shard, for auditors (they are functions of the removed rows).</summary>
     [RequiresRole(Roles.Auditor, Action = "read certified budgets")]

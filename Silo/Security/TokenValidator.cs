@@ -223,7 +223,7 @@ public sealed class TokenValidator
         // One reusable SHA-256 context per thread: the one-shot SHA256.HashData sets one up per call, which cost more
         // than hashing a token itself (about 1.4 against 0.6 microseconds for 400 characters, on every cached call).
         [ThreadStatic]
-        private static IncrementalHash? t_sha256;
+        private static IncrementalHash? _threadSha256;
 
         public static TokenDigest Of(string token)
         {
@@ -234,7 +234,7 @@ public sealed class TokenValidator
             {
                 var written = Encoding.UTF8.GetBytes(token, buffer);
                 Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-                var sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                var sha256 = _threadSha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 sha256.AppendData(buffer[..written]);
                 sha256.GetHashAndReset(hash);
                 return MemoryMarshal.Read<TokenDigest>(hash);

@@ -1,9 +1,9 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
-using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 using Unlearning.Client.Security;
 using Unlearning.Silo;

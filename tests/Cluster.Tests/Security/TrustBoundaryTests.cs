@@ -51,6 +51,7 @@ public sealed class TrustBoundaryTests(SecureSiloFixture silo, ITestOutputHelper
             (["status", Model], [Roles.Reader], "read a model's status (IModelGrain.GetStatus); roles that may: reader, admin"),
             (["status", SecureSiloFixture.CertifiedModel, "--budgets"], [Roles.Auditor], "read certified budgets (IModelGrain.GetCertification); roles that may: auditor, admin"),
             (["explain", Model, holdout, "--top", "2"], [Roles.Auditor], "explain predictions (it names training records) (IModelGrain.Explain); roles that may: auditor, admin"),
+            (["verify", Model], [Roles.Auditor], "verify a model against its stored records (IModelGrain.Verify); roles that may: auditor, admin"),
             (["forget", Model, "--subject", $"nobody-{role}"], [Roles.Forgetter], "forget a subject (IModelGrain.Forget); roles that may: forgetter, admin"),
             (["forget", Model, "--subject", "P000123", "--dry-run", "--probe", holdout], [Roles.Forgetter],
                 "estimate a forget (dry run) (IModelGrain.EstimateForget); roles that may: forgetter, admin"),

@@ -38,6 +38,8 @@ public sealed class CallRulesTests
         { nameof(IModelGrain.EstimateForget), [Roles.Forgetter] },
         { nameof(IModelGrain.Explain), [Roles.Auditor] },
         { nameof(IModelGrain.GetCertification), [Roles.Auditor] },
+        { nameof(IModelGrain.Verify), [Roles.Auditor] },
+        { nameof(IModelGrain.AuditPredictions), [Roles.Auditor] },
         // Every command reads the config, and every long call polls the activation.
         { nameof(IModelGrain.GetConfig), [Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor] },
         { nameof(IModelGrain.Activation), [Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor] },
