@@ -1,4 +1,8 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Unlearning.Client.Security;
 using Unlearning.Cli;
 using Unlearning.Tests.Storage;
 using Unlearning.Tests.Support;
@@ -10,7 +14,7 @@ namespace Unlearning.Tests.Security;
 public sealed class SecureClusterTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Two_silos_talk_over_tls_and_serve_a_model_whose_shards_live_on_both()
+    public async Task Two_silos_form_a_cluster_over_tls_and_serve_a_model()
     {
         await using var database = await TestPostgres.CreateDatabaseAsync("tls");
         if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
@@ -41,9 +45,16 @@ public sealed class SecureClusterTests(ITestOutputHelper output)
             var status = await Cli("status", "spread");
             var silos = status.GetProperty("shards").EnumerateArray().Select(s => s.GetProperty("silo").GetString()!).Distinct().ToArray();
             output.WriteLine($"shards on {string.Join(", ", silos)}");
-            // The model grain reaches shards on the other silo, and the silos probe each other: both over TLS only.
-            Assert.Equal(2, silos.Length);
             Assert.Equal(456, status.GetProperty("records").GetInt64());
+
+            // Both silos active in the membership both agree on: the second joined by probing the first, and they keep
+            // probing each other, over silo-to-silo links that are TLS only (placement decides whether shards spread).
+            using var host = await ConnectAsync(database.ConnectionString, clusterId, new ClientSecurity(credentials.ClientTls, token));
+            var management = host.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
+            var active = await management.GetHosts(onlyActive: true);
+            Assert.Equal(2, active.Count);
+            var ports = active.Keys.Select(a => a.Endpoint.Port).Order().ToArray();
+            Assert.Equal(new[] { first.SiloPort, second.SiloPort }.Order(), ports);
             Assert.DoesNotContain("Authentication failed", first.Output + second.Output);
         }
         catch
@@ -51,5 +62,26 @@ public sealed class SecureClusterTests(ITestOutputHelper output)
             output.WriteLine($"--- tls1 ---\n{first.Output}\n--- tls2 ---\n{second.Output}");
             throw;
         }
+    }
+
+    private static async Task<IHost> ConnectAsync(string postgres, string clusterId, ClientSecurity security)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.UseOrleansClient(client =>
+        {
+            security.ApplyTo(client);
+            client.UseAdoNetClustering(options =>
+            {
+                options.Invariant = Unlearning.Client.PostgresConnectionString.Invariant;
+                options.ConnectionString = postgres;
+            }).Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = clusterId;
+                options.ServiceId = ClusterIdentity.DefaultServiceId;
+            });
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
     }
 }
