@@ -9,4 +9,8 @@ public sealed record DataRecord(
     [property: Id(0)] string Id,
     [property: Id(1)] string Subject,
     [property: Id(2)] double[] Features,
-    [property: Id(3)] int Label);
+    [property: Id(3)] int Label)
+{
+    /// <summary>No ids, subjects or values: Orleans prints call results in some of its log lines.</summary>
+    public override string ToString() => $"DataRecord {{ {Features.Length} features }}";
+}

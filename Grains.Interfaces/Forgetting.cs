@@ -32,7 +32,11 @@ public sealed record ForgetReceipt(
     [property: Id(7)] long VersionAfter,
     [property: Id(8)] ForgetMethod Method,
     [property: Id(9)] long ElapsedMs,
-    [property: Id(12)] int ShardsUsed = 0);
+    [property: Id(12)] int ShardsUsed = 0)
+{
+    /// <summary>No ids, subjects or values: Orleans prints call results in some of its log lines.</summary>
+    public override string ToString() => $"ForgetReceipt {{ {RequestId}, model {Model}, shard {Shard}, {RecordsRemoved} records removed }}";
+}
 
 /// <summary>
 /// What forgetting a subject would do to predictions on probe rows, computed without changing anything:
@@ -47,4 +51,8 @@ public sealed record ForgetEstimate(
     [property: Id(4)] ForgetMethod Method,
     [property: Id(5)] Prediction[] Before,
     [property: Id(6)] Prediction[] After,
-    [property: Id(7)] long Version);
+    [property: Id(7)] long Version)
+{
+    /// <summary>No ids, subjects or values: Orleans prints call results in some of its log lines.</summary>
+    public override string ToString() => $"ForgetEstimate {{ model {Model}, shard {Shard}, {RecordsAffected} records, {Before.Length} rows }}";
+}

@@ -40,6 +40,12 @@ public sealed class RequiresRoleAttribute(params string[] roles) : Attribute
 {
     public IReadOnlyList<string> Roles { get; } = roles;
 
+    /// <summary>What the method does, in plain words for a refusal ("forget a subject"); the method's name when not set.</summary>
+    public string? Action { get; init; }
+
+    /// <summary>The roles that may call the method, admin last: "forgetter, admin".</summary>
+    public string Allowed => string.Join(", ", Roles.Where(r => r != Unlearning.Roles.Admin).Append(Unlearning.Roles.Admin));
+
     /// <summary>
     /// Whether a caller holding <paramref name="held"/> may call the method: any one of <see cref="Roles"/>, or
     /// admin. Fails closed: with no roles listed, only admin may call.

@@ -10,6 +10,9 @@ public static class TokenDefaults
     /// <summary>The claim that carries the caller's roles: a JSON array of <see cref="Roles"/> names.</summary>
     public const string RolesClaim = "roles";
 
+    /// <summary>The Orleans RequestContext key under which a client's calls carry its token (the compact JWT).</summary>
+    public const string RequestContextKey = "unlearning-token";
+
     /// <summary>The longest lifetime the token command issues.</summary>
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(30);
 }

@@ -10,8 +10,8 @@ public sealed class DashboardSettings
     public int Port { get; set; }
 
     /// <summary>
-    /// The address the dashboard listens on. Loopback by default: it shows cluster health, not records,
-    /// but it has no authentication. <c>0.0.0.0</c> serves it on every interface.
+    /// The address the dashboard listens on: loopback only. It shows cluster health, not records, but it has no
+    /// authentication, so a silo refuses to start with any other address (<see cref="Security.StartupSecurity"/>).
     /// </summary>
     public string Host { get; set; } = "127.0.0.1";
 

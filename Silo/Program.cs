@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Unlearning.Silo;
+using Unlearning.Silo.Security;
 using Unlearning.Silo.Storage;
 
 if (SiloHelp.Requested(args))
@@ -16,14 +17,22 @@ args = [.. args.Where(a => a != "--install-schema")];
 var (builder, dashboard) = SiloHost.CreateBuilder(args);
 var options = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
 var storage = SiloConfiguration.StorageFrom(builder.Configuration);
-Console.WriteLine($"Storage: {storage.Describe()}");
-
 if (installOnly)
 {
     await SchemaInstaller.InstallAsync(storage.Validated());
     Console.WriteLine($"Schema installed in {started.ElapsedMilliseconds} ms.");
     return 0;
 }
+
+// Before anything is bound or connected: a silo that would be reachable from the network without TLS and tokens stops here.
+var security = StartupSecurity.Decide(options, SiloConfiguration.SecurityFrom(builder.Configuration), dashboard);
+if (security.Refused)
+{
+    Console.Error.WriteLine($"error: {security.Refusal}");
+    return 2;
+}
+Console.WriteLine(security.Line);
+Console.WriteLine($"Storage: {storage.Describe()}");
 
 builder.UseOrleans(silo => silo.ConfigureUnlearningSilo(options, builder.Configuration, dashboard));
 

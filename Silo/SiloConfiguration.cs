@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Unlearning.Client;
+using Unlearning.Silo.Security;
 using Unlearning.Silo.Storage;
 
 namespace Unlearning.Silo;
@@ -22,16 +23,20 @@ public static class SiloConfiguration
         silo.Services.Configure<UnlearningOptions>(configuration.GetSection(UnlearningOptions.Section));
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout);
+        silo.AddUnlearningSecurity(configuration);
         return silo.AddUnlearningStorage(storage);
     }
 
     /// <summary>
     /// The Silo program's setup: clustering chosen by the storage (localhost, or the PostgreSQL membership
-    /// table), the grains, and the optional activation rebalancer and dashboard.
+    /// table), mutual TLS when configured, the grains, and the optional activation rebalancer and dashboard.
     /// </summary>
     public static ISiloBuilder ConfigureUnlearningSilo(this ISiloBuilder silo, SiloOptions options, IConfiguration configuration, DashboardSettings? dashboard = null)
     {
         var storage = StorageFrom(configuration).Validated();
+        var security = SecurityFrom(configuration);
+        if (security.AnySecuritySetting && !security.Insecure)
+            silo.UseUnlearningTls(security.Validated());
         if (storage.Provider == StorageProvider.Postgres)
         {
             var address = IPAddress.Parse(options.AdvertisedAddress);
@@ -46,6 +51,8 @@ public static class SiloConfiguration
                 cluster.ServiceId = options.ServiceId;
             });
             silo.ConfigureEndpoints(address, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
+            // Silo processes tell their own calls from clients' by a secret they share in the database.
+            silo.UsePostgresInternalCallKey(storage.Postgres!, options.ClusterId);
         }
         else
         {
@@ -75,6 +82,9 @@ public static class SiloConfiguration
         }
         return silo.AddUnlearningGrains(configuration, storage);
     }
+
+    public static SecurityOptions SecurityFrom(IConfiguration configuration) =>
+        configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
 
     public static StorageOptions StorageFrom(IConfiguration configuration) =>
         configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();

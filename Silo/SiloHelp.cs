@@ -25,8 +25,16 @@ internal static class SiloHelp
           --cluster-id ID                    Orleans cluster id (default unlearning)
           --rebalance                        Migrate activations between silos to even out load (experimental)
 
+        Security (needed to listen on any address but loopback; README, "Security"):
+          --tls-cert FILE                    This silo's PEM certificate (serverAuth and clientAuth)
+          --tls-key FILE                     Its PEM private key
+          --tls-ca FILE                      PEM certificate of the CA that every silo's and client's certificate chains to
+          --auth-public-key FILE             PEM public key that signs callers' tokens (or --jwks FILE, a JWKS document)
+          --insecure                         No TLS, no tokens: for a network you trust (warns at every start)
+
         Dashboard:
-          --dashboard-port N                 Serve the Orleans Dashboard on http://127.0.0.1:N/dashboard/ (default: off)
+          --dashboard-port N                 Serve the Orleans Dashboard on http://127.0.0.1:N/dashboard/ (default: off;
+                                             loopback only: it has no authentication)
 
         Every setting of appsettings.json can also be given as --Section:Name value (for example
         --Unlearning:MaxBatchRows 50000, --Membership:ProbeTimeout 00:00:02) or as an environment variable

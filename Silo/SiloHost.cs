@@ -1,4 +1,5 @@
 using Orleans.Dashboard;
+using Unlearning.Silo.Security;
 using Unlearning.Silo.Storage;
 
 namespace Unlearning.Silo;
@@ -12,7 +13,7 @@ public static class SiloHost
     /// </summary>
     public static (IHostApplicationBuilder Builder, DashboardSettings Dashboard) CreateBuilder(string[] args)
     {
-        args = [.. args.Select(a => SiloOptions.Flags.GetValueOrDefault(a, a))];
+        args = [.. args.Select(a => SiloOptions.Flags.GetValueOrDefault(a, SecurityOptions.Flags.GetValueOrDefault(a, a)))];
         var plain = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         AddSwitches(plain.Configuration, args);
         plain.Logging.DropStartupRace();
@@ -41,5 +42,6 @@ public static class SiloHost
 
     private static void AddSwitches(IConfigurationBuilder configuration, string[] args) =>
         configuration.AddCommandLine(args, new Dictionary<string, string>(
-            SiloOptions.SwitchMappings.Concat(StorageOptions.SwitchMappings).Concat(DashboardSettings.SwitchMappings)));
+            SiloOptions.SwitchMappings.Concat(StorageOptions.SwitchMappings).Concat(DashboardSettings.SwitchMappings)
+                .Concat(SecurityOptions.SwitchMappings)));
 }

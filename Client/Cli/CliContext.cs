@@ -79,6 +79,12 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, ClusterCo
             await stderr.WriteLineAsync("error: cancelled");
             return ExitCodes.Cancelled;
         }
+        catch (AccessDeniedException e)
+        {
+            // Starts "unauthenticated:" or "forbidden:", for scripts to match.
+            await stderr.WriteLineAsync(OneLine(e.Message));
+            return ExitCodes.Denied;
+        }
         catch (Exception e)
         {
             await stderr.WriteLineAsync($"error: {OneLine(describe(e))}");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Unlearning.Client.Security;
 
 namespace Unlearning.Cli;
 
@@ -9,12 +10,20 @@ internal sealed class GlobalOptions
     /// <summary>The environment variable that gives the connection string when neither --postgres nor --gateway is given.</summary>
     public const string PostgresVariable = "UNLEARNING_POSTGRES";
 
+    /// <summary>The environment variable that gives the token when neither --token nor --token-file is given.</summary>
+    public const string TokenVariable = "UNLEARNING_TOKEN";
+
     public GlobalOptions()
     {
         Postgres.Validators.Add(result =>
         {
             if (result.GetResult(Gateway) is { Implicit: false })
                 result.AddError("--postgres and --gateway both say where the cluster is: give one of them");
+        });
+        TokenFile.Validators.Add(result =>
+        {
+            if (result.GetResult(Token) is not null)
+                result.AddError("--token and --token-file both give the token: give one of them");
         });
     }
 
@@ -63,6 +72,21 @@ internal sealed class GlobalOptions
         DefaultValueFactory = _ => ClusterIdentity.DefaultClusterId,
     };
 
+    public Option<string?> TlsCa { get; } = File("--tls-ca", "Use mutual TLS: the PEM certificate of the CA the silos' certificates chain to (with --tls-cert and --tls-key)");
+
+    public Option<string?> TlsCert { get; } = File("--tls-cert", "This client's PEM certificate, signed by the cluster's CA");
+
+    public Option<string?> TlsKey { get; } = File("--tls-key", "The PEM private key of --tls-cert");
+
+    public Option<string?> Token { get; } = new("--token")
+    {
+        Description = $"The token (JWT) every call carries, for a cluster that checks callers (default: --token-file, else ${TokenVariable})",
+        HelpName = "TOKEN",
+        Recursive = true,
+    };
+
+    public Option<string?> TokenFile { get; } = File("--token-file", "A file holding the token (its first line)");
+
     public void AddTo(RootCommand root)
     {
         root.Add(Gateway);
@@ -70,6 +94,57 @@ internal sealed class GlobalOptions
         root.Add(Json);
         root.Add(ClusterId);
         root.Add(Timeout);
+        root.Add(TlsCa);
+        root.Add(TlsCert);
+        root.Add(TlsKey);
+        root.Add(Token);
+        root.Add(TokenFile);
+    }
+
+    private static Option<string?> File(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
+    /// <summary>
+    /// The client's credentials: TLS files (all three, or none) and the token from --token, --token-file or
+    /// $UNLEARNING_TOKEN. Null, with <paramref name="error"/>, when they do not fit together or the token file cannot be read.
+    /// </summary>
+    public ClientSecurity? Security(ParseResult parse, Func<string, string?> environment, out string? error)
+    {
+        error = null;
+        string?[] tls = [parse.GetValue(TlsCa), parse.GetValue(TlsCert), parse.GetValue(TlsKey)];
+        if (tls.Any(f => f is not null) && tls.Any(string.IsNullOrWhiteSpace))
+        {
+            error = "--tls-ca, --tls-cert and --tls-key go together: give all three";
+            return null;
+        }
+
+        var token = parse.GetValue(Token);
+        if (parse.GetValue(TokenFile) is { } file)
+        {
+            try
+            {
+                token = System.IO.File.ReadLines(file).FirstOrDefault();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error = $"--token-file: cannot read {file}: {e.Message}";
+                return null;
+            }
+            if (string.IsNullOrWhiteSpace(token))
+            {
+                error = $"--token-file: {file} holds no token";
+                return null;
+            }
+        }
+        token ??= environment(TokenVariable);
+        token = string.IsNullOrWhiteSpace(token) ? null : token.Trim();
+        if (token is not null && token.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            token = token["Bearer ".Length..].Trim();
+        return new ClientSecurity(tls[0] is null ? null : new ClientTls(tls[0]!, tls[1]!, tls[2]!), token);
     }
 
     /// <summary>
@@ -78,7 +153,7 @@ internal sealed class GlobalOptions
     /// </summary>
     public ClusterTarget? Target(ParseResult parse, Func<string, string?> environment, out string? error)
     {
-        error = null;
+        if (Security(parse, environment, out error) is not { } security) return null;
         var clusterId = parse.GetRequiredValue(ClusterId);
         var postgres = parse.GetValue(Postgres);
         if (postgres is null && parse.GetResult(Gateway) is not { Implicit: false })
@@ -96,8 +171,8 @@ internal sealed class GlobalOptions
         }
 
         return postgres is null
-            ? new ClusterTarget(clusterId, Gateway: parse.GetRequiredValue(Gateway))
-            : new ClusterTarget(clusterId, Postgres: postgres);
+            ? new ClusterTarget(clusterId, Gateway: parse.GetRequiredValue(Gateway), Security: security)
+            : new ClusterTarget(clusterId, Postgres: postgres, Security: security);
     }
 
     private static GatewayAddress? ParseGateway(ArgumentResult result)

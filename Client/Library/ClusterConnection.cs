@@ -3,11 +3,12 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Unlearning.Client.Security;
 
 namespace Unlearning.Client;
 
 /// <summary>The cluster a command talks to: through one gateway, or through the gateways listed in the PostgreSQL membership table.</summary>
-internal sealed record ClusterTarget(string ClusterId, GatewayAddress? Gateway = null, string? Postgres = null)
+internal sealed record ClusterTarget(string ClusterId, GatewayAddress? Gateway = null, string? Postgres = null, ClientSecurity? Security = null)
 {
     /// <summary>Where the cluster was looked for, for messages: never the password.</summary>
     public string Where => Postgres is null
@@ -64,6 +65,7 @@ internal sealed class ClusterConnection : IAsyncDisposable
         builder.UseOrleansClient(client =>
         {
             client.AddClusterConnectionStatusObserver(watch);
+            target.Security?.ApplyTo(client);
             if (gateway is null)
             {
                 client.UseAdoNetClustering(options =>
@@ -97,13 +99,18 @@ internal sealed class ClusterConnection : IAsyncDisposable
             host.Dispose();
             cancellationToken.ThrowIfCancellationRequested();
             var reason = e is OperationCanceledException
-                ? $"no connection within {ConnectTimeout.TotalSeconds} s"
+                ? $"no connection within {ConnectTimeout.TotalSeconds} s{TlsHint(target)}"
                 : e.GetBaseException().Message;
             throw new ClusterUnreachableException(target.Where, target.Scrub(reason), e);
         }
 
         return new ClusterConnection(host.Services.GetRequiredService<IClusterClient>(), host, watch);
     }
+
+    // A TLS handshake that fails looks like a gateway that never answers: say what to check.
+    private static string TlsHint(ClusterTarget target) => target.Security?.Tls is null
+        ? " (a cluster with mutual TLS refuses clients without --tls-ca, --tls-cert and --tls-key)"
+        : " (with TLS: check that the client's certificate is signed by the cluster's CA, and --tls-ca is the CA of the silos' certificates)";
 
     public async ValueTask DisposeAsync()
     {

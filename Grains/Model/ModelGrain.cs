@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Unlearning.Learning;
+using Unlearning.Logging;
 using Unlearning.Storage;
 using Unlearning.Wire;
 
@@ -232,8 +233,8 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
             view.ForgetsInFlight--;
             _shards.Changed();
         }
-        _logger.LogInformation("Forget {Request} on model {Model}: shard {Shard} removed {Records} records",
-            requestId, Name, index, acceptance.RecordsRemoved);
+        _logger.LogInformation("Forget {Request} on model {Model} ({Subject}): shard {Shard} removed {Records} records",
+            requestId, Name, LogHash.Subject(subject), index, acceptance.RecordsRemoved);
 
         var final = acceptance.Serving;
         if (acceptance.RecordsRemoved > 0)
@@ -369,7 +370,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         }
         catch (Exception error)
         {
-            _logger.LogWarning(error, "Model {Model}: ingest upkeep failed; retrying at the next sweep", Name);
+            _logger.LogWarning("Model {Model}: ingest upkeep failed ({Error}); retrying at the next sweep", Name, ErrorDescription.Of(error));
         }
     }
 }

@@ -6,6 +6,7 @@ using Orleans.Placement;
 using Orleans.Storage;
 using Unlearning.Compute;
 using Unlearning.Learning;
+using Unlearning.Logging;
 using Unlearning.Storage;
 using Unlearning.Wire;
 
@@ -389,7 +390,7 @@ public sealed class ShardGrain : Grain, IShardGrain
         }
         catch (Exception error)
         {
-            _logger.LogError(error, "Shard {Shard} failed to retrain; it reloads from storage on its next call", Key);
+            _logger.LogError("Shard {Shard} failed to retrain ({Error}); it reloads from storage on its next call", Key, ErrorDescription.Of(error));
             DeactivateOnIdle();
             foreach (var waiter in _trainedWaiters) waiter.TrySetException(error);
             _trainedWaiters.Clear();
@@ -455,7 +456,7 @@ public sealed class ShardGrain : Grain, IShardGrain
         catch (Exception error)
         {
             // The model pulls snapshots when it activates, so a lost push only delays an update.
-            _logger.LogWarning(error, "Shard {Shard} could not publish version {Version}", Key, State.Version);
+            _logger.LogWarning("Shard {Shard} could not publish version {Version} ({Error})", Key, State.Version, ErrorDescription.Of(error));
         }
     }
 }

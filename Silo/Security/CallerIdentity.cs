@@ -16,8 +16,8 @@ public sealed class CallerIdentity(string subject, FrozenSet<string> roles, stri
     /// <summary>The token's <c>exp</c>.</summary>
     public DateTimeOffset ExpiresAt { get; } = expiresAt;
 
-    /// <summary>Whether this caller may call a method marked with <paramref name="required"/>; a method without the mark needs no role.</summary>
-    public bool IsAllowed(RequiresRoleAttribute? required) => required is null || required.IsSatisfiedBy(Roles);
+    /// <summary>Whether this caller may call a method marked with <paramref name="required"/>; a method without the mark is refused (fail closed).</summary>
+    public bool IsAllowed(RequiresRoleAttribute? required) => required is not null && required.IsSatisfiedBy(Roles);
 
     public override string ToString() => $"{Subject} ({string.Join(", ", Roles.Order(StringComparer.Ordinal))})";
 }

@@ -1,10 +1,13 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.TestingHost;
+using Unlearning.Client.Security;
 using Unlearning.Silo;
+using Unlearning.Silo.Security;
 using Unlearning.TestKit;
 
 namespace Unlearning.Bench.Infrastructure;
@@ -22,6 +25,17 @@ public enum ClusterTransport
     /// transport after the caller's configuration, so nothing crosses a socket: faster than a deployment, kept for comparison.
     /// </summary>
     TestingHost,
+}
+
+/// <summary>How the benchmark's TCP cluster is secured: as the Silo program is with --tls-* (and --auth-public-key for tokens).</summary>
+public enum BenchSecurity
+{
+    /// <summary>Plain TCP, no tokens: the loopback default.</summary>
+    None,
+    /// <summary>Mutual TLS on every link, no tokens.</summary>
+    Tls,
+    /// <summary>Mutual TLS and a token on every call (a reader's, validated and cached by the silos).</summary>
+    TlsAndTokens,
 }
 
 /// <summary>A cluster of silos with the production grain setup and a client; every scenario talks to it only through <see cref="Client"/>.</summary>
@@ -75,12 +89,16 @@ public sealed class BenchCluster : IAsyncDisposable
     }
 
     /// <summary>Starts silos on a fresh store of <paramref name="storage"/> (see <see cref="StorageBackends.ProvisionAsync"/>).</summary>
-    public static async Task<BenchCluster> StartAsync(StorageKind storage = StorageKind.Memory, int silos = DefaultSilos)
+    /// <param name="security">TLS and tokens, as the Silo program sets them up (TCP transport only; the testing host has no sockets).</param>
+    public static async Task<BenchCluster> StartAsync(StorageKind storage = StorageKind.Memory, int silos = DefaultSilos,
+        BenchSecurity security = BenchSecurity.None)
     {
         var store = await StorageBackends.ProvisionAsync(storage);
         try
         {
-            return Transport == ClusterTransport.Tcp ? await StartTcpAsync(store, silos) : await StartTestingHostAsync(store, silos);
+            return Transport == ClusterTransport.Tcp || security != BenchSecurity.None
+                ? await StartTcpAsync(store, silos, security)
+                : await StartTestingHostAsync(store, silos);
         }
         catch
         {
@@ -102,9 +120,33 @@ public sealed class BenchCluster : IAsyncDisposable
         }
     }
 
-    private static async Task<BenchCluster> StartTcpAsync(ProvisionedStorage store, int silos)
+    private static async Task<BenchCluster> StartTcpAsync(ProvisionedStorage store, int silos, BenchSecurity security)
     {
         var configuration = store.Configuration();
+        // A development set of credentials, as `unlearn dev-setup` writes it, for this cluster only.
+        var credentialsFolder = security == BenchSecurity.None ? null : Directory.CreateTempSubdirectory("unlearning-bench-tls-").FullName;
+        var credentials = credentialsFolder is null ? null : DevSetup.Write(Path.Combine(credentialsFolder, "dev"), overwrite: false);
+        var tls = credentials is null ? null : new SecurityOptions
+        {
+            TlsCert = credentials.Path(DevSetup.SiloCertFile), TlsKey = credentials.Path(DevSetup.SiloKeyFile),
+            TlsCa = credentials.Path(DevSetup.CaFile), AuthPublicKey = credentials.Path(DevSetup.SigningPublicKeyFile),
+        };
+        if (security == BenchSecurity.TlsAndTokens)
+        {
+            configuration = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Security:TlsCert"] = tls!.TlsCert, ["Security:TlsKey"] = tls.TlsKey, ["Security:TlsCa"] = tls.TlsCa,
+                ["Security:AuthPublicKey"] = tls.AuthPublicKey,
+            }).Build();
+        }
+        string? token = null;
+        if (security == BenchSecurity.TlsAndTokens)
+        {
+            using var issuer = TokenIssuer.FromPemFile(credentials!.Path(DevSetup.SigningKeyFile));
+            token = issuer.Issue(new TokenRequest([Roles.Reader, Roles.Writer])).Token;
+        }
+        var clientSecurity = credentials is null ? ClientSecurity.None : new ClientSecurity(
+            new ClientTls(credentials.Path(DevSetup.CaFile), credentials.Path(DevSetup.ClientCertFile), credentials.Path(DevSetup.ClientKeyFile)), token);
         var ports = FreePorts.Take(2 * silos);
         var primary = new IPEndPoint(IPAddress.Loopback, ports[0]);
         var hosts = new List<IHost>();
@@ -120,6 +162,7 @@ public sealed class BenchCluster : IAsyncDisposable
                 builder.UseOrleans(silo =>
                 {
                     silo.UseLocalhostClustering(siloPort, gatewayPort, primary, ClusterIdentity.DefaultServiceId, ClusterId);
+                    if (tls is not null) silo.UseUnlearningTls(tls);
                     silo.AddUnlearningGrains(configuration);
                 });
                 var host = builder.Build();
@@ -130,14 +173,18 @@ public sealed class BenchCluster : IAsyncDisposable
             var gateways = Enumerable.Range(0, silos).Select(i => new IPEndPoint(IPAddress.Loopback, ports[2 * i + 1])).ToArray();
             var clientBuilder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
             clientBuilder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
-            clientBuilder.UseOrleansClient(client => client
-                .UseStaticClustering(gateways)
-                .Configure<ClusterOptions>(options =>
-                {
-                    options.ClusterId = ClusterId;
-                    options.ServiceId = ClusterIdentity.DefaultServiceId;
-                })
-                .Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout));
+            clientBuilder.UseOrleansClient(client =>
+            {
+                clientSecurity.ApplyTo(client);
+                client
+                    .UseStaticClustering(gateways)
+                    .Configure<ClusterOptions>(options =>
+                    {
+                        options.ClusterId = ClusterId;
+                        options.ServiceId = ClusterIdentity.DefaultServiceId;
+                    })
+                    .Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout);
+            });
             clientHost = clientBuilder.Build();
             await clientHost.StartAsync();
             var started = clientHost;
@@ -145,12 +192,14 @@ public sealed class BenchCluster : IAsyncDisposable
             {
                 await StopAsync(started);
                 for (var i = hosts.Count - 1; i >= 0; i--) await StopAsync(hosts[i]);
+                if (credentialsFolder is not null) Directory.Delete(credentialsFolder, recursive: true);
             });
         }
         catch
         {
             if (clientHost is not null) await StopAsync(clientHost);
             for (var i = hosts.Count - 1; i >= 0; i--) await StopAsync(hosts[i]);
+            if (credentialsFolder is not null) Directory.Delete(credentialsFolder, recursive: true);
             throw;
         }
     }

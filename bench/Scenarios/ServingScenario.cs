@@ -1,5 +1,6 @@
 using Unlearning.Bench.Infrastructure;
 using Unlearning.Bench.Results;
+using Unlearning.TestKit;
 using static Unlearning.Bench.Scenarios.ClusterOps;
 using static Unlearning.Bench.Scenarios.LoadGenerator;
 
@@ -15,49 +16,23 @@ public sealed class ServingScenario : IScenario
         "from many callers, and 1,000-row batches. The limit is Orleans itself, so the same client in the same run also calls a " +
         "no-op `[Reentrant]` grain activated on the model grain's silo, so both take the same hops (`Ping(int)`, and `Sink(double[][])` that only counts the rows it is sent). Runs of the workloads " +
         "alternate, so noise hits them alike. Targets: single-row prediction rate at least 70% of the no-op call rate; batched at least " +
-        "1M rows/s. Latencies are the medians over runs of each run's p50 and p99.";
+        "1M rows/s. Latencies are the medians over runs of each run's p50 and p99. The same workloads then run on a cluster with mutual TLS, and " +
+        "on one with mutual TLS and a token on every call (a reader's JWT, checked by the silos' grain call filter and then served from " +
+        "their cache): target, tokens cost at most 10% of the single-row rate with TLS alone.";
 
     public async Task RunAsync(BenchContext context, ScenarioRecorder recorder)
     {
         var settings = context.Settings;
         var data = ServingData(context);
         var (train, holdout) = data.Split();
-        await using var cluster = await BenchCluster.StartAsync(StorageKind.Memory, settings.Silos);
-        BenchContext.Progress($"{data.Name}: training S={settings.SisaShards} R={settings.SisaSlices} on {train.Length:#,0} rows");
-        var built = await BuildAsync(cluster, data, "serving", settings.SisaShards, settings.SisaSlices, train, settings.IngestBatch);
-        var model = built.Model;
-        var (ping, beside) = await cluster.PingBesideAsync(model);
-        var placement = beside ? "no-op grain on the model grain's silo" : "no-op grain on another silo than the model grain (placement put none beside it in 256 tries)";
-        var singles = holdout.Select(r => new[] { r.Features }).ToArray();
-        var batches = Enumerable.Range(0, 16)
-            .Select(b => Enumerable.Range(0, settings.BatchRows).Select(i => holdout[(b * settings.BatchRows + i) % holdout.Length].Features).ToArray())
-            .ToArray();
         var caseSingle = $"1 row, {settings.ServingCallers} callers";
         var caseBatch = $"{settings.BatchRows:#,0}-row batches, {settings.BatchCallers} callers";
-
-        var workloads = new (string Name, int Callers, Func<int, int, Task> Call)[]
-        {
-            ("no-op Ping", settings.ServingCallers, (c, i) => ping.Ping(i)),
-            ("Predict 1 row", settings.ServingCallers, (c, i) => model.Predict(singles[(c * 7919 + i) % singles.Length])),
-            ("no-op Sink", settings.BatchCallers, (c, i) => ping.Sink(batches[(c + i) % batches.Length])),
-            ("Predict batch", settings.BatchCallers, (c, i) => model.Predict(batches[(c + i) % batches.Length])),
-        };
-        var results = workloads.ToDictionary(w => w.Name, _ => new List<ClosedLoopResult>());
-        var warmup = TimeSpan.FromSeconds(Math.Min(1, settings.ServingDuration.TotalSeconds));
-        BenchContext.Progress($"{context.WarmupRuns} warm-up + {context.Runs} runs of {workloads.Length} workloads, {settings.ServingDuration.TotalSeconds:0.#} s each");
-        for (var run = 0; run < context.WarmupRuns + context.Runs; run++)
-        {
-            foreach (var (name, callers, call) in workloads)
-            {
-                var result = await ClosedLoopAsync(callers, run < context.WarmupRuns ? warmup : settings.ServingDuration, call);
-                if (run >= context.WarmupRuns) results[name].Add(result);
-            }
-        }
-
-        double Rate(string name, int rowsPerCall = 1) => Stats.Median([.. results[name].Select(r => r.Rate * rowsPerCall)]);
-        double P50(string name) => Stats.Median([.. results[name].Select(r => r.P50)]);
-        double P99(string name) => Stats.Median([.. results[name].Select(r => r.P99)]);
-        double[] Samples(string name, int rowsPerCall = 1) => [.. results[name].Select(r => r.Rate * rowsPerCall)];
+        var plain = await MeasureAsync(context, data, train, holdout, BenchSecurity.None);
+        var placement = plain.Placement;
+        double Rate(string name, int rowsPerCall = 1) => plain.Rate(name, rowsPerCall);
+        double P50(string name) => plain.P50(name);
+        double P99(string name) => plain.P99(name);
+        double[] Samples(string name, int rowsPerCall = 1) => plain.Samples(name, rowsPerCall);
 
         double pingRate = Rate("no-op Ping"), predictRate = Rate("Predict 1 row");
         double sinkRows = Rate("no-op Sink", settings.BatchRows), batchRows = Rate("Predict batch", settings.BatchRows);
@@ -103,6 +78,32 @@ public sealed class ServingScenario : IScenario
             Case = caseBatch, Metric = "Predict p99 latency", Value = P99("Predict batch"), Unit = "ms",
             PeerName = "no-op Sink", PeerValue = P99("no-op Sink"), Ratio = P99("Predict batch") / P99("no-op Sink"),
         });
+        // The trust boundary's price: the same workloads on a cluster with mutual TLS, then with TLS and a token on every
+        // call (validated once, then served from the silos' cache).
+        var tls = await MeasureAsync(context, data, train, holdout, BenchSecurity.Tls);
+        var secure = await MeasureAsync(context, data, train, holdout, BenchSecurity.TlsAndTokens);
+        double tlsRate = tls.Rate("Predict 1 row"), secureRate = secure.Rate("Predict 1 row");
+        recorder.Add(new ResultRow
+        {
+            Case = $"{caseSingle}, mutual TLS", Metric = $"Predict, S={settings.SisaShards} ensemble", Value = tlsRate, Unit = "calls/s",
+            Samples = tls.Samples("Predict 1 row"), PeerName = "plain TCP", PeerValue = predictRate, Ratio = tlsRate / predictRate, RatioUnit = "%",
+            Note = $"p50 {Format.Milliseconds(tls.P50("Predict 1 row"))}, p99 {Format.Milliseconds(tls.P99("Predict 1 row"))}; no-op Ping {tls.Rate("no-op Ping"):#,0} calls/s",
+        });
+        recorder.Add(new ResultRow
+        {
+            Case = $"{caseSingle}, TLS + tokens", Metric = $"Predict, S={settings.SisaShards} ensemble", Value = secureRate, Unit = "calls/s",
+            Samples = secure.Samples("Predict 1 row"), Target = ">= 90% of TLS alone (tokens cost at most 10%)", PeerName = "mutual TLS",
+            PeerValue = tlsRate, Ratio = secureRate / tlsRate, RatioUnit = "%", Verdict = secureRate / tlsRate >= 0.90 ? Verdict.Pass : Verdict.Miss,
+            Note = $"p50 {Format.Milliseconds(secure.P50("Predict 1 row"))}, p99 {Format.Milliseconds(secure.P99("Predict 1 row"))}; " +
+                   $"{secureRate / predictRate:P0} of plain TCP; no-op Ping {secure.Rate("no-op Ping"):#,0} calls/s",
+        });
+        recorder.Add(new ResultRow
+        {
+            Case = $"{caseBatch}, TLS + tokens", Metric = $"Predict, S={settings.SisaShards} ensemble", Value = secure.Rate("Predict batch", settings.BatchRows),
+            Unit = "rows/s", Samples = secure.Samples("Predict batch", settings.BatchRows), PeerName = "plain TCP", PeerValue = batchRows,
+            Ratio = secure.Rate("Predict batch", settings.BatchRows) / batchRows, RatioUnit = "%",
+            Note = $"mutual TLS alone: {tls.Rate("Predict batch", settings.BatchRows):#,0} rows/s",
+        });
         recorder.Note($"model: {data.Name}, {data.FeatureCount} features, {data.ClassCount} classes, S={settings.SisaShards} R={settings.SisaSlices}, trained on {train.Length:#,0} rows; " +
                       "a prediction answers every row with its label and all class probabilities, plus the version of each shard used");
 
@@ -135,5 +136,56 @@ public sealed class ServingScenario : IScenario
                 new("p99", [], [P99("no-op Ping"), P99("Predict 1 row"), P99("no-op Sink"), P99("Predict batch")]),
             ],
         });
+    }
+
+    /// <summary>The four workloads, alternating, on a fresh cluster secured as <paramref name="security"/> says.</summary>
+    private static async Task<Measured> MeasureAsync(BenchContext context, Dataset data, DataRecord[] train, DataRecord[] holdout, BenchSecurity security)
+    {
+        var settings = context.Settings;
+        await using var cluster = await BenchCluster.StartAsync(StorageKind.Memory, settings.Silos, security);
+        BenchContext.Progress($"{data.Name}, {Describe(security)}: training S={settings.SisaShards} R={settings.SisaSlices} on {train.Length:#,0} rows");
+        var built = await BuildAsync(cluster, data, "serving", settings.SisaShards, settings.SisaSlices, train, settings.IngestBatch);
+        var model = built.Model;
+        var (ping, beside) = await cluster.PingBesideAsync(model);
+        var placement = beside ? "no-op grain on the model grain's silo" : "no-op grain on another silo than the model grain (placement put none beside it in 256 tries)";
+        var singles = holdout.Select(r => new[] { r.Features }).ToArray();
+        var batches = Enumerable.Range(0, 16)
+            .Select(b => Enumerable.Range(0, settings.BatchRows).Select(i => holdout[(b * settings.BatchRows + i) % holdout.Length].Features).ToArray())
+            .ToArray();
+
+        var workloads = new (string Name, int Callers, Func<int, int, Task> Call)[]
+        {
+            ("no-op Ping", settings.ServingCallers, (c, i) => ping.Ping(i)),
+            ("Predict 1 row", settings.ServingCallers, (c, i) => model.Predict(singles[(c * 7919 + i) % singles.Length])),
+            ("no-op Sink", settings.BatchCallers, (c, i) => ping.Sink(batches[(c + i) % batches.Length])),
+            ("Predict batch", settings.BatchCallers, (c, i) => model.Predict(batches[(c + i) % batches.Length])),
+        };
+        var results = workloads.ToDictionary(w => w.Name, _ => new List<ClosedLoopResult>());
+        var warmup = TimeSpan.FromSeconds(Math.Min(1, settings.ServingDuration.TotalSeconds));
+        BenchContext.Progress($"{context.WarmupRuns} warm-up + {context.Runs} runs of {workloads.Length} workloads, {settings.ServingDuration.TotalSeconds:0.#} s each");
+        for (var run = 0; run < context.WarmupRuns + context.Runs; run++)
+        {
+            foreach (var (name, callers, call) in workloads)
+            {
+                var result = await ClosedLoopAsync(callers, run < context.WarmupRuns ? warmup : settings.ServingDuration, call);
+                if (run >= context.WarmupRuns) results[name].Add(result);
+            }
+        }
+        return new Measured(results, placement);
+    }
+
+    private static string Describe(BenchSecurity security) => security switch
+    {
+        BenchSecurity.Tls => "mutual TLS",
+        BenchSecurity.TlsAndTokens => "mutual TLS + tokens",
+        _ => "plain TCP",
+    };
+
+    private sealed record Measured(Dictionary<string, List<ClosedLoopResult>> Results, string Placement)
+    {
+        public double Rate(string name, int rowsPerCall = 1) => Stats.Median([.. Results[name].Select(r => r.Rate * rowsPerCall)]);
+        public double P50(string name) => Stats.Median([.. Results[name].Select(r => r.P50)]);
+        public double P99(string name) => Stats.Median([.. Results[name].Select(r => r.P99)]);
+        public double[] Samples(string name, int rowsPerCall = 1) => [.. Results[name].Select(r => r.Rate * rowsPerCall)];
     }
 }

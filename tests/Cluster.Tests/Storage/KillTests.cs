@@ -6,6 +6,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Unlearning.Client;
 using Unlearning.Learning;
+using Unlearning.Silo.Security;
 using Unlearning.Silo.Storage;
 using Unlearning.TestKit;
 using Unlearning.Tests.Support;
@@ -211,8 +212,12 @@ public sealed class KillTests(ITestOutputHelper output)
 
     private static async Task<IHost> ConnectAsync(string connectionString, string clusterId)
     {
+        // The test reads shards' records through IShardGrain.FindStored, an internal method: with the cluster's key, which
+        // it can read as it reads the database.
+        var key = InternalCallKey.From(await InternalCallKey.LoadPostgresSecretAsync(connectionString, clusterId));
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.UseOrleansClient(client => client
+            .AllowInternalCallsForTests(key)
             .UseAdoNetClustering(options =>
             {
                 options.Invariant = PostgresConnectionString.Invariant;

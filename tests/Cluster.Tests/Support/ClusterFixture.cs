@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 using Unlearning.Silo;
+using Unlearning.Silo.Security;
 
 using Unlearning.Wire;
 
@@ -32,7 +33,11 @@ public sealed class ClusterFixture : IAsyncLifetime
             // Short enough for the failover tests to see the alarm.
             ["Unlearning:MissingShardAlarm"] = "00:00:02",
         }).Build();
-        builder.ConfigureSilo((_, silo) => silo.AddUnlearningGrains(configuration).AddIncomingGrainCallFilter<InjectedFaults.Filter>());
+        builder.ConfigureSilo((_, silo) => silo.AddUnlearningGrains(configuration).AddIncomingGrainCallFilter<InjectedFaults.Filter>()
+            .AddIncomingGrainCallFilter<CallSources.Filter>());
+        // The tests read shard state through IShardGrain, which the silos refuse to clients: this one is in the silos'
+        // process and may have their key.
+        builder.ConfigureClient(client => client.AllowInternalCallsForTests());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

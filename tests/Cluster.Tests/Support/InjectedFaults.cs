@@ -24,3 +24,20 @@ public static class InjectedFaults
         }
     }
 }
+
+/// <summary>The sources Orleans reports to incoming-call filters (IIncomingGrainCallContext.SourceId), per target and method.</summary>
+public static class CallSources
+{
+    private static readonly ConcurrentDictionary<(string Target, string Method), GrainId?> Last = new();
+
+    public static GrainId? Of(GrainId target, string method) => Last.TryGetValue((target.ToString(), method), out var source) ? source : null;
+
+    public sealed class Filter : IIncomingGrainCallFilter
+    {
+        public Task Invoke(IIncomingGrainCallContext context)
+        {
+            Last[(context.TargetId.ToString(), context.MethodName)] = context.SourceId;
+            return context.Invoke();
+        }
+    }
+}

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Unlearning.Client;
+using Unlearning.Silo.Security;
 using Unlearning.Tests.Storage;
 
 namespace Unlearning.Tests.Support;
@@ -56,10 +57,16 @@ public sealed class PostgresCluster : IAsyncDisposable
     }
 
     /// <summary>A client on the membership table: it follows silos as they die and join.</summary>
-    public async Task<IHost> ConnectAsync(TimeSpan responseTimeout)
+    /// <para>With <paramref name="internalCalls"/>, it may call the grains' internal methods (IShardGrain...), with the
+    /// cluster's key read from the database, as only a reader of the database can.</para>
+    public async Task<IHost> ConnectAsync(TimeSpan responseTimeout, bool internalCalls = false)
     {
+        var key = internalCalls ? InternalCallKey.From(await InternalCallKey.LoadPostgresSecretAsync(ConnectionString, ClusterId)) : null;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.UseOrleansClient(client => client
+        builder.UseOrleansClient(client =>
+        {
+            if (key is not null) client.AllowInternalCallsForTests(key);
+            client
             .UseAdoNetClustering(options =>
             {
                 options.Invariant = PostgresConnectionString.Invariant;
@@ -71,7 +78,8 @@ public sealed class PostgresCluster : IAsyncDisposable
                 options.ServiceId = ClusterIdentity.DefaultServiceId;
             })
             .Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1))
-            .Configure<ClientMessagingOptions>(options => options.ResponseTimeout = responseTimeout));
+            .Configure<ClientMessagingOptions>(options => options.ResponseTimeout = responseTimeout);
+        });
         var host = builder.Build();
         await host.StartAsync();
         return host;

@@ -27,12 +27,20 @@ public sealed class SiloProcess : IDisposable
     public int GatewayPort { get; }
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code, once the process has exited and its output is read.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return _process.ExitCode;
+    }
+
     public string Output
     {
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static SiloProcess Start(string name, IEnumerable<string> arguments)
+    /// <summary>Starts Silo.dll with <paramref name="arguments"/>, free ports and <c>--address</c> <paramref name="address"/> (last, so it wins).</summary>
+    public static SiloProcess Start(string name, IEnumerable<string> arguments, string address = "127.0.0.1")
     {
         var siloPort = FreePorts.One();
         var gatewayPort = FreePorts.One();
@@ -46,7 +54,7 @@ public sealed class SiloProcess : IDisposable
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Silo.dll"));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        foreach (var argument in new[] { "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--address", "127.0.0.1" })
+        foreach (var argument in new[] { "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--address", address })
             start.ArgumentList.Add(argument);
         // Several silos and the tests share two cores: workstation GC keeps each process small.
         start.Environment["DOTNET_gcServer"] = "0";

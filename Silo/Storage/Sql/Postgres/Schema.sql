@@ -77,3 +77,12 @@ CREATE TABLE IF NOT EXISTS storage_maintenance
     changes_at_last_vacuum bigint      NOT NULL,
     vacuumed_on            timestamptz NOT NULL
 );
+
+-- One random secret per cluster, drawn by the first silo to start: silos mark their own grain calls with a value
+-- derived from it, so that a client cannot pass for a grain (Silo/Security/InternalCalls.cs). Readable by whoever
+-- can read grain_state, which holds the records themselves.
+CREATE TABLE IF NOT EXISTS cluster_secret
+(
+    cluster_id varchar(150) NOT NULL PRIMARY KEY,
+    secret     bytea        NOT NULL
+);

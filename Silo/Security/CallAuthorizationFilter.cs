@@ -1,0 +1,105 @@
+namespace Unlearning.Silo.Security;
+
+/// <summary>
+/// The cluster's trust boundary for grain calls, run before any grain code. Internal calls (marked by a silo, see
+/// <see cref="InternalCallKey"/>) pass. From a client: the protocol between grains (Grains/Wire) is refused, with or
+/// without a token; a client-contract method without <see cref="RequiresRoleAttribute"/> is refused; with tokens on,
+/// the call's token (RequestContext <see cref="TokenDefaults.RequestContextKey"/>) must be valid and grant one of the
+/// method's roles. Orleans' own grains and other assemblies' are not this filter's business.
+/// <para>
+/// It also keeps grain exceptions out of the logs: a failed call is logged (debug) with the exception's type only, as
+/// messages may name records; Orleans' own line for it is filtered out (<see cref="SiloLogging"/>).
+/// </para>
+/// </summary>
+public sealed partial class CallAuthorizationFilter(InternalCallKey key, ILogger<CallAuthorizationFilter> logger, TokenValidator? tokens = null)
+    : IIncomingGrainCallFilter
+{
+    /// <summary>Whether calls must carry a valid token.</summary>
+    public bool TokensRequired => tokens is not null;
+
+    public Task Invoke(IIncomingGrainCallContext context)
+    {
+        var method = context.InterfaceMethod;
+        var (rule, roles) = CallRules.Of(method);
+        if (rule == CallRule.NotOurs) return context.Invoke();
+        if (key.IsInternalCall()) return Run(context);
+
+        switch (rule)
+        {
+            case CallRule.Internal:
+                LogRefused(logger, CallRules.Name(method), "internal method");
+                throw new ForbiddenException($"{ForbiddenException.Prefix}{CallRules.Name(method)} is internal to the cluster: no client may call it");
+            case CallRule.Unmarked:
+                LogRefused(logger, CallRules.Name(method), "no role is allowed to call it");
+                throw new ForbiddenException($"{ForbiddenException.Prefix}{CallRules.Name(method)} names no role that may call it, so none may");
+        }
+        if (tokens is null) return Run(context);
+
+        var token = RequestContext.Get(TokenDefaults.RequestContextKey) as string;
+        var validation = tokens.ValidateAsync(token);
+        return validation.IsCompletedSuccessfully
+            ? Authorize(context, method, roles!, validation.Result)
+            : AuthorizeAsync(context, method, roles!, validation);
+    }
+
+    private async Task AuthorizeAsync(IIncomingGrainCallContext context, System.Reflection.MethodInfo method, RequiresRoleAttribute roles,
+        ValueTask<TokenValidation> validation) =>
+        await Authorize(context, method, roles, await validation);
+
+    private Task Authorize(IIncomingGrainCallContext context, System.Reflection.MethodInfo method, RequiresRoleAttribute roles, TokenValidation validation)
+    {
+        if (!validation.IsValid)
+        {
+            LogUnauthenticated(logger, CallRules.Name(method), validation.Reason);
+            throw UnauthenticatedException.Because(validation.Reason);
+        }
+        var caller = validation.Identity;
+        if (!caller.IsAllowed(roles))
+        {
+            var held = string.Join(", ", caller.Roles.Order(StringComparer.Ordinal));
+            LogForbidden(logger, caller.Subject, held, CallRules.Name(method));
+            throw new ForbiddenException($"{ForbiddenException.Prefix}role {held} may not {CallRules.Describe(method, roles)}; roles that may: {roles.Allowed}");
+        }
+        return Run(context);
+    }
+
+    private Task Run(IIncomingGrainCallContext context)
+    {
+        Task call;
+        try
+        {
+            call = context.Invoke();
+        }
+        catch (Exception error)
+        {
+            LogFailed(logger, context.InterfaceName, context.MethodName, Unlearning.Logging.ErrorDescription.Of(error));
+            throw;
+        }
+        return call.IsCompletedSuccessfully ? call : Watch(context, call);
+    }
+
+    private async Task Watch(IIncomingGrainCallContext context, Task call)
+    {
+        try
+        {
+            await call;
+        }
+        catch (Exception error)
+        {
+            LogFailed(logger, context.InterfaceName, context.MethodName, Unlearning.Logging.ErrorDescription.Of(error));
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Method} to a client: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string method, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Method}: token {Reason}")]
+    private static partial void LogUnauthenticated(ILogger logger, string method, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Method} to {Caller} (roles {Roles})")]
+    private static partial void LogForbidden(ILogger logger, string caller, string roles, string method);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Call {Interface}.{Method} failed: {Error}")]
+    private static partial void LogFailed(ILogger logger, string @interface, string method, string error);
+}

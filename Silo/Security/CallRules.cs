@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Unlearning.Wire;
+
+namespace Unlearning.Silo.Security;
+
+/// <summary>What the grain call filter does with a method.</summary>
+public enum CallRule
+{
+    /// <summary>Not one of this project's interfaces (Orleans' system grains, the dashboard's, a benchmark's): passed on.</summary>
+    NotOurs,
+    /// <summary>A client method with its <see cref="RequiresRoleAttribute"/>.</summary>
+    Client,
+    /// <summary>A client-contract method without the mark: refused to every client (fail closed).</summary>
+    Unmarked,
+    /// <summary>The protocol between the cluster's grains (Grains/Wire): refused to every client.</summary>
+    Internal,
+}
+
+/// <summary>Which of this project's grain interfaces a method belongs to, and the roles it needs; cached per method.</summary>
+public static class CallRules
+{
+    private static readonly Assembly Contract = typeof(IModelGrain).Assembly;
+    private static readonly Assembly Implementation = typeof(IShardGrain).Assembly;
+    private static readonly ConcurrentDictionary<MethodInfo, (CallRule Rule, RequiresRoleAttribute? Roles)> Cache = new();
+
+    /// <summary>Whether <paramref name="method"/> belongs to an interface of this project (the contract or the grains' wire).</summary>
+    public static bool IsOurs(MethodInfo? method) => method?.DeclaringType?.Assembly is { } assembly && (assembly == Contract || assembly == Implementation);
+
+    public static (CallRule Rule, RequiresRoleAttribute? Roles) Of(MethodInfo method) => Cache.GetOrAdd(method, static m =>
+    {
+        var assembly = m.DeclaringType?.Assembly;
+        if (assembly == Implementation) return (CallRule.Internal, null);
+        if (assembly != Contract) return (CallRule.NotOurs, null);
+        var roles = m.GetCustomAttribute<RequiresRoleAttribute>();
+        return (roles is null ? CallRule.Unmarked : CallRule.Client, roles);
+    });
+
+    /// <summary>The method in plain words: its <see cref="RequiresRoleAttribute.Action"/>, else "call Interface.Method".</summary>
+    public static string Describe(MethodInfo method, RequiresRoleAttribute? roles) =>
+        roles?.Action is { Length: > 0 } action ? $"{action} ({Name(method)})" : $"call {Name(method)}";
+
+    public static string Name(MethodInfo method) => $"{method.DeclaringType?.Name}.{method.Name}";
+}

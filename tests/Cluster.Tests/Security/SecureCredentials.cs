@@ -1,0 +1,56 @@
+using System.Security.Cryptography.X509Certificates;
+using Unlearning.Client.Security;
+using Unlearning.Tests.Storage;
+
+namespace Unlearning.Tests.Security;
+
+/// <summary>
+/// A development set (<c>unlearn dev-setup</c>'s files) in a temporary folder, the silo's and client's options that use
+/// it, tokens signed with its key, and a client certificate from another CA.
+/// </summary>
+public sealed class SecureCredentials : IDisposable
+{
+    private readonly TempDirectory _folder = new("trust");
+
+    public SecureCredentials()
+    {
+        Files = DevSetup.Write(Path.Combine(_folder.Path, "dev"), overwrite: false);
+        // A certificate for the client, from a CA the silos do not know.
+        var now = DateTimeOffset.UtcNow;
+        using var stranger = DevCertificates.CreateAuthority("Another CA", now);
+        using var client = DevCertificates.CreateClient(stranger, "stranger", now);
+        var other = Path.Combine(_folder.Path, "other");
+        PemFiles.CreateDirectory(other);
+        PemFiles.Write(Path.Combine(other, "client.pem"), client.ExportCertificatePem() + "\n", false);
+        using var key = client.GetECDsaPrivateKey()!;
+        PemFiles.Write(Path.Combine(other, "client.key"), key.ExportPkcs8PrivateKeyPem() + "\n", false);
+        StrangerArguments = ["--tls-ca", Files.Path(DevSetup.CaFile), "--tls-cert", Path.Combine(other, "client.pem"), "--tls-key", Path.Combine(other, "client.key")];
+    }
+
+    public DevSetupResult Files { get; }
+
+    public IReadOnlyList<string> SiloArguments => Files.SiloArguments;
+
+    /// <summary>The CLI's TLS options with the development client certificate.</summary>
+    public IReadOnlyList<string> ClientArguments => Files.ClientArguments;
+
+    /// <summary>The CLI's TLS options with a client certificate signed by another CA.</summary>
+    public IReadOnlyList<string> StrangerArguments { get; }
+
+    public ClientTls ClientTls => new(Files.Path(DevSetup.CaFile), Files.Path(DevSetup.ClientCertFile), Files.Path(DevSetup.ClientKeyFile));
+
+    public string Token(params string[] roles) => Token(new TokenRequest(roles));
+
+    public string Token(TokenRequest request, DateTimeOffset? issuedAt = null)
+    {
+        using var issuer = TokenIssuer.FromPemFile(Files.Path(DevSetup.SigningKeyFile), issuedAt is null ? null : new FixedClock(issuedAt.Value));
+        return issuer.Issue(request).Token;
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}

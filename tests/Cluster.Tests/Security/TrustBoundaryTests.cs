@@ -1,0 +1,187 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Unlearning.Client.Security;
+using Unlearning.Wire;
+using Xunit.Abstractions;
+
+namespace Unlearning.Tests.Security;
+
+/// <summary>
+/// A Silo process with mutual TLS and tokens, called by the real CLI and by a raw Orleans client: who gets in, what each
+/// role may do, and what no client may call.
+/// </summary>
+public sealed class TrustBoundaryTests(SecureSiloFixture silo, ITestOutputHelper output) : IClassFixture<SecureSiloFixture>
+{
+    private const string Model = SecureSiloFixture.Model;
+
+    [Fact]
+    public async Task A_client_speaking_plain_tcp_or_with_a_certificate_of_another_ca_is_refused_at_connect()
+    {
+        var token = silo.Credentials.Token(Roles.Admin);
+        var plain = silo.RunAsync("status", Model, "--token", token, "--plain");
+        var stranger = silo.RunAsync(["status", Model, "--token", token, .. silo.Credentials.StrangerArguments]);
+
+        foreach (var (exit, stdout, stderr) in await Task.WhenAll(plain, stranger))
+        {
+            Assert.Equal(1, exit);
+            Assert.Equal("", stdout);
+            Assert.StartsWith("error: cannot reach the cluster at gateway", stderr);
+        }
+        Assert.Contains("Authentication failed", silo.Silo.Output);
+    }
+
+    public static TheoryData<string> RoleNames() => [.. Roles.All];
+
+    /// <summary>Every command of the CLI against every role: it runs, or fails with exit code 3 and "forbidden: role ... may not ...".</summary>
+    [Theory]
+    [MemberData(nameof(RoleNames))]
+    public async Task Each_role_may_run_its_commands_and_no_other(string role)
+    {
+        var token = silo.Credentials.Token(role);
+        var holdout = SecureSiloFixture.Data("wdbc_holdout.csv");
+        var train = SecureSiloFixture.Data("wdbc_train.csv");
+        var commands = new (string[] Args, string[] Allowed, string Forbidden)[]
+        {
+            (["create", $"made-by-{role}", "--schema", train, "--shards", "2"], [Roles.Writer], "create a model (IModelGrain.Create); roles that may: writer, admin"),
+            (["ingest", Model, train], [Roles.Writer], "ingest records (IModelGrain.StageIngest); roles that may: writer, admin"),
+            (["train", Model], [Roles.Writer], "train a model (IModelGrain.Train); roles that may: writer, admin"),
+            (["predict", Model, holdout], [Roles.Reader], "predict (IModelGrain.Predict); roles that may: reader, admin"),
+            (["evaluate", Model, holdout], [Roles.Reader], "evaluate a model (IModelGrain.Evaluate); roles that may: reader, admin"),
+            (["status", Model], [Roles.Reader], "read a model's status (IModelGrain.GetStatus); roles that may: reader, admin"),
+            (["status", SecureSiloFixture.CertifiedModel, "--budgets"], [Roles.Auditor], "read certified budgets (IModelGrain.GetCertification); roles that may: auditor, admin"),
+            (["explain", Model, holdout, "--top", "2"], [Roles.Auditor], "explain predictions (it names training records) (IModelGrain.Explain); roles that may: auditor, admin"),
+            (["verify", Model], [Roles.Auditor], "verify a model against its stored records (IModelGrain.Verify); roles that may: auditor, admin"),
+            (["forget", Model, "--subject", $"nobody-{role}"], [Roles.Forgetter], "forget a subject (IModelGrain.Forget); roles that may: forgetter, admin"),
+            (["forget", Model, "--subject", "P000123", "--dry-run", "--probe", holdout], [Roles.Forgetter],
+                "estimate a forget (dry run) (IModelGrain.EstimateForget); roles that may: forgetter, admin"),
+        };
+
+        foreach (var (args, allowed, forbidden) in commands)
+        {
+            var (exit, _, stderr) = await silo.RunAsync([.. args, "--token", token, "--json"]);
+            var what = $"{string.Join(' ', args.Take(2))} as {role}";
+            output.WriteLine($"{what}: exit {exit} {stderr}");
+            if (role == Roles.Admin || allowed.Contains(role))
+            {
+                Assert.True(exit == 0, $"{what} exited {exit}: {stderr}");
+            }
+            else
+            {
+                Assert.True(exit == 3, $"{what} exited {exit}: {stderr}");
+                Assert.Equal($"forbidden: role {role} may not {forbidden}", stderr);
+            }
+        }
+    }
+
+    public static TheoryData<string, string> BadTokens() => new()
+    {
+        { "missing", "unauthenticated: the call carries no token" },
+        { "expired", "unauthenticated: the token is refused (expired)" },
+        { "tampered", "unauthenticated: the token is refused (bad signature)" },
+        { "wrong issuer", "unauthenticated: the token is refused (wrong issuer)" },
+        { "wrong audience", "unauthenticated: the token is refused (wrong audience)" },
+        { "not a token", "unauthenticated: the token is refused (malformed)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadTokens))]
+    public async Task A_missing_or_invalid_token_is_unauthenticated_with_exit_code_3(string kind, string message)
+    {
+        var credentials = silo.Credentials;
+        string[] token = kind switch
+        {
+            "missing" => [],
+            // Valid for an hour, two hours ago: past the 30 s of clock skew.
+            "expired" => ["--token", credentials.Token(new TokenRequest([Roles.Admin]), DateTimeOffset.UtcNow.AddHours(-2))],
+            "tampered" => ["--token", Tamper(credentials.Token(Roles.Reader))],
+            "wrong issuer" => ["--token", credentials.Token(new TokenRequest([Roles.Admin]) { Issuer = "someone-else" })],
+            "wrong audience" => ["--token", credentials.Token(new TokenRequest([Roles.Admin]) { Audience = "another-service" })],
+            _ => ["--token", "not-a-token"],
+        };
+
+        var (exit, stdout, stderr) = await silo.RunAsync(["status", Model, .. token]);
+
+        Assert.Equal(3, exit);
+        Assert.Equal("", stdout);
+        Assert.StartsWith(message, stderr);
+        Assert.DoesNotContain('\n', stderr);
+    }
+
+    [Fact]
+    public async Task The_token_comes_from_a_file_or_the_environment_too()
+    {
+        var file = Path.Combine(silo.Credentials.Files.Directory, "reader.token");
+        File.WriteAllText(file, silo.Credentials.Token(Roles.Reader) + "\n");
+
+        Assert.Equal(0, (await silo.RunAsync("status", Model, "--token-file", file)).Exit);
+    }
+
+    /// <summary>Shard methods are the cluster's own protocol: refused to a client whatever its token, even admin's.</summary>
+    [Fact]
+    public async Task An_internal_method_is_refused_to_a_client_even_with_an_admin_token()
+    {
+        foreach (var token in new[] { silo.Credentials.Token(Roles.Admin), null })
+        {
+            using var host = await ConnectAsync(new ClientSecurity(silo.Credentials.ClientTls, token));
+            var client = host.Services.GetRequiredService<IClusterClient>();
+
+            var shard = await Assert.ThrowsAsync<ForbiddenException>(() => client.GetGrain<IShardGrain>(ShardKey.For(Model, 0)).GetStatus());
+            Assert.Equal("forbidden: IShardGrain.GetStatus is internal to the cluster: no client may call it", shard.Message);
+            var events = await Assert.ThrowsAsync<ForbiddenException>(() => client.GetGrain<IModelShardEvents>(Model).IngestOutcome("any"));
+            Assert.StartsWith("forbidden: IModelShardEvents.IngestOutcome is internal", events.Message);
+            // A client that claims the mark of internal calls, without the cluster's key, is a client all the same.
+            RequestContext.Set("unlearning-internal", Convert.ToBase64String(new byte[32]));
+            try
+            {
+                await Assert.ThrowsAsync<ForbiddenException>(() => client.GetGrain<IShardGrain>(ShardKey.For(Model, 1)).GetSnapshot());
+            }
+            finally
+            {
+                RequestContext.Clear();
+            }
+        }
+    }
+
+    /// <summary>The client library's outgoing filter puts the token on every call, long ones and their watching included.</summary>
+    [Fact]
+    public async Task The_client_library_sends_the_token_with_every_call()
+    {
+        using var host = await ConnectAsync(new ClientSecurity(silo.Credentials.ClientTls, silo.Credentials.Token(Roles.Reader, Roles.Forgetter)));
+        var model = host.Services.GetRequiredService<IClusterClient>().GetGrain<IModelGrain>(Model);
+
+        Assert.True((await model.GetStatus()).Trained);
+        Assert.NotEmpty(await model.Activation());
+        Assert.Equal(0, (await model.Forget("nobody-at-all")).RecordsRemoved);
+        var refused = await Assert.ThrowsAsync<ForbiddenException>(() => model.Train());
+        Assert.Equal("forbidden: role forgetter, reader may not train a model (IModelGrain.Train); roles that may: writer, admin", refused.Message);
+    }
+
+    /// <summary>The token with its roles raised to admin and its signature kept: what a reader trying to escalate would send.</summary>
+    private static string Tamper(string token)
+    {
+        var parts = token.Split('.');
+        var payload = System.Text.Encoding.UTF8.GetString(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(parts[1]));
+        Assert.Contains("\"reader\"", payload);
+        var raised = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(payload.Replace("\"reader\"", "\"admin\"", StringComparison.Ordinal));
+        return $"{parts[0]}.{raised}.{parts[2]}";
+    }
+
+    private async Task<IHost> ConnectAsync(ClientSecurity security)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.UseOrleansClient(client =>
+        {
+            security.ApplyTo(client);
+            client.UseStaticClustering(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, silo.Silo.GatewayPort))
+                .Configure<ClusterOptions>(options =>
+                {
+                    options.ClusterId = silo.ClusterId;
+                    options.ServiceId = ClusterIdentity.DefaultServiceId;
+                });
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Reflection;
+using Unlearning.Silo.Security;
+using Unlearning.Wire;
+
+namespace Unlearning.Tests.Security;
+
+public sealed class CallRulesTests
+{
+    private static readonly MethodInfo[] ClientMethods = typeof(IModelGrain).GetMethods();
+
+    [Fact]
+    public void Every_client_method_names_its_roles_and_what_it_does()
+    {
+        Assert.All(ClientMethods, method =>
+        {
+            var (rule, roles) = CallRules.Of(method);
+            Assert.Equal(CallRule.Client, rule);
+            Assert.NotNull(roles);
+            Assert.NotEmpty(roles.Roles);
+            Assert.All(roles.Roles, role => Assert.True(Roles.IsKnown(role), role));
+            Assert.False(string.IsNullOrWhiteSpace(roles.Action), method.Name);
+        });
+    }
+
+    public static TheoryData<string, string[]> Table() => new()
+    {
+        { nameof(IModelGrain.Create), [Roles.Writer] },
+        { nameof(IModelGrain.Ingest), [Roles.Writer] },
+        { nameof(IModelGrain.StageIngest), [Roles.Writer] },
+        { nameof(IModelGrain.CommitIngest), [Roles.Writer] },
+        { nameof(IModelGrain.AbortIngest), [Roles.Writer] },
+        { nameof(IModelGrain.Train), [Roles.Writer] },
+        { nameof(IModelGrain.Predict), [Roles.Reader] },
+        { nameof(IModelGrain.Evaluate), [Roles.Reader] },
+        { nameof(IModelGrain.GetStatus), [Roles.Reader] },
+        { nameof(IModelGrain.CountRecords), [Roles.Reader] },
+        { nameof(IModelGrain.Forget), [Roles.Forgetter] },
+        { nameof(IModelGrain.EstimateForget), [Roles.Forgetter] },
+        { nameof(IModelGrain.Explain), [Roles.Auditor] },
+        { nameof(IModelGrain.GetCertification), [Roles.Auditor] },
+        { nameof(IModelGrain.Verify), [Roles.Auditor] },
+        { nameof(IModelGrain.AuditPredictions), [Roles.Auditor] },
+        // Every command reads the config, and every long call polls the activation.
+        { nameof(IModelGrain.GetConfig), [Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor] },
+        { nameof(IModelGrain.Activation), [Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Table))]
+    public void Each_method_admits_its_roles_and_admin_only(string method, string[] allowed)
+    {
+        var roles = CallRules.Of(typeof(IModelGrain).GetMethod(method)!).Roles!;
+
+        foreach (var role in Roles.All)
+            Assert.Equal(role == Roles.Admin || allowed.Contains(role), roles.IsSatisfiedBy(new HashSet<string> { role }));
+        Assert.EndsWith(", admin", roles.Allowed);
+    }
+
+    [Fact]
+    public void The_table_covers_every_client_method()
+    {
+        Assert.Equal(ClientMethods.Select(m => m.Name).Order(), Table().Select(row => (string)row[0]).Order());
+    }
+
+    [Fact]
+    public void The_grains_own_protocol_is_internal_and_other_assemblies_are_not_ours()
+    {
+        Assert.All(typeof(IShardGrain).GetMethods().Concat(typeof(IModelShardEvents).GetMethods()),
+            method => Assert.Equal(CallRule.Internal, CallRules.Of(method).Rule));
+        Assert.Equal(CallRule.NotOurs, CallRules.Of(typeof(IManagementGrain).GetMethods()[0]).Rule);
+        Assert.True(CallRules.IsOurs(typeof(IShardGrain).GetMethod(nameof(IShardGrain.GetStatus))));
+        Assert.False(CallRules.IsOurs(typeof(IManagementGrain).GetMethods()[0]));
+    }
+
+    [Fact]
+    public void A_refusal_names_the_method_in_plain_words()
+    {
+        var method = typeof(IModelGrain).GetMethod(nameof(IModelGrain.Forget))!;
+
+        Assert.Equal("forget a subject (IModelGrain.Forget)", CallRules.Describe(method, CallRules.Of(method).Roles));
+        Assert.Equal("call IModelGrain.Forget", CallRules.Describe(method, null));
+    }
+}
