@@ -32,8 +32,16 @@ public sealed class CertifiedCalibrationScenario : IScenario
         var settings = context.Settings.Calibrated;
         var curves = new List<ChartSeries>();
         var spending = new List<ChartSeries>();
+        // UNLEARNING_BENCH_SETS (comma-separated file-name prefixes, "wdbc" for the repository's set) runs some of them only.
+        var only = Environment.GetEnvironmentVariable("UNLEARNING_BENCH_SETS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var target in settings.Sets)
         {
+            if (only is { Length: > 0 } && !only.Any(prefix => (target.File ?? "wdbc").StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
+            {
+                recorder.Note($"{target.File ?? "wdbc"}: not run (UNLEARNING_BENCH_SETS={string.Join(',', only)})");
+                continue;
+            }
+
             var data = target.File is null ? context.Data.Wdbc() : context.Data.Shared(target.File);
             if (data is null)
             {
