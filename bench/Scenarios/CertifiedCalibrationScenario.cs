@@ -58,7 +58,7 @@ public sealed class CertifiedCalibrationScenario : IScenario
         recorder.Chart(new ChartSpec
         {
             Name = "accuracy",
-            Title = $"Certified models calibrated for {settings.Removals:#,0} removals per shard: holdout accuracy minus the exact model's, as shard 0 forgets",
+            Title = $"Calibrated for {settings.Removals:#,0} removals per shard: accuracy minus the exact model's",
             Kind = ChartKind.Lines,
             XLabel = "single-record removals from shard 0",
             YLabel = "accuracy - exact model's (points)",
@@ -69,7 +69,7 @@ public sealed class CertifiedCalibrationScenario : IScenario
         recorder.Chart(new ChartSpec
         {
             Name = "budget",
-            Title = "Share of shard 0's residual budget spent, as it forgets (a retrain resets it)",
+            Title = "Share of shard 0's budget spent as it forgets",
             Kind = ChartKind.Lines,
             XLabel = "single-record removals from shard 0",
             YLabel = "spent / budget",
