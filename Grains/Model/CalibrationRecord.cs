@@ -12,5 +12,6 @@ internal static class CalibrationRecord
         choice.HeldOutRows,
         choice.HeldOutAccuracy,
         choice.ExactHeldOutAccuracy,
-        [.. choice.Candidates.Select(c => new CalibrationCandidateResult(c.Lambda, c.Sigma, c.HeldOutAccuracy, c.ExactHeldOutAccuracy, c.Settled))]);
+        [.. choice.Candidates.Select(c => new CalibrationCandidateResult(c.Lambda, c.Sigma, c.HeldOutAccuracy, c.ExactHeldOutAccuracy, c.Settled))],
+        choice.HighStepBound);
 }

@@ -7,9 +7,10 @@ namespace Unlearning.Removal;
 /// <param name="ShardStepBounds">Per shard, the mean bound of one single-record removal at the chosen setting (0: not measured).</param>
 /// <param name="HeldOutAccuracy">The certified pilots' accuracy on the held-out rows of every shard, at the chosen setting.</param>
 /// <param name="ExactHeldOutAccuracy">The same with noiseless pilots of the same lambda: what the noise costs is the difference.</param>
+/// <param name="HighStepBound">The largest shard's 95th percentile of the bounds of its sampled records' removals.</param>
 public sealed record CalibrationChoice(
     double Lambda, double Sigma, double[] ShardStepBounds, long Records, int HeldOutRows, double HeldOutAccuracy,
-    double ExactHeldOutAccuracy, IReadOnlyList<CandidateSummary> Candidates);
+    double ExactHeldOutAccuracy, IReadOnlyList<CandidateSummary> Candidates, double HighStepBound);
 
 /// <summary>One candidate lambda: the sigma it needs, its held-out accuracy with that noise and without, and whether its sigma settled.</summary>
 public sealed record CandidateSummary(double Lambda, double Sigma, double HeldOutAccuracy, double ExactHeldOutAccuracy, bool Settled);
@@ -129,7 +130,7 @@ public sealed class CalibrationSearch
         var noisy = _noisy[best]!;
         return new CalibrationChoice(_lambdas[best], _sigma[best], [.. noisy.Select(m => m?.MeanStepBound ?? 0)],
             noisy.Sum(m => (long)(m?.ShardRows ?? 0)), noisy.Sum(m => m?.HeldOutRows ?? 0),
-            summaries[best].HeldOutAccuracy, summaries[best].ExactHeldOutAccuracy, summaries);
+            summaries[best].HeldOutAccuracy, summaries[best].ExactHeldOutAccuracy, summaries, noisy.Max(m => m?.HighStepBound ?? 0));
     }
 
     private static double Accuracy(PilotMeasurement?[] shards)

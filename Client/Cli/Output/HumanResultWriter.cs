@@ -301,7 +301,8 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
     private static string Calibration(CertifiedOptions certified, CertifiedCalibration calibration) =>
         $"chosen at the first train for {Number(certified.Removals)} removals per shard; held-out accuracy " +
         $"{Percent(calibration.HeldOutAccuracy)} vs {Percent(calibration.ExactHeldOutAccuracy)} for an exact fit of the same lambda, " +
-        $"on {Number(calibration.HeldOutRows)} held-out training rows; about {Score(calibration.StepBound)} spent per removal";
+        $"on {Number(calibration.HeldOutRows)} held-out training rows; about {Score(calibration.StepBound)} spent per removal" +
+        (calibration.HighStepBound > 0 ? $" (95% of removals below {Score(calibration.HighStepBound)})" : "");
 
     private static string Percent(double value) => (100 * value).ToString("F2", CultureInfo.InvariantCulture) + "%";
 

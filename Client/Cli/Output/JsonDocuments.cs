@@ -33,11 +33,12 @@ internal sealed record CertifiedDocument(
 
 internal sealed record CalibrationDocument(
     long Records, double StepBound, IReadOnlyList<double> ShardStepBounds, int HeldOutRows, double HeldOutAccuracy,
-    double ExactHeldOutAccuracy, double AccuracyPrice, IReadOnlyList<CalibrationCandidateDocument> Candidates)
+    double ExactHeldOutAccuracy, double AccuracyPrice, IReadOnlyList<CalibrationCandidateDocument> Candidates, double HighStepBound)
 {
     public static CalibrationDocument From(CertifiedCalibration c) =>
         new(c.Records, c.StepBound, c.ShardStepBounds, c.HeldOutRows, c.HeldOutAccuracy, c.ExactHeldOutAccuracy, c.AccuracyPrice,
-            [.. c.Candidates.Select(x => new CalibrationCandidateDocument(x.Lambda, x.Sigma, x.HeldOutAccuracy, x.ExactHeldOutAccuracy, x.Settled))]);
+            [.. c.Candidates.Select(x => new CalibrationCandidateDocument(x.Lambda, x.Sigma, x.HeldOutAccuracy, x.ExactHeldOutAccuracy, x.Settled))],
+            c.HighStepBound);
 }
 
 internal sealed record CalibrationCandidateDocument(double Lambda, double Sigma, double HeldOutAccuracy, double ExactHeldOutAccuracy, bool Settled);

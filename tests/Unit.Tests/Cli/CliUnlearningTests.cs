@@ -361,7 +361,7 @@ public sealed partial class CliUnlearningTests : IDisposable
     {
         var model = _cli.Model("m", "x");
         var calibration = new CertifiedCalibration(400, 0.002, [0.002, 0.0015], 80, 0.9375, 0.95,
-            [new CalibrationCandidateResult(1e-4, 90, 0.5, 0.95, false), new CalibrationCandidateResult(0.1, 2.5, 0.9375, 0.95, true)]);
+            [new CalibrationCandidateResult(1e-4, 90, 0.5, 0.95, false), new CalibrationCandidateResult(0.1, 2.5, 0.9375, 0.95, true)], 0.006);
         model.Config = model.Config! with
         {
             Method = UnlearningMethod.Certified,
@@ -376,7 +376,7 @@ public sealed partial class CliUnlearningTests : IDisposable
         Assert.Equal(["epsilon", "delta", "sigma", "lambda", "removals", "calibration"], certified.EnumerateObject().Select(p => p.Name));
         Assert.Equal((2.5, 0.1, 100), (certified.GetProperty("sigma").GetDouble(), certified.GetProperty("lambda").GetDouble(), certified.GetProperty("removals").GetInt32()));
         var measured = certified.GetProperty("calibration");
-        Assert.Equal(["records", "stepBound", "shardStepBounds", "heldOutRows", "heldOutAccuracy", "exactHeldOutAccuracy", "accuracyPrice", "candidates"],
+        Assert.Equal(["records", "stepBound", "shardStepBounds", "heldOutRows", "heldOutAccuracy", "exactHeldOutAccuracy", "accuracyPrice", "candidates", "highStepBound"],
             measured.EnumerateObject().Select(p => p.Name));
         Assert.Equal(0.0125, measured.GetProperty("accuracyPrice").GetDouble(), 1e-12);
         Assert.Equal(2, measured.GetProperty("candidates").GetArrayLength());
@@ -384,6 +384,7 @@ public sealed partial class CliUnlearningTests : IDisposable
         var human = Unwrapped((await _cli.RunAsync("status", "m")).Stdout);
         Assert.Contains("sigma 2.5, lambda 0.1", human);
         Assert.Contains("held-out accuracy 93.75% vs 95.00% for an exact fit of the same lambda", human);
+        Assert.Contains("about 0.002 spent per removal (95% of removals below 0.006)", human);
     }
 
     [Fact]
