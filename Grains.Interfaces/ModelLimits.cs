@@ -12,6 +12,8 @@ public static class ModelLimits
     public const int MaxIterations = 1_000_000;
     /// <summary>Longest record or subject id.</summary>
     public const int MaxIdLength = 256;
+    /// <summary>Most single-record removals per shard a certified model may be calibrated for.</summary>
+    public const int MaxRemovals = 1_000_000;
     /// <summary>Most training records an explanation names per direction and row.</summary>
     public const int MaxTop = 100;
 
@@ -24,6 +26,9 @@ public static class ModelLimits
 
     /// <summary>L2 strength: strictly positive, or the optimum is not unique (and certified removal has no bound).</summary>
     public static bool IsValidLambda(double lambda) => double.IsFinite(lambda) && lambda > 0;
+
+    /// <summary>Removals per shard a certified model is calibrated for: 1 to <see cref="MaxRemovals"/>.</summary>
+    public static bool IsValidRemovals(int removals) => removals is >= 1 and <= MaxRemovals;
 
     public static bool IsValidTop(int top) => top is >= 1 and <= MaxTop;
 }

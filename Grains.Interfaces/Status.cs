@@ -29,21 +29,32 @@ public sealed record ShardStatus(
 
 /// <summary>
 /// A certified model's budgets, for auditors: a function of the removed rows (what each step spent), so never part of an
-/// ordinary reply. <see cref="Shards"/> lists every shard with a model.
+/// ordinary reply. <see cref="Shards"/> lists every shard with a model. <see cref="Sigma"/> and <see cref="Lambda"/>: the
+/// model's (0 while a calibration is pending); <see cref="Removals"/>: the removals per shard it was calibrated for (0: sigma given).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Unlearning.CertificationStatus")]
 public sealed record CertificationStatus(
     [property: Id(0)] string Model,
     [property: Id(1)] double Epsilon,
     [property: Id(2)] double Delta,
-    [property: Id(3)] ShardCertification[] Shards);
+    [property: Id(3)] ShardCertification[] Shards,
+    [property: Id(4)] double Sigma = 0,
+    [property: Id(5)] double Lambda = 0,
+    [property: Id(6)] int Removals = 0);
 
-/// <summary>A certified shard's budget now, and how many exact refits it has made (each resets the budget).</summary>
+/// <summary>
+/// A certified shard's budget now, how many exact refits it has made (each resets the budget), and an estimate of the
+/// single-record removals its budget has left: <see cref="RemovalsLeft"/> = budget left / <see cref="StepBound"/>, the bound
+/// one removal is expected to spend: the mean of the steps this shard's model has taken once there are 10 of them, before
+/// that the calibration's measurement (null when neither is known: sigma given and no step taken yet).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Unlearning.ShardCertification")]
 public sealed record ShardCertification(
     [property: Id(0)] int Index,
     [property: Id(1)] CertifiedBudget? Budget,
-    [property: Id(2)] long Refits);
+    [property: Id(2)] long Refits,
+    [property: Id(3)] double? StepBound = null,
+    [property: Id(4)] long? RemovalsLeft = null);
 
 /// <summary>A certified shard's residual-bound budget: removals stay (epsilon, delta)-certified while Spent &lt;= Total.</summary>
 [GenerateSerializer, Immutable, Alias("Unlearning.CertifiedBudget")]
@@ -56,7 +67,8 @@ public sealed record CertifiedBudget(
 
 /// <summary>
 /// A model's state: its shards as they report themselves, how many of them predictions use now (<see cref="ShardsUsed"/>),
-/// and <see cref="Alerts"/>: conditions an operator must look at (a shard out of the ensemble for too long).
+/// <see cref="Alerts"/>: conditions an operator must look at (a shard out of the ensemble for too long), and its config
+/// (for certified models, the sigma and lambda its calibration chose, with the accuracy they cost).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Unlearning.ModelStatus")]
 public sealed record ModelStatus(
@@ -66,4 +78,5 @@ public sealed record ModelStatus(
     [property: Id(3)] long Version,
     [property: Id(4)] ShardStatus[] Shards,
     [property: Id(5)] int ShardsUsed = 0,
-    [property: Id(6)] string[]? Alerts = null);
+    [property: Id(6)] string[]? Alerts = null,
+    [property: Id(7)] ModelConfig? Config = null);

@@ -14,6 +14,7 @@ IScenario[] all =
     new AccuracyScenario(),
     new IngestTrainScenario(),
     new GrowthScenario(),
+    new CertifiedCalibrationScenario(),
     new AuditScenario(),
 ];
 

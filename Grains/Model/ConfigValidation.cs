@@ -22,7 +22,8 @@ internal static class ConfigValidation
             throw new ArgumentException($"shards must be between 1 and {ModelLimits.MaxShards}, not {config.Shards}");
         if (config.Slices is < 1 or > ModelLimits.MaxSlices)
             throw new ArgumentException($"slices must be between 1 and {ModelLimits.MaxSlices}, not {config.Slices}");
-        if (!ModelLimits.IsValidLambda(config.Lambda))
+        // A certified model whose calibration will choose lambda says 0 until then.
+        if (!ModelLimits.IsValidLambda(config.Lambda) && !(config.Certified is { ChooseLambda: true } && config.Lambda == 0))
             throw new ArgumentException($"lambda must be a positive number, not {config.Lambda}");
         if (config.MaxIterations is < 1 or > ModelLimits.MaxIterations)
             throw new ArgumentException($"max iterations must be between 1 and {ModelLimits.MaxIterations}, not {config.MaxIterations}");
@@ -37,12 +38,30 @@ internal static class ConfigValidation
 
     private static void ValidateCertified(ModelConfig config)
     {
-        if (config.Certified is null)
+        if (config.Certified is not { } certified)
             throw new ArgumentException("a certified model needs epsilon, delta and sigma");
         if (config.Slices != 1)
             throw new ArgumentException($"certified models train each shard as one slice; slices must be 1, not {config.Slices}");
-        // Both throw ArgumentException (or ArgumentOutOfRangeException) naming what is wrong.
-        _ = CertifiedConfig.Settings(config);
+        if (certified.Calibration is not null)
+            throw new ArgumentException("a calibration is what the model measures at its first train; it cannot be given");
+        if (certified.Removals != 0)
+        {
+            if (!ModelLimits.IsValidRemovals(certified.Removals))
+                throw new ArgumentException($"removals must be between 1 and {ModelLimits.MaxRemovals}, not {certified.Removals}");
+            if (certified.Sigma != 0)
+                throw new ArgumentException("give removals (the model chooses sigma for them) or sigma, not both; sigma must be 0 with removals");
+            if (certified.ChooseLambda && config.Lambda != 0)
+                throw new ArgumentException($"lambda is chosen by the calibration; it must be 0 until then, not {config.Lambda}");
+            // Checks epsilon and delta; sigma and lambda wait for the calibration.
+            _ = new CertificationSettings(1, 1, certified.Epsilon, certified.Delta);
+        }
+        else
+        {
+            if (certified.ChooseLambda)
+                throw new ArgumentException("lambda is chosen only by a calibration for a number of removals");
+            // Throws ArgumentException (or ArgumentOutOfRangeException) naming what is wrong.
+            _ = CertifiedConfig.Settings(config);
+        }
         _ = CertifiedConfig.Transform(config);
     }
 

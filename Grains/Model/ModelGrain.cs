@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Unlearning.Learning;
 using Unlearning.Logging;
+using Unlearning.Removal;
 using Unlearning.Storage;
 using Unlearning.Wire;
 
@@ -29,6 +30,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
     private IngestCoordinator _ingests = null!;
     private ShardHealth _health = null!;
     private Task? _loading;
+    private Task<ModelConfig>? _calibrating;
 
     public ModelGrain(
         [PersistentState("model", StorageNames.Models)] IPersistentState<ModelState> state,
@@ -127,6 +129,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         if (_shards.Records == 0)
             throw new InvalidOperationException($"model '{Name}' has no records to train on; ingest some first");
         var stopwatch = Stopwatch.StartNew();
+        if (config.Certified is { AwaitsCalibration: true }) config = await CalibrateAsync();
         if (!_state.State.Trained)
         {
             _state.State.Trained = true;
@@ -140,6 +143,45 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         }));
         foreach (var snapshot in snapshots) _shards.Offer(snapshot);
         return new TrainResult(Name, _shards.Records, _shards.Current.Members.Length, _shards.Version, stopwatch.ElapsedMilliseconds);
+    }
+
+    /// <summary>The first train's calibration of a certified model's sigma (and lambda); concurrent trains share it, a failed one is tried again.</summary>
+    private Task<ModelConfig> CalibrateAsync()
+    {
+        if (_calibrating is null || _calibrating.IsFaulted || _calibrating.IsCanceled) _calibrating = RunCalibrationAsync();
+        return _calibrating;
+    }
+
+    /// <summary>
+    /// Rounds of pilot measurements on every shard (<see cref="CalibrationSearch"/>), then the chosen sigma and lambda
+    /// written into the config, which is persisted before any shard trains with it. The shards' answers depend on their
+    /// records alone, and the search is arithmetic on them, so a rebuild from the same records chooses the same bits.
+    /// </summary>
+    private async Task<ModelConfig> RunCalibrationAsync()
+    {
+        var config = RequireConfig();
+        if (config.Certified is not { AwaitsCalibration: true } certified) return config;
+        var stopwatch = Stopwatch.StartNew();
+        var search = new CalibrationSearch(certified.ChooseLambda ? CalibrationSearch.LambdaGrid : [config.Lambda],
+            certified.Removals, certified.Epsilon, certified.Delta);
+        var setup = Setup(config);
+        while (search.NextRound() is { Count: > 0 } round)
+        {
+            CalibrationCandidate[] candidates = [.. round];
+            search.Record(await Task.WhenAll(Enumerable.Range(0, config.Shards).Select(i => Shard(i).Calibrate(setup, candidates))));
+        }
+        var choice = search.Result();
+        var calibrated = config with
+        {
+            Lambda = choice.Lambda,
+            Certified = certified with { Sigma = choice.Sigma, Calibration = CalibrationRecord.Of(choice) },
+        };
+        _state.State.Config = calibrated;
+        await _state.WriteStateAsync();
+        _logger.LogInformation(
+            "Calibrated model {Model} for {Removals} removals per shard in {Elapsed} ms: sigma {Sigma}, lambda {Lambda}, held-out accuracy {Accuracy} (exact {Exact})",
+            Name, certified.Removals, stopwatch.ElapsedMilliseconds, choice.Sigma, choice.Lambda, choice.HeldOutAccuracy, choice.ExactHeldOutAccuracy);
+        return calibrated;
     }
 
     public Task<PredictionBatch> Predict(double[][] rows)
@@ -300,7 +342,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         if (config.Certified is not { } certified)
             throw new InvalidOperationException($"model '{Name}' uses exact unlearning: it has no certification budget");
         var shards = await Task.WhenAll(Enumerable.Range(0, config.Shards).Select(i => Shard(i).GetCertification()));
-        return new CertificationStatus(Name, certified.Epsilon, certified.Delta, shards);
+        return new CertificationStatus(Name, certified.Epsilon, certified.Delta, shards, certified.Sigma, config.Lambda, certified.Removals);
     }
 
     public async Task<ModelStatus> GetStatus()
@@ -309,7 +351,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         await EnsureLoadedAsync();
         var shards = await Task.WhenAll(_shards.All.Select(_health.StatusOfAsync));
         return new ModelStatus(Name, shards.Sum(s => s.Records), _state.State.Trained, _shards.Version, shards,
-            _shards.Current.Members.Length, _health.Alerts());
+            _shards.Current.Members.Length, _health.Alerts(), config);
     }
 
     public Task OnShardChanged(ShardSnapshot snapshot)

@@ -104,7 +104,7 @@ public static class CertifiedRemoval
     /// sum_i (|x_i|.|s|)^2 &lt;= tr(G) |s|^2, once for G's entries with the quadratic form (m = n + d) and once for the
     /// removed rows' terms (m = k + d); twice that covers the roundings of tr G, |s| and the bound of m u.
     /// </summary>
-    private static double ImageNormBound(RemovalBasis basis, IReadOnlyList<int> removed, ReadOnlySpan<double> step)
+    internal static double ImageNormBound(RemovalBasis basis, IReadOnlyList<int> removed, ReadOnlySpan<double> step)
     {
         var squared = SymmetricMatrix.QuadraticForm(basis.Gram, step);
         foreach (var j in removed)

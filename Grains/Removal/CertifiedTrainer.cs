@@ -22,17 +22,32 @@ public static class CertifiedTrainer
     public static CertifiedFit Fit(TrainingSet rows, CertificationSettings settings, ulong noiseSeed)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        return Fit(rows, settings, noiseSeed, settings.Sigma, null, GradientTolerancePerRow);
+    }
+
+    /// <summary>
+    /// A calibration's pilot fit, never served: noise of standard deviation <paramref name="noiseSigma"/> (0: none) from
+    /// <paramref name="noiseSeed"/> (the same seed at another sigma draws the same vectors scaled), Newton's method from
+    /// <paramref name="start"/> (null: zero), stopping at <paramref name="tolerancePerRow"/>. <paramref name="settings"/>
+    /// give lambda; their sigma is not used.
+    /// </summary>
+    public static CertifiedFit Fit(TrainingSet rows, CertificationSettings settings, ulong noiseSeed, double noiseSigma,
+        IReadOnlyList<double[]>? start, double tolerancePerRow)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
         if (rows.Rows == 0) throw new ArgumentException("a certified model needs at least one record", nameof(rows));
         if (!rows.Features.All(double.IsFinite)) throw new ArgumentException("every feature value must be finite", nameof(rows));
+        if (!(noiseSigma >= 0 && double.IsFinite(noiseSigma))) throw new ArgumentOutOfRangeException(nameof(noiseSigma), noiseSigma, "must be finite and >= 0");
         var models = OneVsRest.ModelCount(rows.ClassCount);
         var weights = new double[models][];
         var residuals = new double[models];
         var iterations = 0;
         for (var m = 0; m < models; m++)
         {
-            var noise = GaussianNoise.Draw(noiseSeed, m, rows.FeatureCount, settings.Sigma);
+            var noise = noiseSigma > 0 ? GaussianNoise.Draw(noiseSeed, m, rows.FeatureCount, noiseSigma) : new double[rows.FeatureCount];
             var objective = new PerturbedLogisticObjective(rows, OneVsRest.PositiveClassOf(m, rows.ClassCount), settings.Lambda, noise);
-            var result = NewtonMinimizer.Minimize(objective, new double[rows.FeatureCount], GradientTolerancePerRow * rows.Rows, MaxIterations);
+            var from = start?[m] ?? new double[rows.FeatureCount];
+            var result = NewtonMinimizer.Minimize(objective, from, tolerancePerRow * rows.Rows, MaxIterations);
             weights[m] = result.Weights;
             // The fit's own residual is part of the residual the noise must cover, so it opens the account.
             residuals[m] = result.GradientNorm;

@@ -30,12 +30,23 @@ internal sealed class CertifiedLearner : IShardLearner
 
     private readonly List<DataRecord> _pendingRemovals = [];
 
+    /// <summary>Records removed by Newton steps since <see cref="_model"/>'s last exact fit, and that fit's residual bound.</summary>
+    private int _stepRecords;
+    private double _fitBound;
+
+    /// <summary>Steps a shard's own mean must rest on before it replaces the calibration's expected bound.</summary>
+    public const int ObservedSteps = 10;
+
     public CertifiedLearner(ModelConfig config, int shard, ShardState state)
     {
         _config = config;
         _shard = shard;
         _state = state;
-        if (state.Certified is { } stored) _model = stored.Restore(config, NoiseKey, shard);
+        if (state.Certified is { } stored)
+        {
+            _model = stored.Restore(config, NoiseKey, shard);
+            (_stepRecords, _fitBound) = (stored.StepRecords, stored.FitBound);
+        }
     }
 
     private byte[] NoiseKey => _state.NoiseKey ?? throw new InvalidOperationException($"certified shard {_shard} of model '{_config.Name}' has no noise key");
@@ -48,6 +59,24 @@ internal sealed class CertifiedLearner : IShardLearner
     }
 
     public CertifiedBudget? Budget => _model is null ? null : new CertifiedBudget(_model.Budget, _model.ResidualBound);
+
+    /// <summary>
+    /// The bound one single-record removal is expected to spend: the mean over this model's own steps since its last exact
+    /// fit once there are <see cref="ObservedSteps"/>, before that the calibration's measurement for this shard (or the
+    /// steps so far, when the sigma was given); and the removals the budget left covers at that rate.
+    /// </summary>
+    public RemovalForecast? Forecast
+    {
+        get
+        {
+            if (_model is not { } model) return null;
+            var calibrated = _config.Certified?.Calibration?.ShardStepBounds is { } bounds && _shard < bounds.Length && bounds[_shard] > 0
+                ? bounds[_shard] : (double?)null;
+            double? observed = _stepRecords > 0 ? Math.Max(0, model.ResidualBound - _fitBound) / _stepRecords : null;
+            var step = _stepRecords >= ObservedSteps || calibrated is null ? observed : calibrated;
+            return step is > 0 ? new RemovalForecast(step, (long)Math.Floor(Math.Max(0, model.BudgetLeft) / step.Value)) : new RemovalForecast(step, null);
+        }
+    }
 
     /// <summary>The basis the next forget will use, if one is computed or being computed.</summary>
     internal Task<CertifiedShardBasis>? CurrentBasis => _basis;
@@ -76,7 +105,7 @@ internal sealed class CertifiedLearner : IShardLearner
             var transformed = CertifiedConfig.Transform(config).Apply(rows.Set);
             var fitted = CertifiedConfig.Fit(transformed, config, seed);
             return (new CheckpointResult(CertifiedClassifier.Flatten(fitted), ForgetMethod.Retrain, null),
-                new CertifiedUpdate(fitted, refit, () => CertifiedShardBasis.Compute(fitted, transformed, rows.Ids)));
+                new CertifiedUpdate(fitted, refit, 0, () => CertifiedShardBasis.Compute(fitted, transformed, rows.Ids)));
         });
     }
 
@@ -85,8 +114,16 @@ internal sealed class CertifiedLearner : IShardLearner
         _model = update?.Model;
         _basis = update is null ? null : ComputeScheduler.Run(update.NextBasis);
         _pendingRemovals.Clear();
-        if (update is not null) state.NoiseRefits = Math.Max(state.NoiseRefits, update.Refit);
-        state.Certified = update is null ? null : CertifiedState.Of(update.Model, update.Refit);
+        if (update is null)
+        {
+            (_stepRecords, _fitBound) = (0, 0);
+            state.Certified = null;
+            return;
+        }
+        if (update.StepRecords == 0) (_stepRecords, _fitBound) = (0, update.Model.ResidualBound);
+        else _stepRecords += update.StepRecords;
+        state.NoiseRefits = Math.Max(state.NoiseRefits, update.Refit);
+        state.Certified = CertifiedState.Of(update.Model, update.Refit, _stepRecords, _fitBound);
     }
 
     public void RecordsAdded(ShardState state)
@@ -162,11 +199,15 @@ internal sealed class CertifiedLearner : IShardLearner
         var bound = Math.Sqrt(outcome.StepBounds.Sum(b => b * b));
         var method = outcome.BudgetExhausted ? ForgetMethod.Retrain : ForgetMethod.Certified;
         return (new CheckpointResult(CertifiedClassifier.Flatten(outcome.Model), method, bound),
-            new CertifiedUpdate(outcome.Model, outcome.BudgetExhausted ? refit.Number : modelRefit, () => basis.Successor(outcome.Model, removed)));
+            new CertifiedUpdate(outcome.Model, outcome.BudgetExhausted ? refit.Number : modelRefit,
+                outcome.BudgetExhausted ? 0 : removed.Length, () => basis.Successor(outcome.Model, removed)));
     }
 
-    /// <summary>A computed model, the refit whose noise it carries, and how to compute its basis once it is accepted.</summary>
-    private sealed record CertifiedUpdate(CertifiedModel Model, long Refit, Func<CertifiedShardBasis> NextBasis);
+    /// <summary>
+    /// A computed model, the refit whose noise it carries, the records its Newton step removed (0: an exact fit), and how
+    /// to compute its basis once it is accepted.
+    /// </summary>
+    private sealed record CertifiedUpdate(CertifiedModel Model, long Refit, int StepRecords, Func<CertifiedShardBasis> NextBasis);
 
     /// <summary>A fit or a Newton step; its model becomes the learner's when the shard accepts the checkpoint.</summary>
     private sealed class CertifiedCheckpoint(CertifiedLearner learner, Func<CancellationToken, (CheckpointResult, CertifiedUpdate?)> compute)

@@ -29,6 +29,9 @@ internal interface IShardLearner
 
     CertifiedBudget? Budget { get; }
 
+    /// <summary>A certified shard's expected bound per removal and the removals its budget has left at that rate; null for exact shards.</summary>
+    RemovalForecast? Forecast { get; }
+
     Task<Explanation[]> ExplainAsync(double[][] rows, int[] labels, int top, ShardServing serving);
 
     Task<ShardForgetEstimate> EstimateForgetAsync(IReadOnlyList<DataRecord> subjectRecords, ShardServing serving);
@@ -42,6 +45,9 @@ internal interface IShardLearner
 /// ones measure the gradient residual on the stored records against the model's bound.
 /// </summary>
 internal sealed record LearnerVerification(bool Verified, double[]? Rebuilt, double? Residual = null, double? Bound = null);
+
+/// <summary>The bound one single-record removal is expected to spend (null: unknown) and how many the budget left covers.</summary>
+internal sealed record RemovalForecast(double? StepBound, long? RemovalsLeft);
 
 /// <summary>What a shard serves now, with the records it was trained on, for explanations and estimates.</summary>
 internal sealed record ShardServing(long Version, double[]? Weights, IShardRecords Records, bool Current);

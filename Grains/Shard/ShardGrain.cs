@@ -7,6 +7,7 @@ using Orleans.Storage;
 using Unlearning.Compute;
 using Unlearning.Learning;
 using Unlearning.Logging;
+using Unlearning.Removal;
 using Unlearning.Storage;
 using Unlearning.Wire;
 
@@ -223,6 +224,20 @@ public sealed class ShardGrain : Grain, IShardGrain
         ScheduleRetraining();
     }
 
+    public async Task<PilotMeasurement?[]> Calibrate(ShardSetup setup, CalibrationCandidate[] candidates)
+    {
+        var config = await EnsureConfiguredAsync(setup);
+        if (config.Method != UnlearningMethod.Certified)
+            throw new InvalidOperationException($"model '{config.Name}' uses exact unlearning: there is nothing to calibrate");
+        // A snapshot of the records as they are now, safe off the grain's turn.
+        var rows = TrainingInput.ForPrefix(_records, config.Slices - 1, config);
+        if (rows is null) return new PilotMeasurement?[candidates.Length];
+        var pilot = await ComputeScheduler.Run(() => PilotData.Of(CertifiedConfig.Transform(config).Apply(rows.Set), rows.Ids));
+        if (pilot is null) return new PilotMeasurement?[candidates.Length];
+        return await Task.WhenAll(candidates.Select(candidate =>
+            ComputeScheduler.Run<PilotMeasurement?>(() => PilotCalibration.Measure(pilot, candidate, Index))));
+    }
+
     public Task<ShardSnapshot> WaitUntilTrained()
     {
         if (!State.Trained || FullyTrained) return Task.FromResult(Snapshot());
@@ -304,8 +319,13 @@ public sealed class ShardGrain : Grain, IShardGrain
     public Task<DataRecord[]> SampleRecords(int count) => Task.FromResult(State.Config is null ? [] :
         _records.Slices.SelectMany(s => s).OrderBy(r => StableKeyHash.Of(r.Id, 0xA0D17)).Take(Math.Max(0, count)).ToArray());
 
-    public Task<ShardCertification> GetCertification() =>
-        Task.FromResult(new ShardCertification(Index, State.Config is null ? null : _learner.Budget, State.NoiseRefits));
+
+    public Task<ShardCertification> GetCertification()
+    {
+        var forecast = State.Config is null ? null : _learner.Forecast;
+        return Task.FromResult(new ShardCertification(Index, State.Config is null ? null : _learner.Budget, State.NoiseRefits,
+            forecast?.StepBound, forecast?.RemovalsLeft));
+    }
 
     public Task<Explanation[]> Explain(double[][] rows, int[] labels, int top) =>
         State.Config is null ? Task.FromResult(Array.Empty<Explanation>()) : _learner.ExplainAsync(rows, labels, top, Serving());
@@ -340,7 +360,15 @@ public sealed class ShardGrain : Grain, IShardGrain
 
     private async Task<ModelConfig> EnsureConfiguredAsync(ShardSetup setup)
     {
-        if (State.Config is { } configured) return configured;
+        if (State.Config is { } configured)
+        {
+            if (!CompletesCalibration(configured, setup.Config)) return configured;
+            // The model calibrated sigma (and lambda) at its first train: the one change a config ever makes.
+            State.Config = setup.Config;
+            _learner = CreateLearner(setup.Config);
+            await _writer.WriteAsync();
+            return setup.Config;
+        }
         State.Config = setup.Config;
         State.NoiseKey = setup.NoiseKey;
         State.SliceTrainings = new int[setup.Config.Slices];
@@ -348,6 +376,11 @@ public sealed class ShardGrain : Grain, IShardGrain
         await _records.LoadAsync(State, setup.Config.Slices);
         return setup.Config;
     }
+
+    /// <summary>Whether <paramref name="next"/> is <paramref name="current"/> with its pending calibration done.</summary>
+    internal static bool CompletesCalibration(ModelConfig current, ModelConfig next) =>
+        current.Certified is { AwaitsCalibration: true } && next.Certified is { Calibration: not null }
+        && string.Equals(current.Name, next.Name, StringComparison.Ordinal) && current.Shards == next.Shards;
 
     /// <summary>Drops every checkpoint that trained on <paramref name="slice"/> or later, and stops computing one.</summary>
     private void Invalidate(int slice)

@@ -19,6 +19,8 @@ internal sealed class SisaLearner(ModelConfig config) : IShardLearner
 
     public CertifiedBudget? Budget => null;
 
+    public RemovalForecast? Forecast => null;
+
     public IPreparedCheckpoint Prepare(int slice, IShardRecords records, IReadOnlyList<SliceCheckpoint> checkpoints) =>
         new SliceFit(TrainingInput.PartsOfPrefix(records, slice, config), slice > 0 ? checkpoints[slice - 1].Weights : null, _settings, Method);
 

@@ -14,6 +14,12 @@ public interface IShardGrain : IGrainWithStringKey
     /// <summary>Drops the ingest's staged records; nothing to do when none are staged.</summary>
     [Alias("AbortIngest")] Task AbortIngest(string ingestId);
     [Alias("StartTraining")] Task StartTraining(ShardSetup setup);
+    /// <summary>
+    /// A certified shard's pilot measurements of <paramref name="candidates"/> on the records it holds now (see
+    /// <see cref="Removal.PilotCalibration"/>), one per candidate, in order; nulls when it holds too few records.
+    /// </summary>
+    [Alias("Calibrate"), ResponseTimeout(LongRunning.Timeout)]
+    Task<Removal.PilotMeasurement?[]> Calibrate(ShardSetup setup, Removal.CalibrationCandidate[] candidates);
     /// <summary>Completes once the shard serves weights trained on every record it holds.</summary>
     [Alias("WaitUntilTrained"), ResponseTimeout(LongRunning.Timeout)] Task<ShardSnapshot> WaitUntilTrained();
     /// <summary>

@@ -49,6 +49,9 @@ public sealed record BenchSettings
     public required int GrowthShardsRecords { get; init; }
     public required int[] GrowthShards { get; init; }
 
+    // 7. certified removal, calibrated
+    public required Scenarios.CalibratedSettings Calibrated { get; init; }
+
     public static BenchSettings For(BenchMode mode) => mode switch
     {
         BenchMode.Smoke => new BenchSettings
@@ -60,6 +63,7 @@ public sealed record BenchSettings
             AccuracyShards = [1, 4], AccuracyOnSharedSets = false, AccuracyOnFashionMnist = false,
             IngestSyntheticRows = 5_000,
             GrowthRecords = [2_000, 4_000], GrowthShardsRecords = 4_000, GrowthShards = [2, 4],
+            Calibrated = new(1, 1e-5, 20, [new(null, null, 2, 25, TimeSpan.FromMinutes(1), 5)]),
         },
         BenchMode.Quick => new BenchSettings
         {
@@ -70,6 +74,11 @@ public sealed record BenchSettings
             AccuracyShards = [1, 4, 8, 16, 32], AccuracyOnSharedSets = true, AccuracyOnFashionMnist = false,
             IngestSyntheticRows = 100_000,
             GrowthRecords = [10_000, 30_000, 100_000], GrowthShardsRecords = 100_000, GrowthShards = [4, 8, 16, 32, 64],
+            Calibrated = new(1, 1e-5, 1_000,
+            [
+                new("fertility1980_morekids.csv", null, 4, 3_000, TimeSpan.FromMinutes(10), 100),
+                new("fashion_mnist.csv.gz", 3_000, 1, 3, TimeSpan.FromMinutes(5), 1),
+            ]),
         },
         _ => new BenchSettings
         {
@@ -80,6 +89,11 @@ public sealed record BenchSettings
             AccuracyShards = [1, 4, 8, 16, 32], AccuracyOnSharedSets = true, AccuracyOnFashionMnist = true,
             IngestSyntheticRows = 1_000_000,
             GrowthRecords = [10_000, 30_000, 100_000, 300_000, 1_000_000], GrowthShardsRecords = 300_000, GrowthShards = [4, 8, 16, 32, 64],
+            Calibrated = new(1, 1e-5, 1_000,
+            [
+                new("fertility1980_morekids.csv", null, 4, 5_000, TimeSpan.FromMinutes(20), 100),
+                new("fashion_mnist.csv.gz", null, 1, 3, TimeSpan.FromMinutes(30), 1),
+            ]),
         },
     };
 
@@ -121,6 +135,11 @@ public sealed record BenchSettings
                                   $"PostgreSQL in a fresh database on the server of {Infrastructure.StorageBackends.PostgresVariable} ({Silos} silos; n/a without it), " +
                                   "each deleted afterwards"),
             new("6 growth", $"records {{{List(GrowthRecords)}}} at S={SisaShards}; shards {{{List(GrowthShards)}}} at {GrowthShardsRecords:#,0} records; synthetic x {SyntheticFeatures}, R={SisaSlices}"),
+            new("7 certified, calibrated", $"epsilon {Number(Calibrated.Epsilon)}, delta {Number(Calibrated.Delta)}, " +
+                                           $"{Calibrated.Removals:#,0} removals asked for per shard, no sigma or lambda given (the first train " +
+                                           "calibrates both); secret noise keys, as in production; " + string.Join("; ", Calibrated.Sets.Select(set =>
+                                               $"{set.File ?? "repository wdbc"}{(set.Rows is { } rows ? $" (first {rows:#,0} rows)" : "")} S={set.Shards}, " +
+                                               $"shard 0 forgets up to {set.RemovalCap:#,0} subjects or for {set.TimeCap.TotalMinutes:0} min"))),
         ];
     }
 }

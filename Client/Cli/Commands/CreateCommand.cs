@@ -75,53 +75,62 @@ internal static class CreateCommand
         };
         var sigma = new Option<double>("--sigma")
         {
-            Description = $"Standard deviation of the training objective's noise (with --unlearning {CertifiedName})",
-            DefaultValueFactory = _ => CertifiedOptions.DefaultSigma,
+            Description = $"Standard deviation of the training objective's noise (with --unlearning {CertifiedName}); " +
+                "without it the model chooses sigma for --removals",
             CustomParser = result => OptionParsing.Number(result, "--sigma", "a finite number > 0", value => value > 0),
         };
+        var removals = Bounded("--removals", CertifiedOptions.DefaultRemovals, ModelLimits.MaxRemovals,
+            $"With --unlearning {CertifiedName} and no --sigma: single-record removals each shard should absorb between exact " +
+            "retrains; the first train chooses sigma for them (and lambda, unless --lambda is given)");
 
         var command = new Command("create", "Create a model whose features and labels come from a CSV file")
         {
-            model, schema, shards, slices, lambda, ensemble, maxIterations, unlearning, epsilon, delta, sigma,
+            model, schema, shards, slices, lambda, ensemble, maxIterations, unlearning, epsilon, delta, sigma, removals,
         };
         var csv = new CsvOptions();
         csv.AddTo(command);
-        command.Validators.Add(result => ValidateMethod(result, unlearning, slices, epsilon, delta, sigma));
+        command.Validators.Add(result => ValidateMethod(result, unlearning, slices, epsilon, delta, sigma, removals));
         command.SetAction((parse, cancellationToken) => cli.RunAsync(parse, cancellationToken, async (invocation, ct) =>
         {
             using var records = RecordStream.Open(parse.GetRequiredValue(schema), csv.Limits(parse));
             var file = SchemaFile.Read(records);
             var method = WireNames.ParseUnlearning(parse.GetRequiredValue(unlearning))!.Value;
             var certified = method == UnlearningMethod.Certified;
+            // A certified model without --sigma is calibrated for --removals; lambda too, unless it was given.
+            var calibrated = certified && !IsGiven(parse.GetResult(sigma));
+            var chooseLambda = calibrated && !IsGiven(parse.GetResult(lambda));
             var config = new ModelConfig(
                 parse.GetRequiredValue(model),
                 [.. file.FeatureNames],
                 file.Labels,
                 parse.GetValue(shards),
                 IsGiven(parse.GetResult(slices)) || !certified ? parse.GetValue(slices) : CertifiedSlices,
-                parse.GetValue(lambda),
+                chooseLambda ? 0 : parse.GetValue(lambda),
                 WireNames.ParseEnsemble(parse.GetRequiredValue(ensemble))!.Value,
                 parse.GetValue(maxIterations),
                 method,
-                certified ? Certified(parse.GetValue(epsilon), parse.GetValue(delta), parse.GetValue(sigma), file) : null);
+                certified
+                    ? Certified(parse.GetValue(epsilon), parse.GetValue(delta), calibrated ? 0 : parse.GetValue(sigma),
+                        calibrated ? parse.GetValue(removals) : 0, chooseLambda, file)
+                    : null);
             var grain = await invocation.ModelAsync(config.Name, ct);
             invocation.Output.Created(await grain.Create(config));
         }));
         return command;
     }
 
-    private static CertifiedOptions Certified(double epsilon, double delta, double sigma, SchemaFile schema)
+    private static CertifiedOptions Certified(double epsilon, double delta, double sigma, int removals, bool chooseLambda, SchemaFile schema)
     {
         var statistics = schema.Statistics();
-        return new CertifiedOptions(epsilon, delta, sigma, statistics.Centres, statistics.Scales);
+        return new CertifiedOptions(epsilon, delta, sigma, statistics.Centres, statistics.Scales, Removals: removals, ChooseLambda: chooseLambda);
     }
 
     /// <summary>Which options go with which method, checked once every option has parsed on its own.</summary>
     private static void ValidateMethod(CommandResult result, Option<string> unlearning, Option<int> slices,
-        Option<double> epsilon, Option<double> delta, Option<double> sigma)
+        Option<double> epsilon, Option<double> delta, Option<double> sigma, Option<int> removals)
     {
         OptionResult?[] involved = [result.GetResult(unlearning), result.GetResult(slices),
-            result.GetResult(epsilon), result.GetResult(delta), result.GetResult(sigma)];
+            result.GetResult(epsilon), result.GetResult(delta), result.GetResult(sigma), result.GetResult(removals)];
         if (involved.Any(option => option is not null && option.Errors.Any()))
         {
             return; // already reported
@@ -130,7 +139,7 @@ internal static class CreateCommand
         var method = result.GetValue(unlearning);
         if (method != CertifiedName)
         {
-            var misplaced = new[] { epsilon, delta, sigma }.Where(option => IsGiven(result.GetResult(option))).Select(o => o.Name).ToArray();
+            var misplaced = new Option[] { epsilon, delta, sigma, removals }.Where(option => IsGiven(result.GetResult(option))).Select(o => o.Name).ToArray();
             if (misplaced.Length > 0)
             {
                 result.AddError($"{Enumerate(misplaced)} {(misplaced.Length == 1 ? "applies" : "apply")} only with " +
@@ -149,6 +158,11 @@ internal static class CreateCommand
         {
             result.AddError($"--slices must be {CertifiedSlices} with --unlearning {CertifiedName}, " +
                 $"not '{result.GetValue(slices)}'");
+        }
+        else if (IsGiven(result.GetResult(sigma)) && IsGiven(result.GetResult(removals)))
+        {
+            result.AddError("--removals and --sigma exclude each other: give --removals and the model chooses sigma for them, " +
+                "or --sigma and status --budgets estimates the removals left as they are made");
         }
     }
 

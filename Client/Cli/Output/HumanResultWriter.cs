@@ -22,7 +22,8 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
             ("labels", string.Join(", ", config.Labels)),
             ("shards", Number(config.Shards)),
             ("slices", Number(config.Slices)),
-            ("lambda", Real(config.Lambda)),
+            ("lambda", config.Certified is { ChooseLambda: true, Calibration: null }
+                ? $"chosen at the first train from {string.Join(", ", CertifiedLambdaGrid)}" : Real(config.Lambda)),
             ("ensemble", WireNames.Of(config.Ensemble)),
             ("max iterations", Number(config.MaxIterations)),
             ("unlearning", WireNames.Of(config.Method)),
@@ -31,7 +32,9 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
         {
             settings.Add(("epsilon", Real(certified.Epsilon)));
             settings.Add(("delta", Real(certified.Delta)));
-            settings.Add(("sigma", Real(certified.Sigma)));
+            settings.Add(("sigma", certified.AwaitsCalibration
+                ? $"chosen at the first train for {Number(certified.Removals)} removals per shard" : Real(certified.Sigma)));
+            if (certified.Calibration is { } calibration) settings.Add(("calibration", Calibration(certified, calibration)));
         }
 
         console.Write(Settings([.. settings]));
@@ -151,6 +154,17 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
         }
 
         console.Write(table);
+        if (status.Config?.Certified is { } certified)
+        {
+            var line = $"Certified removal: epsilon {Real(certified.Epsilon)}, delta {Real(certified.Delta)}, ";
+            line += certified.AwaitsCalibration
+                ? $"sigma and {(certified.ChooseLambda ? "lambda" : $"lambda {Real(status.Config.Lambda)}")} to be chosen at the first train " +
+                  $"for {Number(certified.Removals)} removals per shard."
+                : $"sigma {Real(certified.Sigma)}, lambda {Real(status.Config.Lambda)}" +
+                  (certified.Calibration is { } calibration ? $" ({Calibration(certified, calibration)})." : ".");
+            console.Profile.Out.Writer.WriteLine(line);
+        }
+
         foreach (var alert in status.Alerts ?? [])
         {
             console.Profile.Out.Writer.WriteLine($"ALERT: {alert}");
@@ -159,15 +173,20 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
 
     public void Certification(CertificationStatus certification)
     {
-        console.WriteLine($"Certified removal budgets of '{certification.Model}' (epsilon {Real(certification.Epsilon)}, delta {Real(certification.Delta)}):");
+        console.WriteLine($"Certified removal budgets of '{certification.Model}' (epsilon {Real(certification.Epsilon)}, delta {Real(certification.Delta)}" +
+            (certification.Sigma > 0 ? $", sigma {Real(certification.Sigma)}, lambda {Real(certification.Lambda)}" : "") +
+            (certification.Removals > 0 ? $", calibrated for {Number(certification.Removals)} removals per shard" : "") + "):");
         var table = new Table()
             .AddColumn(Column("shard").RightAligned())
             .AddColumn(Column("spent / budget").RightAligned())
             .AddColumn(Column("left").RightAligned())
-            .AddColumn(Column("exact refits").RightAligned());
+            .AddColumn(Column("exact refits").RightAligned())
+            .AddColumn(Column("per removal").RightAligned())
+            .AddColumn(Column("removals left (est.)").RightAligned());
         foreach (var shard in certification.Shards)
         {
-            table.AddRow(Cells(Number(shard.Index), Budget(shard.Budget), shard.Budget is null ? "-" : Score(shard.Budget.Left), Number(shard.Refits)));
+            table.AddRow(Cells(Number(shard.Index), Budget(shard.Budget), shard.Budget is null ? "-" : Score(shard.Budget.Left), Number(shard.Refits),
+                shard.StepBound is { } step ? Score(step) : "-", shard.RemovalsLeft is { } left ? Number(left) : "-"));
         }
 
         console.Write(table);
@@ -275,6 +294,17 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
     private static string Probability(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
 
     private static string Score(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
+
+    private static readonly string[] CertifiedLambdaGrid = ["0.0001", "0.001", "0.01", "0.1"];
+
+    /// <summary>What a calibration measured: the accuracy its noise costs on held-out training rows.</summary>
+    private static string Calibration(CertifiedOptions certified, CertifiedCalibration calibration) =>
+        $"chosen at the first train for {Number(certified.Removals)} removals per shard; held-out accuracy " +
+        $"{Percent(calibration.HeldOutAccuracy)} vs {Percent(calibration.ExactHeldOutAccuracy)} for an exact fit of the same lambda, " +
+        $"on {Number(calibration.HeldOutRows)} held-out training rows; about {Score(calibration.StepBound)} spent per removal" +
+        (calibration.HighStepBound > 0 ? $" (95% of removals below {Score(calibration.HighStepBound)})" : "");
+
+    private static string Percent(double value) => (100 * value).ToString("F2", CultureInfo.InvariantCulture) + "%";
 
     private static string Budget(CertifiedBudget? budget) => budget is null ? "-" : $"{Score(budget.Spent)} / {Score(budget.Total)}";
 

@@ -16,10 +16,42 @@ internal sealed record ConfigDocument(
             WireNames.Of(c.Method), c.Certified is null ? null : CertifiedDocument.From(c.Certified));
 }
 
+/// <summary>
+/// A certified model's settings. <see cref="Removals"/>: what sigma (and, with <see cref="ChooseLambda"/>, lambda) is or will
+/// be calibrated for (0 until the first train); <see cref="Calibration"/>: what the first train measured.
+/// </summary>
 internal sealed record CertifiedDocument(
-    double Epsilon, double Delta, double Sigma, IReadOnlyList<double>? FeatureCentres, IReadOnlyList<double>? FeatureScales)
+    double Epsilon, double Delta, double Sigma, IReadOnlyList<double>? FeatureCentres, IReadOnlyList<double>? FeatureScales,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Removals,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? ChooseLambda,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CalibrationDocument? Calibration)
 {
-    public static CertifiedDocument From(CertifiedOptions o) => new(o.Epsilon, o.Delta, o.Sigma, o.FeatureCentres, o.FeatureScales);
+    public static CertifiedDocument From(CertifiedOptions o) =>
+        new(o.Epsilon, o.Delta, o.Sigma, o.FeatureCentres, o.FeatureScales, o.Removals > 0 ? o.Removals : null, o.ChooseLambda ? true : null,
+            o.Calibration is null ? null : CalibrationDocument.From(o.Calibration));
+}
+
+internal sealed record CalibrationDocument(
+    long Records, double StepBound, IReadOnlyList<double> ShardStepBounds, int HeldOutRows, double HeldOutAccuracy,
+    double ExactHeldOutAccuracy, double AccuracyPrice, IReadOnlyList<CalibrationCandidateDocument> Candidates, double HighStepBound)
+{
+    public static CalibrationDocument From(CertifiedCalibration c) =>
+        new(c.Records, c.StepBound, c.ShardStepBounds, c.HeldOutRows, c.HeldOutAccuracy, c.ExactHeldOutAccuracy, c.AccuracyPrice,
+            [.. c.Candidates.Select(x => new CalibrationCandidateDocument(x.Lambda, x.Sigma, x.HeldOutAccuracy, x.ExactHeldOutAccuracy, x.Settled))],
+            c.HighStepBound);
+}
+
+internal sealed record CalibrationCandidateDocument(double Lambda, double Sigma, double HeldOutAccuracy, double ExactHeldOutAccuracy, bool Settled);
+
+/// <summary>A certified model's settings as <c>status</c> shows them: the chosen sigma and lambda, without the transform's vectors.</summary>
+internal sealed record CertifiedStatusDocument(
+    double Epsilon, double Delta, double Sigma, double Lambda,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Removals,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CalibrationDocument? Calibration)
+{
+    public static CertifiedStatusDocument From(ModelConfig c) =>
+        new(c.Certified!.Epsilon, c.Certified.Delta, c.Certified.Sigma, c.Lambda, c.Certified.Removals > 0 ? c.Certified.Removals : null,
+            c.Certified.Calibration is null ? null : CalibrationDocument.From(c.Certified.Calibration));
 }
 
 internal sealed record IngestDocument(string Model, long Accepted, long Records, long Unchanged);
@@ -89,26 +121,36 @@ internal sealed record ShardDocument(
 }
 
 internal sealed record StatusDocument(
-    string Model, long Records, IReadOnlyList<ShardDocument> Shards, bool Trained, long Version, int ShardsUsed, IReadOnlyList<string> Alerts)
+    string Model, long Records, IReadOnlyList<ShardDocument> Shards, bool Trained, long Version, int ShardsUsed, IReadOnlyList<string> Alerts,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CertifiedStatusDocument? Certified)
 {
     public static StatusDocument From(ModelStatus s) =>
-        new(s.Model, s.Records, [.. s.Shards.Select(ShardDocument.From)], s.Trained, s.Version, s.ShardsUsed, s.Alerts ?? []);
+        new(s.Model, s.Records, [.. s.Shards.Select(ShardDocument.From)], s.Trained, s.Version, s.ShardsUsed, s.Alerts ?? [],
+            s.Config?.Certified is null ? null : CertifiedStatusDocument.From(s.Config));
 }
 
-/// <summary>A certified model's budgets (auditors): per shard, total, spent and left, and the exact refits so far.</summary>
-internal sealed record CertificationDocument(string Model, double Epsilon, double Delta, IReadOnlyList<ShardBudgetDocument> Shards)
+/// <summary>
+/// A certified model's budgets (auditors): per shard, total, spent and left, the exact refits so far, and the estimated
+/// removals left (budget left / the bound one removal is expected to spend); the model's sigma and lambda, and the
+/// removals per shard it was calibrated for.
+/// </summary>
+internal sealed record CertificationDocument(
+    string Model, double Epsilon, double Delta, IReadOnlyList<ShardBudgetDocument> Shards, double Sigma, double Lambda,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Removals)
 {
     public static CertificationDocument From(CertificationStatus c) =>
-        new(c.Model, c.Epsilon, c.Delta, [.. c.Shards.Select(ShardBudgetDocument.From)]);
+        new(c.Model, c.Epsilon, c.Delta, [.. c.Shards.Select(ShardBudgetDocument.From)], c.Sigma, c.Lambda, c.Removals > 0 ? c.Removals : null);
 }
 
 internal sealed record ShardBudgetDocument(
     int Index,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BudgetDocument? Budget,
-    long Refits)
+    long Refits,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? StepBound,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? RemovalsLeft)
 {
     public static ShardBudgetDocument From(ShardCertification s) =>
-        new(s.Index, s.Budget is null ? null : BudgetDocument.From(s.Budget), s.Refits);
+        new(s.Index, s.Budget is null ? null : BudgetDocument.From(s.Budget), s.Refits, s.StepBound, s.RemovalsLeft);
 }
 
 internal sealed record BudgetDocument(double Total, double Spent, double Left)

@@ -41,7 +41,10 @@ public sealed partial class CliUnlearningTests : IDisposable
         Assert.Equal(1, config.Slices);
         Assert.Equal(8, config.Shards);
         var certified = config.Certified!;
-        Assert.Equal((0.5, 1e-5, CertifiedOptions.DefaultSigma), (certified.Epsilon, certified.Delta, certified.Sigma));
+        // No --sigma: the model calibrates sigma and lambda at its first train for the default removals per shard.
+        Assert.Equal((0.5, 1e-5, 0.0, CertifiedOptions.DefaultRemovals, true, 0.0),
+            (certified.Epsilon, certified.Delta, certified.Sigma, certified.Removals, certified.ChooseLambda, config.Lambda));
+        Assert.Null(certified.Calibration);
         Assert.Equal([3.0, 5.0], certified.FeatureCentres!);
         Assert.Equal(Math.Sqrt(14.0 / 3), certified.FeatureScales![0], 1e-12); // population deviation of 1, 2, 6
         Assert.Equal(1.0, certified.FeatureScales[1]); // a constant feature is centred, not scaled
@@ -53,11 +56,55 @@ public sealed partial class CliUnlearningTests : IDisposable
         Assert.Equal("certified", root.GetProperty("method").GetString());
         Assert.Equal(1, root.GetProperty("slices").GetInt32());
         var options = root.GetProperty("certified");
-        Assert.Equal(["epsilon", "delta", "sigma", "featureCentres", "featureScales"], options.EnumerateObject().Select(p => p.Name));
-        Assert.Equal((0.5, 1e-5, 1.0), (options.GetProperty("epsilon").GetDouble(), options.GetProperty("delta").GetDouble(),
-            options.GetProperty("sigma").GetDouble()));
+        Assert.Equal(["epsilon", "delta", "sigma", "featureCentres", "featureScales", "removals", "chooseLambda"],
+            options.EnumerateObject().Select(p => p.Name));
+        Assert.Equal((0.5, 1e-5, 0.0, 100, true), (options.GetProperty("epsilon").GetDouble(), options.GetProperty("delta").GetDouble(),
+            options.GetProperty("sigma").GetDouble(), options.GetProperty("removals").GetInt32(), options.GetProperty("chooseLambda").GetBoolean()));
         Assert.Equal([3.0, 5.0], options.GetProperty("featureCentres").EnumerateArray().Select(v => v.GetDouble()));
         Assert.Equal(certified.FeatureScales, options.GetProperty("featureScales").EnumerateArray().Select(v => v.GetDouble()));
+    }
+
+    [Fact]
+    public async Task Create_certified_takes_removals_and_keeps_a_given_lambda_fixed()
+    {
+        var schema = _cli.File("schema.csv", Schema);
+
+        var result = await _cli.RunAsync("create", "m", "--schema", schema, "--unlearning", "certified", "--epsilon", "1",
+            "--delta", "1e-4", "--removals", "1000", "--lambda", "0.01");
+
+        Assert.Equal(0, result.ExitCode);
+        var config = _cli.Fake.Cluster.Models["m"].Config!;
+        Assert.Equal((1000, false, 0.0, 0.01), (config.Certified!.Removals, config.Certified.ChooseLambda, config.Certified.Sigma, config.Lambda));
+        var text = Unwrapped(result.Stdout);
+        Assert.Contains("chosen at the first train for 1,000 removals per shard", text);
+        Assert.DoesNotContain("chosen at the first train from", text); // lambda was given
+    }
+
+    [Fact]
+    public async Task Create_certified_for_people_says_sigma_and_lambda_are_chosen_at_the_first_train()
+    {
+        var schema = _cli.File("schema.csv", Schema);
+
+        var result = await _cli.RunAsync("create", "m", "--schema", schema, "--unlearning", "certified", "--epsilon", "1", "--delta", "1e-4");
+
+        Assert.Equal(0, result.ExitCode);
+        var text = Unwrapped(result.Stdout);
+        Assert.Contains("chosen at the first train for 100 removals per shard", text);
+        Assert.Contains("chosen at the first train from 0.0001, 0.001, 0.01, 0.1", text);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("1000000")]
+    public async Task Removals_bounds_are_accepted(string removals)
+    {
+        var schema = _cli.File("schema.csv", Schema);
+
+        var result = await _cli.RunAsync("create", "m", "--schema", schema, "--unlearning", "certified", "--epsilon", "1",
+            "--delta", "1e-4", "--removals", removals);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(int.Parse(removals, System.Globalization.CultureInfo.InvariantCulture), _cli.Fake.Cluster.Models["m"].Config!.Certified!.Removals);
     }
 
     [Fact]
@@ -92,6 +139,13 @@ public sealed partial class CliUnlearningTests : IDisposable
     [InlineData("--unlearning certified --epsilon 1 --delta 1", "--delta must be a number strictly between 0 and 1, not '1'")]
     [InlineData("--unlearning certified --epsilon 1 --delta 0", "--delta must be a number strictly between 0 and 1, not '0'")]
     [InlineData("--unlearning certified --epsilon 1 --delta 0.1 --sigma -1", "--sigma must be a finite number > 0, not '-1'")]
+    [InlineData("--unlearning certified --epsilon 1 --delta 0.1 --removals 0", "--removals must be an integer from 1 to 1000000, not '0'")]
+    [InlineData("--unlearning certified --epsilon 1 --delta 0.1 --removals 1000001", "--removals must be an integer from 1 to 1000000, not '1000001'")]
+    [InlineData("--unlearning certified --epsilon 1 --delta 0.1 --removals -5", "--removals must be an integer from 1 to 1000000, not '-5'")]
+    [InlineData("--unlearning certified --epsilon 1 --delta 0.1 --removals 2.5", "--removals must be an integer from 1 to 1000000, not '2.5'")]
+    [InlineData("--unlearning certified --epsilon 1 --delta 0.1 --removals 10 --sigma 2",
+        "--removals and --sigma exclude each other: give --removals and the model chooses sigma for them, or --sigma and status --budgets estimates the removals left as they are made")]
+    [InlineData("--removals 10", "--removals applies only with --unlearning certified")]
     public async Task Create_method_options_are_validated_before_connecting(string options, string message)
     {
         var schema = _cli.File("schema.csv", Schema);
@@ -268,13 +322,69 @@ public sealed partial class CliUnlearningTests : IDisposable
 
         var json = await _cli.RunAsync("status", "m", "--budgets", "--json");
         Assert.Equal(
-            """{"model":"m","epsilon":1,"delta":1E-05,"shards":[{"index":0,"budget":{"total":0.5,"spent":0.125,"left":0.375},"refits":1},{"index":1,"budget":{"total":0.5,"spent":0,"left":0.5},"refits":1}]}""",
+            """{"model":"m","epsilon":1,"delta":1E-05,"shards":[{"index":0,"budget":{"total":0.5,"spent":0.125,"left":0.375},"refits":1},{"index":1,"budget":{"total":0.5,"spent":0,"left":0.5},"refits":1}],"sigma":1,"lambda":0.0001}""",
             Assert.Single(json.StdoutLines));
 
         var result = await _cli.RunAsync("status", "m", "--budgets");
         Assert.Contains("spent / budget", result.Stdout);
         Assert.Contains("0.125 / 0.5", result.Stdout);
         Assert.Contains("0 / 0.5", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Budgets_show_each_shards_estimated_removals_left_and_the_calibration()
+    {
+        var model = _cli.Model("m", "x");
+        model.Config = model.Config! with
+        {
+            Method = UnlearningMethod.Certified,
+            Slices = 1,
+            Lambda = 0.01,
+            Certified = new CertifiedOptions(1, 1e-5, 2.5, null, null, Removals: 100, ChooseLambda: true),
+        };
+        model.Budgets = [new CertifiedBudget(0.5, 0.125), new CertifiedBudget(0.5, 0)];
+        model.Forecasts = [(0.0025, 150), (null, null)];
+
+        var json = await _cli.RunAsync("status", "m", "--budgets", "--json");
+        Assert.Equal(
+            """{"model":"m","epsilon":1,"delta":1E-05,"shards":[{"index":0,"budget":{"total":0.5,"spent":0.125,"left":0.375},"refits":1,"stepBound":0.0025,"removalsLeft":150},{"index":1,"budget":{"total":0.5,"spent":0,"left":0.5},"refits":1}],"sigma":2.5,"lambda":0.01,"removals":100}""",
+            Assert.Single(json.StdoutLines));
+
+        var result = await _cli.RunAsync("status", "m", "--budgets");
+        Assert.Contains("removals left", result.Stdout);
+        Assert.Contains("150", result.Stdout);
+        Assert.Contains("calibrated for 100 removals per shard", Unwrapped(result.Stdout));
+    }
+
+    [Fact]
+    public async Task Status_shows_the_calibrated_sigma_and_lambda_with_their_accuracy_price()
+    {
+        var model = _cli.Model("m", "x");
+        var calibration = new CertifiedCalibration(400, 0.002, [0.002, 0.0015], 80, 0.9375, 0.95,
+            [new CalibrationCandidateResult(1e-4, 90, 0.5, 0.95, false), new CalibrationCandidateResult(0.1, 2.5, 0.9375, 0.95, true)], 0.006);
+        model.Config = model.Config! with
+        {
+            Method = UnlearningMethod.Certified,
+            Slices = 1,
+            Lambda = 0.1,
+            Certified = new CertifiedOptions(1, 1e-5, 2.5, [0.0], [1.0], Removals: 100, ChooseLambda: true, Calibration: calibration),
+        };
+
+        var json = await _cli.RunAsync("status", "m", "--json");
+        using var document = JsonDocument.Parse(Assert.Single(json.StdoutLines));
+        var certified = document.RootElement.GetProperty("certified");
+        Assert.Equal(["epsilon", "delta", "sigma", "lambda", "removals", "calibration"], certified.EnumerateObject().Select(p => p.Name));
+        Assert.Equal((2.5, 0.1, 100), (certified.GetProperty("sigma").GetDouble(), certified.GetProperty("lambda").GetDouble(), certified.GetProperty("removals").GetInt32()));
+        var measured = certified.GetProperty("calibration");
+        Assert.Equal(["records", "stepBound", "shardStepBounds", "heldOutRows", "heldOutAccuracy", "exactHeldOutAccuracy", "accuracyPrice", "candidates", "highStepBound"],
+            measured.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(0.0125, measured.GetProperty("accuracyPrice").GetDouble(), 1e-12);
+        Assert.Equal(2, measured.GetProperty("candidates").GetArrayLength());
+
+        var human = Unwrapped((await _cli.RunAsync("status", "m")).Stdout);
+        Assert.Contains("sigma 2.5, lambda 0.1", human);
+        Assert.Contains("held-out accuracy 93.75% vs 95.00% for an exact fit of the same lambda", human);
+        Assert.Contains("about 0.002 spent per removal (95% of removals below 0.006)", human);
     }
 
     [Fact]

@@ -52,6 +52,9 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
     public ForgetMethod EstimateMethod { get; set; } = ForgetMethod.Influence;
     /// <summary>The budget each of the two shards reports in its status.</summary>
     public CertifiedBudget?[] Budgets { get; set; } = [null, null];
+
+    /// <summary>Per shard, the expected bound per removal and the removals left that GetCertification reports.</summary>
+    public (double? StepBound, long? RemovalsLeft)[] Forecasts { get; set; } = [];
     public Exception? Failure { get; set; }
     /// <summary>False: ingest and predict batches are counted but not kept, for inputs larger than a test should hold.</summary>
     public bool KeepBatches { get; set; } = true;
@@ -176,7 +179,9 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
         ThrowIfFailing();
         if (Config?.Certified is not { } certified) throw new InvalidOperationException($"model '{name}' uses exact unlearning");
         return Task.FromResult(new CertificationStatus(name, certified.Epsilon, certified.Delta,
-            [.. Budgets.Select((budget, i) => new ShardCertification(i, budget, budget is null ? 0 : 1))]));
+            [.. Budgets.Select((budget, i) => new ShardCertification(i, budget, budget is null ? 0 : 1,
+                i < Forecasts.Length ? Forecasts[i].StepBound : null, i < Forecasts.Length ? Forecasts[i].RemovalsLeft : null))],
+            certified.Sigma, Config.Lambda, certified.Removals));
     }
 
     public Task<int[]> CountRecords(string[] subjects) =>
@@ -189,7 +194,7 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
         [
             new ShardStatus(0, 3, 4, ShardServingState.Serving, "S127.0.0.1:11111:1", [1, 1], 0),
             new ShardStatus(1, 2, 5, ShardServingState.Retraining, "S127.0.0.1:11112:1", [2, 1], 1),
-        ]));
+        ], Config: Config));
     }
 
     public static Prediction PredictRow(double[] row)

@@ -24,5 +24,9 @@ public sealed class ModelLimitsTests
         Assert.True(ModelLimits.IsValidLambda(1e-9));
         Assert.True(ModelLimits.IsValidTop(ModelLimits.MaxTop));
         Assert.False(ModelLimits.IsValidTop(ModelLimits.MaxTop + 1));
+        Assert.True(ModelLimits.IsValidRemovals(1));
+        Assert.True(ModelLimits.IsValidRemovals(1_000_000));
+        Assert.False(ModelLimits.IsValidRemovals(0));
+        Assert.False(ModelLimits.IsValidRemovals(1_000_001));
     }
 }

@@ -29,6 +29,7 @@ public sealed class IngestCoordinatorTests
 
         public Task<StageResult> Stage(ShardSetup setup, string ingestId, DataRecord[] records) => throw new NotSupportedException();
         public Task StartTraining(ShardSetup setup) => throw new NotSupportedException();
+        public Task<Unlearning.Removal.PilotMeasurement?[]> Calibrate(ShardSetup setup, Unlearning.Removal.CalibrationCandidate[] candidates) => throw new NotSupportedException();
         public Task<ShardSnapshot> WaitUntilTrained() => throw new NotSupportedException();
         public Task<ForgetAcceptance[]> Forget(string[] subjects, bool moreComing) => throw new NotSupportedException();
         public Task<ShardSnapshot> GetSnapshot() => throw new NotSupportedException();
