@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Unlearning.Learning;
 using Unlearning.Logging;
-using Unlearning.Removal;
 using Unlearning.Storage;
 using Unlearning.Wire;
 
@@ -30,7 +29,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
     private IngestCoordinator _ingests = null!;
     private ShardHealth _health = null!;
     private Task? _loading;
-    private Task<ModelConfig>? _calibrating;
+    private ModelCalibration _calibration = null!;
 
     public ModelGrain(
         [PersistentState("model", StorageNames.Models)] IPersistentState<ModelState> state,
@@ -129,7 +128,11 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         if (_shards.Records == 0)
             throw new InvalidOperationException($"model '{Name}' has no records to train on; ingest some first");
         var stopwatch = Stopwatch.StartNew();
-        if (config.Certified is { AwaitsCalibration: true }) config = await CalibrateAsync();
+        config = await _calibration.EnsureAsync(config, Setup(config), async calibrated =>
+        {
+            _state.State.Config = calibrated;
+            await _state.WriteStateAsync();
+        });
         if (!_state.State.Trained)
         {
             _state.State.Trained = true;
@@ -143,45 +146,6 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         }));
         foreach (var snapshot in snapshots) _shards.Offer(snapshot);
         return new TrainResult(Name, _shards.Records, _shards.Current.Members.Length, _shards.Version, stopwatch.ElapsedMilliseconds);
-    }
-
-    /// <summary>The first train's calibration of a certified model's sigma (and lambda); concurrent trains share it, a failed one is tried again.</summary>
-    private Task<ModelConfig> CalibrateAsync()
-    {
-        if (_calibrating is null || _calibrating.IsFaulted || _calibrating.IsCanceled) _calibrating = RunCalibrationAsync();
-        return _calibrating;
-    }
-
-    /// <summary>
-    /// Rounds of pilot measurements on every shard (<see cref="CalibrationSearch"/>), then the chosen sigma and lambda
-    /// written into the config, which is persisted before any shard trains with it. The shards' answers depend on their
-    /// records alone, and the search is arithmetic on them, so a rebuild from the same records chooses the same bits.
-    /// </summary>
-    private async Task<ModelConfig> RunCalibrationAsync()
-    {
-        var config = RequireConfig();
-        if (config.Certified is not { AwaitsCalibration: true } certified) return config;
-        var stopwatch = Stopwatch.StartNew();
-        var search = new CalibrationSearch(certified.ChooseLambda ? CalibrationSearch.LambdaGrid : [config.Lambda],
-            certified.Removals, certified.Epsilon, certified.Delta);
-        var setup = Setup(config);
-        while (search.NextRound() is { Count: > 0 } round)
-        {
-            CalibrationCandidate[] candidates = [.. round];
-            search.Record(await Task.WhenAll(Enumerable.Range(0, config.Shards).Select(i => Shard(i).Calibrate(setup, candidates))));
-        }
-        var choice = search.Result();
-        var calibrated = config with
-        {
-            Lambda = choice.Lambda,
-            Certified = certified with { Sigma = choice.Sigma, Calibration = CalibrationRecord.Of(choice) },
-        };
-        _state.State.Config = calibrated;
-        await _state.WriteStateAsync();
-        _logger.LogInformation(
-            "Calibrated model {Model} for {Removals} removals per shard in {Elapsed} ms: sigma {Sigma}, lambda {Lambda}, held-out accuracy {Accuracy} (exact {Exact})",
-            Name, certified.Removals, stopwatch.ElapsedMilliseconds, choice.Sigma, choice.Lambda, choice.HeldOutAccuracy, choice.ExactHeldOutAccuracy);
-        return calibrated;
     }
 
     public Task<PredictionBatch> Predict(double[][] rows)
@@ -390,6 +354,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         {
             _shards = new ModelShards(config, _time);
             _health = new ShardHealth(Name, _shards, Shard, _options, _time, _logger);
+            _calibration = new ModelCalibration(Name, Shard, _logger);
             _forgets = [.. Enumerable.Range(0, config.Shards).Select(i =>
                 new ForgetBatcher(Shard(i).Forget, sending => _shards.ForgetsInFlight > sending))];
             _ingests = new IngestCoordinator(_state.State, config.Shards, Shard, _writer.WriteAsync,
