@@ -23,7 +23,9 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, ClusterCo
 
         var output = Writer(json);
         var command = parse.CommandResult.Command.Name;
-        var timeout = parse.GetValue(Options.Timeout) ?? CommandTimeouts.DefaultFor(command);
+        // A watch runs until Ctrl+C, unless --timeout says otherwise.
+        var watching = parse.CommandResult.Children.Any(c => c is OptionResult { Option.Name: "--watch", Implicit: false });
+        var timeout = parse.GetValue(Options.Timeout) ?? (watching ? CommandTimeouts.Max : CommandTimeouts.DefaultFor(command));
         var model = parse.CommandResult.Command.Arguments.FirstOrDefault(a => a.Name == "model") is Argument<string> argument
             ? parse.GetValue(argument) : null;
         var ifInterrupted = CommandTimeouts.IfInterrupted(command, model, parse.CommandResult.Children.Any(c => c is OptionResult { Option.Name: "--dry-run" }));

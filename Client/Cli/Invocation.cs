@@ -1,38 +1,35 @@
 using Unlearning.Cli.Output;
+using Unlearning.Client.Calls;
 
 namespace Unlearning.Cli;
 
 /// <summary>
-/// One run of a command: where its results go and, once it asks, its connection to the cluster. Every cluster call
-/// stops waiting when <paramref name="stop"/> fires (the deadline, or the user) or the connection is lost.
+/// One run of a command: where its results go and its client of the cluster, which connects on its first call. Every
+/// cluster call stops waiting when the command's token fires (the deadline, or the user) or the connection is lost.
 /// </summary>
-internal sealed class Invocation(ClusterTarget target, ClusterConnector connect, IResultWriter output, ProgressDisplay progress, CancellationToken stop)
-    : IAsyncDisposable
+internal sealed class Invocation : IAsyncDisposable
 {
-    private ClusterConnection? _connection;
-    private CancellationTokenSource? _calls;
+    // A command's reads are tried again until its own deadline (--timeout), not a window of their own.
+    private static readonly CallPolicy Policy = CallPolicy.Create(new UnlearningResilienceOptions { ReadRetryWindow = Timeout.InfiniteTimeSpan });
 
-    public IResultWriter Output => output;
+    private readonly LazyClusterAccess _cluster;
 
-    public ProgressDisplay Progress => progress;
+    public Invocation(ClusterTarget target, ClusterConnector connect, IResultWriter output, ProgressDisplay progress, CancellationToken stop)
+    {
+        _cluster = new LazyClusterAccess(target, connect, stop);
+        Client = new UnlearningClient(_cluster, Policy);
+        Output = output;
+        Progress = progress;
+    }
+
+    public IUnlearningClient Client { get; }
+
+    public IResultWriter Output { get; }
+
+    public ProgressDisplay Progress { get; }
 
     /// <summary>Whether the connection to the cluster was lost (every gateway gone) while the command ran.</summary>
-    public bool ConnectionLost => _connection?.IsLost ?? false;
+    public bool ConnectionLost => _cluster.IsLost;
 
-    /// <summary>The model's grain, connecting on first use so that bad input fails before any network work.</summary>
-    public async Task<IModelGrain> ModelAsync(string name, CancellationToken cancellationToken)
-    {
-        if (_connection is null)
-        {
-            _connection = await connect(target, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop).Token);
-            _calls = CancellationTokenSource.CreateLinkedTokenSource(stop, _connection.Lost);
-        }
-        return new GuardedModelGrain(_connection.Client.GetGrain<IModelGrain>(name), _calls!.Token);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _calls?.Dispose();
-        if (_connection is not null) await _connection.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
 }

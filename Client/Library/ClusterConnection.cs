@@ -1,8 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
+using Unlearning.Client.Hosting;
 using Unlearning.Client.Security;
 
 namespace Unlearning.Client;
@@ -17,6 +15,17 @@ internal sealed record ClusterTarget(string ClusterId, GatewayAddress? Gateway =
 
     /// <summary><paramref name="message"/> without the connection string's passwords.</summary>
     public string Scrub(string message) => Postgres is null ? message : PostgresConnectionString.Scrub(message, Postgres);
+
+    /// <summary>The same cluster as client options.</summary>
+    public UnlearningClientOptions Options(UnlearningResilienceOptions resilience) => new()
+    {
+        Gateways = Gateway is null ? [] : [Gateway.ToString()],
+        PostgresConnectionString = Postgres,
+        ClusterId = ClusterId,
+        Tls = Security?.Tls,
+        Token = Security?.Token,
+        Resilience = resilience,
+    };
 
     // Not the generated one, which would print the connection string with its password.
     public override string ToString() => Postgres is null ? $"{Gateway}" : $"postgres {PostgresConnectionString.Redact(Postgres)}";
@@ -57,36 +66,13 @@ internal sealed class ClusterConnection : IAsyncDisposable
 
     public static async Task<ClusterConnection> OpenAsync(ClusterTarget target, CancellationToken cancellationToken)
     {
-        var gateway = target.Gateway is { } address ? new IPEndPoint(await ResolveAsync(address, cancellationToken), address.Port) : null;
+        // Resolved once before anything starts, so that a name that does not resolve fails at once, saying so.
+        if (target.Gateway is { } address) await GatewayList.ResolveAsync(address, cancellationToken);
 
         // The empty builder registers no logging providers, so nothing reaches stdout.
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var watch = new ConnectionWatch();
-        builder.UseOrleansClient(client =>
-        {
-            client.AddClusterConnectionStatusObserver(watch);
-            target.Security?.ApplyTo(client);
-            if (gateway is null)
-            {
-                client.UseAdoNetClustering(options =>
-                {
-                    options.Invariant = PostgresConnectionString.Invariant;
-                    options.ConnectionString = target.Postgres;
-                });
-            }
-            else
-            {
-                client.UseStaticClustering(gateway);
-            }
-
-            client
-                .Configure<ClusterOptions>(options =>
-                {
-                    options.ClusterId = target.ClusterId;
-                    options.ServiceId = ClusterIdentity.DefaultServiceId;
-                })
-                .Configure<ClientMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout);
-        });
+        builder.UseOrleansClient(client => OrleansClientSetup.Configure(client, target.Options(new UnlearningResilienceOptions()), watch));
         var host = builder.Build();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ConnectTimeout);
@@ -128,27 +114,34 @@ internal sealed class ClusterConnection : IAsyncDisposable
             _host.Dispose();
         }
     }
+}
 
-    private static async Task<IPAddress> ResolveAsync(GatewayAddress gateway, CancellationToken cancellationToken)
+/// <summary>A command's way to the cluster: connected on its first call, so that bad input fails before any network work.</summary>
+internal sealed class LazyClusterAccess(ClusterTarget target, ClusterConnector connect, CancellationToken stop) : IClusterAccess, IAsyncDisposable
+{
+    private Task<ClusterConnection>? _connecting;
+
+    public string Where => target.Where;
+
+    public CancellationToken Lost => _connecting is { IsCompletedSuccessfully: true } done ? done.Result.Lost : CancellationToken.None;
+
+    /// <summary>Whether the connection to the cluster was lost (every gateway gone) while the command ran.</summary>
+    public bool IsLost => _connecting is { IsCompletedSuccessfully: true } done && done.Result.IsLost;
+
+    public async ValueTask<IGrainFactory> GrainsAsync(CancellationToken cancellationToken)
     {
-        if (IPAddress.TryParse(gateway.Host, out var literal))
+        if (_connecting is null)
         {
-            return literal;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop);
+            _connecting = connect(target, linked.Token);
+            return (await _connecting).Client;
         }
 
-        IPAddress[] addresses;
-        try
-        {
-            addresses = await Dns.GetHostAddressesAsync(gateway.Host, cancellationToken);
-        }
-        catch (SocketException e)
-        {
-            throw new ClusterUnreachableException($"at gateway {gateway}", $"cannot resolve host '{gateway.Host}' ({e.Message})", e);
-        }
+        return (await _connecting).Client;
+    }
 
-        // Silos usually listen on IPv4, while "localhost" often resolves to ::1 first.
-        return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
-            ?? addresses.FirstOrDefault()
-            ?? throw new ClusterUnreachableException($"at gateway {gateway}", $"host '{gateway.Host}' has no address");
+    public async ValueTask DisposeAsync()
+    {
+        if (_connecting is { IsCompletedSuccessfully: true } done) await done.Result.DisposeAsync();
     }
 }

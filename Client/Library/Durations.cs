@@ -6,7 +6,12 @@ namespace Unlearning.Client;
 /// <summary>Durations written as a whole number and a unit, as people type them: 90s, 30m, 1h, 7d.</summary>
 public static class Durations
 {
+    /// <summary>Parses <paramref name="text"/>, at most <paramref name="max"/>, into <paramref name="duration"/>; else <paramref name="problem"/> says why not.</summary>
+    /// <param name="text">A whole number and a unit: 90s, 30m, 1h, 7d.</param>
+    /// <param name="max">The longest duration allowed.</param>
     /// <param name="what">What the duration is, for messages: "a lifetime", "a timeout".</param>
+    /// <param name="duration">The duration parsed.</param>
+    /// <param name="problem">What is wrong with <paramref name="text"/>, when it is not a duration.</param>
     public static bool TryParse(string? text, TimeSpan max, string what, out TimeSpan duration, [NotNullWhen(false)] out string? problem)
     {
         duration = default;

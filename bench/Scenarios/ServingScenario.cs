@@ -1,5 +1,6 @@
 using Unlearning.Bench.Infrastructure;
 using Unlearning.Bench.Results;
+using Unlearning.Client;
 using Unlearning.TestKit;
 using static Unlearning.Bench.Scenarios.ClusterOps;
 using static Unlearning.Bench.Scenarios.LoadGenerator;
@@ -16,7 +17,7 @@ public sealed class ServingScenario : IScenario
         "from many callers, and 1,000-row batches. The limit is Orleans itself, so the same client in the same run also calls a " +
         "no-op `[Reentrant]` grain activated on the model grain's silo, so both take the same hops (`Ping(int)`, and `Sink(double[][])` that only counts the rows it is sent). Runs of the workloads " +
         "alternate, so noise hits them alike. Targets: single-row prediction rate at least 70% of the no-op call rate; batched at least " +
-        "1M rows/s. Latencies are the medians over runs of each run's p50 and p99. The same workloads then run on a cluster with mutual TLS, and " +
+        "1M rows/s. The same predictions also go through `IUnlearningClient` (the client library, over the same Orleans client): target, the library costs at most 5% of the raw grain call's rate. Latencies are the medians over runs of each run's p50 and p99. The same workloads then run on a cluster with mutual TLS, and " +
         "on one with mutual TLS and a token on every call (a reader's JWT, checked by the silos' grain call filter and then served from " +
         "their cache): target, tokens cost at most 10% of the single-row rate with TLS alone.";
 
@@ -78,6 +79,24 @@ public sealed class ServingScenario : IScenario
             Case = caseBatch, Metric = "Predict p99 latency", Value = P99("Predict batch"), Unit = "ms",
             PeerName = "no-op Sink", PeerValue = P99("no-op Sink"), Ratio = P99("Predict batch") / P99("no-op Sink"),
         });
+        // The client library's price: IUnlearningClient.PredictAsync beside the raw grain call, same client, same run.
+        foreach (var (caseName, raw, viaLibrary, rowsPerCall) in new[]
+                 {
+                     (caseSingle, "Predict 1 row", "library Predict 1 row", 1),
+                     (caseBatch, "Predict batch", "library Predict batch", settings.BatchRows),
+                 })
+        {
+            double rawRate = Rate(raw, rowsPerCall), libraryRate = Rate(viaLibrary, rowsPerCall);
+            recorder.Add(new ResultRow
+            {
+                Case = caseName, Metric = "Predict through IUnlearningClient", Value = libraryRate, Unit = rowsPerCall == 1 ? "calls/s" : "rows/s",
+                Samples = Samples(viaLibrary, rowsPerCall), Target = ">= 95% of the raw grain call (the library costs at most 5%)",
+                PeerName = "raw IModelGrain.Predict", PeerValue = rawRate, Ratio = libraryRate / rawRate, RatioUnit = "%",
+                Verdict = libraryRate / rawRate >= 0.95 ? Verdict.Pass : Verdict.Miss,
+                Note = $"p50 {Format.Milliseconds(P50(viaLibrary))} vs {Format.Milliseconds(P50(raw))}, p99 {Format.Milliseconds(P99(viaLibrary))} vs {Format.Milliseconds(P99(raw))}",
+            });
+        }
+
         // The trust boundary's price: the same workloads on a cluster with mutual TLS, then with TLS and a token on every
         // call (validated once, then served from the silos' cache).
         var tls = await MeasureAsync(context, data, train, holdout, BenchSecurity.Tls);
@@ -147,6 +166,8 @@ public sealed class ServingScenario : IScenario
         var built = await BuildAsync(cluster, data, "serving", settings.SisaShards, settings.SisaSlices, train, settings.IngestBatch);
         var model = built.Model;
         var (ping, beside) = await cluster.PingBesideAsync(model);
+        // The client library over the same Orleans client: what it adds to a raw grain call (checks, the read pipeline).
+        var library = UnlearningClient.Over(cluster.Client);
         var placement = beside ? "no-op grain on the model grain's silo" : "no-op grain on another silo than the model grain (placement put none beside it in 256 tries)";
         var singles = holdout.Select(r => new[] { r.Features }).ToArray();
         var batches = Enumerable.Range(0, 16)
@@ -159,6 +180,8 @@ public sealed class ServingScenario : IScenario
             ("Predict 1 row", settings.ServingCallers, (c, i) => model.Predict(singles[(c * 7919 + i) % singles.Length])),
             ("no-op Sink", settings.BatchCallers, (c, i) => ping.Sink(batches[(c + i) % batches.Length])),
             ("Predict batch", settings.BatchCallers, (c, i) => model.Predict(batches[(c + i) % batches.Length])),
+            ("library Predict 1 row", settings.ServingCallers, (c, i) => library.PredictAsync(built.Name, singles[(c * 7919 + i) % singles.Length])),
+            ("library Predict batch", settings.BatchCallers, (c, i) => library.PredictAsync(built.Name, batches[(c + i) % batches.Length])),
         };
         var results = workloads.ToDictionary(w => w.Name, _ => new List<ClosedLoopResult>());
         var warmup = TimeSpan.FromSeconds(Math.Min(1, settings.ServingDuration.TotalSeconds));

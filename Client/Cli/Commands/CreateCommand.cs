@@ -6,11 +6,9 @@ namespace Unlearning.Cli.Commands;
 
 internal static class CreateCommand
 {
-    public const int DefaultShards = 8;
-    public const int DefaultSlices = 4;
-
-    /// <summary>Certified removal updates weights in place; it has no slice checkpoints to retrain from.</summary>
-    public const int CertifiedSlices = 1;
+    private const int DefaultShards = ModelDefinition.DefaultShards;
+    private const int DefaultSlices = ModelDefinition.DefaultSlices;
+    private const int CertifiedSlices = ModelDefinition.CertifiedSlices;
 
     private static readonly string Exact = WireNames.Of(UnlearningMethod.Exact);
     private static readonly string CertifiedName = WireNames.Of(UnlearningMethod.Certified);
@@ -92,37 +90,25 @@ internal static class CreateCommand
         command.Validators.Add(result => ValidateMethod(result, unlearning, slices, epsilon, delta, sigma, removals));
         command.SetAction((parse, cancellationToken) => cli.RunAsync(parse, cancellationToken, async (invocation, ct) =>
         {
-            using var records = RecordStream.Open(parse.GetRequiredValue(schema), csv.Limits(parse));
-            var file = SchemaFile.Read(records);
+            using var schemaFile = CsvSource.Open(parse.GetRequiredValue(schema), csv.Limits(parse));
             var method = WireNames.ParseUnlearning(parse.GetRequiredValue(unlearning))!.Value;
             var certified = method == UnlearningMethod.Certified;
-            // A certified model without --sigma is calibrated for --removals; lambda too, unless it was given.
-            var calibrated = certified && !IsGiven(parse.GetResult(sigma));
-            var chooseLambda = calibrated && !IsGiven(parse.GetResult(lambda));
-            var config = new ModelConfig(
-                parse.GetRequiredValue(model),
-                [.. file.FeatureNames],
-                file.Labels,
-                parse.GetValue(shards),
-                IsGiven(parse.GetResult(slices)) || !certified ? parse.GetValue(slices) : CertifiedSlices,
-                chooseLambda ? 0 : parse.GetValue(lambda),
-                WireNames.ParseEnsemble(parse.GetRequiredValue(ensemble))!.Value,
-                parse.GetValue(maxIterations),
-                method,
-                certified
-                    ? Certified(parse.GetValue(epsilon), parse.GetValue(delta), calibrated ? 0 : parse.GetValue(sigma),
-                        calibrated ? parse.GetValue(removals) : 0, chooseLambda, file)
-                    : null);
-            var grain = await invocation.ModelAsync(config.Name, ct);
-            invocation.Output.Created(await grain.Create(config));
+            var definition = new ModelDefinition(parse.GetRequiredValue(model))
+            {
+                Shards = parse.GetValue(shards),
+                Slices = IsGiven(parse.GetResult(slices)) || !certified ? parse.GetValue(slices) : null,
+                Lambda = IsGiven(parse.GetResult(lambda)) || !certified ? parse.GetValue(lambda) : null,
+                Ensemble = WireNames.ParseEnsemble(parse.GetRequiredValue(ensemble))!.Value,
+                MaxIterations = parse.GetValue(maxIterations),
+                Method = method,
+                Epsilon = certified ? parse.GetValue(epsilon) : null,
+                Delta = certified ? parse.GetValue(delta) : null,
+                Sigma = certified && IsGiven(parse.GetResult(sigma)) ? parse.GetValue(sigma) : null,
+                Removals = certified && !IsGiven(parse.GetResult(sigma)) ? parse.GetValue(removals) : null,
+            };
+            invocation.Output.Created(await invocation.Client.CreateModelAsync(definition, schemaFile, ct));
         }));
         return command;
-    }
-
-    private static CertifiedOptions Certified(double epsilon, double delta, double sigma, int removals, bool chooseLambda, SchemaFile schema)
-    {
-        var statistics = schema.Statistics();
-        return new CertifiedOptions(epsilon, delta, sigma, statistics.Centres, statistics.Scales, Removals: removals, ChooseLambda: chooseLambda);
     }
 
     /// <summary>Which options go with which method, checked once every option has parsed on its own.</summary>

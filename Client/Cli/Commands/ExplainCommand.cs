@@ -1,14 +1,12 @@
 using System.CommandLine;
+using Unlearning.Cli.Output;
 using Unlearning.Client.Csv;
 
 namespace Unlearning.Cli.Commands;
 
 internal static class ExplainCommand
 {
-    public const int DefaultTop = 5;
-
-    /// <summary>The most rows explained in one call: each row costs a pass over every shard's records.</summary>
-    public const int BatchSize = 1_000;
+    private const int DefaultTop = ClientLimits.DefaultTop;
 
     public static Command Create(CliContext cli)
     {
@@ -30,25 +28,17 @@ internal static class ExplainCommand
         csv.AddTo(command);
         command.SetAction((parse, cancellationToken) => cli.RunAsync(parse, cancellationToken, async (invocation, ct) =>
         {
-            using var records = RecordStream.Open(parse.GetRequiredValue(file), csv.Limits(parse));
-            var grain = await invocation.ModelAsync(parse.GetRequiredValue(model), ct);
-            var config = await grain.GetConfig();
-            var layout = ColumnLayout.ForSchema(records.Header, LabelColumn.Ignored, config.FeatureNames);
-            var k = parse.GetValue(top);
-
-            var output = invocation.Output.Explanations(config);
-            await invocation.Progress.RunAsync("Explaining", records, async advance =>
+            using var records = CsvSource.Open(parse.GetRequiredValue(file), csv.Limits(parse));
+            IRowWriter<Explanation>? output = null;
+            await invocation.Progress.RunAsync("Explaining", records, async () =>
             {
-                foreach (var batch in records.ReadBatches(layout, Batches.RowsFor(config.FeatureCount, BatchSize)))
+                await foreach (var batch in invocation.Client.ExplainAsync(parse.GetRequiredValue(model), records, parse.GetValue(top), ct))
                 {
-                    ct.ThrowIfCancellationRequested();
-                    var explanations = (await grain.Explain(batch.Features, k)).Rows;
-                    Batches.CheckAnswered(explanations.Length, batch.Count, "explanations");
-                    output.Write(batch.Ids, explanations);
-                    advance();
+                    output ??= invocation.Output.Explanations(batch.Model);
+                    output.Write(batch.Ids, batch.Explanations);
                 }
             }, printsRows: true);
-            output.Complete();
+            output?.Complete();
         }));
         return command;
     }

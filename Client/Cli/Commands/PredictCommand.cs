@@ -15,24 +15,17 @@ internal static class PredictCommand
         csv.AddTo(command);
         command.SetAction((parse, cancellationToken) => cli.RunAsync(parse, cancellationToken, async (invocation, ct) =>
         {
-            using var records = RecordStream.Open(parse.GetRequiredValue(file), csv.Limits(parse));
-            var grain = await invocation.ModelAsync(parse.GetRequiredValue(model), ct);
-            var config = await grain.GetConfig();
-            var layout = ColumnLayout.ForSchema(records.Header, LabelColumn.Ignored, config.FeatureNames);
-
-            var output = invocation.Output.Predictions(config);
-            await invocation.Progress.RunAsync("Predicting", records, async advance =>
+            using var records = CsvSource.Open(parse.GetRequiredValue(file), csv.Limits(parse));
+            IRowWriter<AnsweredPrediction>? output = null;
+            await invocation.Progress.RunAsync("Predicting", records, async () =>
             {
-                foreach (var batch in records.ReadBatches(layout, Batches.RowsFor(config.FeatureCount)))
+                await foreach (var batch in invocation.Client.PredictAsync(parse.GetRequiredValue(model), records, ct))
                 {
-                    ct.ThrowIfCancellationRequested();
-                    var answer = await grain.Predict(batch.Features);
-                    Batches.CheckAnswered(answer.Predictions.Length, batch.Count, "predictions");
-                    output.Write(batch.Ids, [.. answer.Predictions.Select(p => new AnsweredPrediction(p, answer.ShardsUsed.Length))]);
-                    advance();
+                    output ??= invocation.Output.Predictions(batch.Model);
+                    output.Write(batch.Ids, [.. batch.Predictions.Select(p => new AnsweredPrediction(p, batch.ShardsUsed))]);
                 }
             }, printsRows: true);
-            output.Complete();
+            output?.Complete();
         }));
         return command;
     }

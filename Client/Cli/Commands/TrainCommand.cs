@@ -10,8 +10,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train every shard of a model on its records; returns once all serve") { model };
         command.SetAction((parse, cancellationToken) => cli.RunAsync(parse, cancellationToken, async (invocation, ct) =>
         {
-            var grain = await invocation.ModelAsync(parse.GetRequiredValue(model), ct);
-            invocation.Output.Trained(await grain.Train());
+            invocation.Output.Trained(await invocation.Client.TrainAsync(parse.GetRequiredValue(model), ct));
         }));
         return command;
     }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Unlearning.Client.Csv;
-using Unlearning.Client.Verification;
 
 namespace Unlearning.Cli.Commands;
 
@@ -10,10 +9,8 @@ namespace Unlearning.Cli.Commands;
 /// </summary>
 internal static class VerifyCommand
 {
-    /// <summary>The most rows of each audit file: the attacks' statistics need far fewer.</summary>
-    public const int MaxAuditRows = 100_000;
-
-    public const int DefaultRetained = 1_000;
+    private const int MaxAuditRows = ClientLimits.MaxAuditRows;
+    private const int DefaultRetained = ClientLimits.DefaultRetained;
 
     public static Command Create(CliContext cli)
     {
@@ -56,39 +53,17 @@ internal static class VerifyCommand
         {
             if (parse.GetValue(forgotten) is { } forgottenFile)
             {
-                using var forgottenRows = RecordStream.Open(forgottenFile, csv.Limits(parse));
-                using var holdoutRows = RecordStream.Open(parse.GetRequiredValue(holdout)!, csv.Limits(parse));
-                var grain = await invocation.ModelAsync(parse.GetRequiredValue(model), ct);
-                var config = await grain.GetConfig();
-                var answers = await grain.AuditPredictions(
-                    Read(forgottenRows, config), Read(holdoutRows, config), parse.GetValue(retained));
-                var results = MembershipAudit.Run(Records(answers.Forgotten), Records(answers.Retained), Records(answers.Holdout), parse.GetValue(seed));
-                invocation.Output.Audited(config.Name, results, Verdict.Summarize(results));
+                using var forgottenRows = CsvSource.Open(forgottenFile, csv.Limits(parse));
+                using var holdoutRows = CsvSource.Open(parse.GetRequiredValue(holdout)!, csv.Limits(parse));
+                var report = await invocation.Client.AuditMembershipAsync(parse.GetRequiredValue(model), forgottenRows, holdoutRows,
+                    parse.GetValue(retained), parse.GetValue(seed), ct);
+                invocation.Output.Audited(report.Model, report.Attacks, report.Verdict);
                 return;
             }
 
-            var modelGrain = await invocation.ModelAsync(parse.GetRequiredValue(model), ct);
-            invocation.Output.Verified(await modelGrain.Verify());
+            invocation.Output.Verified(await invocation.Client.VerifyAsync(parse.GetRequiredValue(model), ct));
         }));
         return command;
     }
 
-    /// <summary>A whole audit file, checked as every file is; at most <see cref="MaxAuditRows"/> rows.</summary>
-    private static AuditRows Read(RecordStream records, ModelConfig config)
-    {
-        var layout = ColumnLayout.ForSchema(records.Header, LabelColumn.Required, config.FeatureNames);
-        var batches = records.ReadBatches(layout, Batches.RowsFor(config.FeatureCount), config.Labels).ToList();
-        var count = batches.Sum(b => b.Count);
-        if (count > MaxAuditRows)
-            throw new InvalidOperationException($"{records.FileName} has more than {MaxAuditRows:N0} rows: an audit needs far fewer; sample them");
-        if (count == 0) throw new InvalidOperationException($"{records.FileName} has no rows to audit");
-        return new AuditRows([.. batches.SelectMany(b => b.Features)], [.. batches.SelectMany(b => b.LabelIndices!)], [.. batches.SelectMany(b => b.Subjects)]);
-    }
-
-    private static AuditRecord[] Records(AuditedRow[] rows)
-    {
-        if (rows.FirstOrDefault(r => r.Shards.Any(s => s.Length == 0)) is not null)
-            throw new InvalidOperationException("a shard has no weights to serve now (retraining after a forget?): audit once every shard serves");
-        return [.. rows.Select(r => new AuditRecord(r.Label, r.Ensemble, r.Shards, r.OwningShard))];
-    }
 }

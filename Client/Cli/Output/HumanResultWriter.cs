@@ -132,9 +132,68 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
 
     public void Status(ModelStatus status)
     {
-        console.WriteLine($"Model '{status.Model}': {Number(status.Records)} records, " +
-            (status.Trained ? $"trained, version {status.Version}, predictions use {Number(status.ShardsUsed)} of {Number(status.Shards.Length)} shards."
-                : "not trained."));
+        console.WriteLine(StatusLine(status));
+        console.Write(StatusTable(status));
+        if (CertifiedLine(status) is { } certified) console.Profile.Out.Writer.WriteLine(certified);
+        foreach (var alert in status.Alerts ?? [])
+        {
+            console.Profile.Out.Writer.WriteLine($"ALERT: {alert}");
+        }
+    }
+
+    public async Task WatchStatusAsync(IAsyncEnumerable<ModelStatus> statuses, CancellationToken cancellationToken)
+    {
+        // Redrawn in place on a terminal; elsewhere (a pipe, a log) each refresh follows the last.
+        if (!console.Profile.Capabilities.Interactive || !console.Profile.Out.IsTerminal)
+        {
+            await foreach (var status in statuses.WithCancellation(cancellationToken))
+            {
+                Status(status);
+                console.WriteLine();
+            }
+
+            return;
+        }
+
+        await console.Live(new Text("Asking the cluster...")).AutoClear(false).StartAsync(async live =>
+        {
+            await foreach (var status in statuses.WithCancellation(cancellationToken))
+            {
+                live.UpdateTarget(StatusView(status, DateTime.Now));
+                live.Refresh();
+            }
+        });
+    }
+
+    /// <summary>What --watch shows: the status line, the shards' table and the alerts, and when it was asked.</summary>
+    internal static IRenderable StatusView(ModelStatus status, DateTime asked) => new Rows(
+    [
+        new Text(StatusLine(status)),
+        StatusTable(status),
+        .. new[] { CertifiedLine(status) }.OfType<string>().Select(line => new Text(line)),
+        .. (status.Alerts ?? []).Select(alert => new Text($"ALERT: {alert}")),
+        new Text($"Updated {asked:HH:mm:ss}; Ctrl+C stops."),
+    ]);
+
+    private static string StatusLine(ModelStatus status) =>
+        $"Model '{status.Model}': {Number(status.Records)} records, " +
+        (status.Trained ? $"trained, version {status.Version}, predictions use {Number(status.ShardsUsed)} of {Number(status.Shards.Length)} shards."
+            : "not trained.");
+
+    /// <summary>A certified model's noise and regularisation, chosen or still to be chosen; null for other models.</summary>
+    private static string? CertifiedLine(ModelStatus status)
+    {
+        if (status.Config?.Certified is not { } certified) return null;
+        var line = $"Certified removal: epsilon {Real(certified.Epsilon)}, delta {Real(certified.Delta)}, ";
+        return line + (certified.AwaitsCalibration
+            ? $"sigma and {(certified.ChooseLambda ? "lambda" : $"lambda {Real(status.Config.Lambda)}")} to be chosen at the first train " +
+              $"for {Number(certified.Removals)} removals per shard."
+            : $"sigma {Real(certified.Sigma)}, lambda {Real(status.Config.Lambda)}" +
+              (certified.Calibration is { } calibration ? $" ({Calibration(certified, calibration)})." : "."));
+    }
+
+    private static Table StatusTable(ModelStatus status)
+    {
         var excluded = status.Shards.Any(s => s.Exclusion is not null);
         var table = new Table()
             .AddColumn(Column("shard").RightAligned())
@@ -153,22 +212,7 @@ internal sealed class HumanResultWriter(IAnsiConsole console) : IResultWriter
             table.AddRow(Cells(excluded ? [.. cells, shard.Exclusion ?? ""] : cells));
         }
 
-        console.Write(table);
-        if (status.Config?.Certified is { } certified)
-        {
-            var line = $"Certified removal: epsilon {Real(certified.Epsilon)}, delta {Real(certified.Delta)}, ";
-            line += certified.AwaitsCalibration
-                ? $"sigma and {(certified.ChooseLambda ? "lambda" : $"lambda {Real(status.Config.Lambda)}")} to be chosen at the first train " +
-                  $"for {Number(certified.Removals)} removals per shard."
-                : $"sigma {Real(certified.Sigma)}, lambda {Real(status.Config.Lambda)}" +
-                  (certified.Calibration is { } calibration ? $" ({Calibration(certified, calibration)})." : ".");
-            console.Profile.Out.Writer.WriteLine(line);
-        }
-
-        foreach (var alert in status.Alerts ?? [])
-        {
-            console.Profile.Out.Writer.WriteLine($"ALERT: {alert}");
-        }
+        return table;
     }
 
     public void Certification(CertificationStatus certification)

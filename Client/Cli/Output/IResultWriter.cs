@@ -27,6 +27,9 @@ internal interface IResultWriter
 
     void Status(ModelStatus status);
 
+    /// <summary>status --watch: each status as it comes, until the statuses end or the token fires.</summary>
+    Task WatchStatusAsync(IAsyncEnumerable<ModelStatus> statuses, CancellationToken cancellationToken);
+
     /// <summary>A certified model's budgets, for auditors.</summary>
     void Certification(CertificationStatus certification);
 

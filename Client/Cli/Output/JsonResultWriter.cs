@@ -38,6 +38,16 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
 
     public void Status(ModelStatus status) => Write(StatusDocument.From(status));
 
+    /// <summary>One status line per refresh (JSON Lines), flushed as it comes.</summary>
+    public async Task WatchStatusAsync(IAsyncEnumerable<ModelStatus> statuses, CancellationToken cancellationToken)
+    {
+        await foreach (var status in statuses.WithCancellation(cancellationToken))
+        {
+            Status(status);
+            await stdout.FlushAsync(cancellationToken);
+        }
+    }
+
     public void Certification(CertificationStatus certification) => Write(CertificationDocument.From(certification));
 
     public void Verified(VerificationReport report) => Write(VerificationDocument.From(report));

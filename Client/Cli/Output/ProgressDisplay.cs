@@ -13,23 +13,31 @@ internal sealed class ProgressDisplay(IAnsiConsole stderr, bool enabled, bool st
     public const long MinBytes = 1 << 20;
 
     /// <summary>
-    /// Runs <paramref name="work"/>, which calls the callback it receives after each batch; the bar follows how far
-    /// <paramref name="records"/> has been read. A command that prints rows as it goes (<paramref name="printsRows"/>)
-    /// gets no bar when stdout is a terminal too: its rows show the progress, and would tear the bar.
+    /// Runs <paramref name="work"/>, which reads <paramref name="source"/>; the bar follows how far it has been read as the
+    /// cluster answers each batch. A command that prints rows as it goes (<paramref name="printsRows"/>) gets no bar when
+    /// stdout is a terminal too: its rows show the progress, and would tear the bar.
     /// </summary>
-    public Task RunAsync(string description, RecordStream records, Func<Action, Task> work, bool printsRows = false)
+    public Task RunAsync(string description, CsvSource source, Func<Task> work, bool printsRows = false)
     {
-        if (!enabled || records.Length < MinBytes || (printsRows && stdoutIsTerminal))
+        if (!enabled || source.Length < MinBytes || (printsRows && stdoutIsTerminal))
         {
-            return work(() => { });
+            return work();
         }
 
         return stderr.Progress()
             .AutoClear(true)
-            .StartAsync(context =>
+            .StartAsync(async context =>
             {
-                var task = context.AddTask(description, maxValue: records.Length);
-                return work(() => task.Value = records.Position);
+                var task = context.AddTask(description, maxValue: source.Length);
+                source.Progress = new Bar(task);
+                try
+                {
+                    await work();
+                }
+                finally
+                {
+                    source.Progress = null;
+                }
             });
     }
 
@@ -37,5 +45,10 @@ internal sealed class ProgressDisplay(IAnsiConsole stderr, bool enabled, bool st
     {
         var console = Terminal.On(stderr);
         return new ProgressDisplay(console, !json && console.Profile.Out.IsTerminal, Terminal.On(stdout).Profile.Out.IsTerminal);
+    }
+
+    private sealed class Bar(ProgressTask task) : IProgress<CsvProgress>
+    {
+        public void Report(CsvProgress value) => task.Value = value.BytesRead;
     }
 }

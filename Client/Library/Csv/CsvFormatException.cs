@@ -1,18 +1,21 @@
 namespace Unlearning.Client.Csv;
 
 /// <summary>Malformed or invalid input file; the message names the file and, where there is one, the line and column.</summary>
-internal sealed class CsvFormatException : Exception
+public sealed class CsvFormatException : Exception
 {
+    /// <summary>A problem with the whole of <paramref name="file"/>.</summary>
     public CsvFormatException(string file, string problem)
         : base($"{file}: {problem}")
     {
     }
 
+    /// <summary>A problem on line <paramref name="line"/> of <paramref name="file"/>.</summary>
     public CsvFormatException(string file, int line, string problem)
         : base($"{file} line {line}: {problem}")
     {
     }
 
+    /// <summary>A problem in one cell: line <paramref name="line"/>, column <paramref name="column"/>.</summary>
     public CsvFormatException(string file, int line, string column, string problem)
         : base($"{file} line {line}, column {Quoted.Value(column)}: {problem}")
     {

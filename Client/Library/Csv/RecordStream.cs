@@ -13,7 +13,7 @@ internal sealed class RecordStream : IDisposable
     /// <summary>The most distinct labels a file read without the model's labels may have (create's label set).</summary>
     public const int MaxDistinctLabels = 10_000;
 
-    private readonly Func<TextReader> _open;
+    private readonly Func<TextReader>? _reopen;
     private readonly TextReader _text;
     private readonly CsvReader _csv;
     private readonly CsvLimits _limits;
@@ -22,13 +22,13 @@ internal sealed class RecordStream : IDisposable
     private readonly Stream? _file;
     private bool _read;
 
-    private RecordStream(Func<TextReader> open, string fileName, CsvLimits? limits, int bufferSize, IdSet.Hasher? hash)
+    private RecordStream(TextReader text, Func<TextReader>? reopen, string fileName, CsvLimits? limits, int bufferSize, IdSet.Hasher? hash)
     {
-        _open = open;
+        _reopen = reopen;
         _limits = limits ?? CsvLimits.Default;
         _bufferSize = bufferSize;
         _ids = new IdSet(hash);
-        _text = open();
+        _text = text;
         _file = _text is StreamReader { BaseStream.CanSeek: true } reader ? reader.BaseStream : null;
         try
         {
@@ -59,8 +59,16 @@ internal sealed class RecordStream : IDisposable
             throw new FileNotFoundException($"file '{path}' does not exist", path);
         }
 
-        return new RecordStream(() => OpenText(path), path, limits, CsvReader.DefaultBufferSize, null);
+        return new RecordStream(OpenText(path), () => OpenText(path), path, limits, CsvReader.DefaultBufferSize, null);
     }
+
+    /// <summary>
+    /// Reads <paramref name="text"/>, named <paramref name="name"/> in messages. <paramref name="reopen"/> gives the same
+    /// text from its start, to confirm a suspected duplicate id; without it (a stream that cannot seek), an id whose hash
+    /// was seen before is reported as a duplicate (wrongly so with probability about n^2/2^65 over n ids).
+    /// </summary>
+    public static RecordStream Read(TextReader text, Func<TextReader>? reopen, string name, CsvLimits? limits = null) =>
+        new(text, reopen, name, limits, CsvReader.DefaultBufferSize, null);
 
     /// <summary>
     /// As <see cref="Open(string, CsvLimits?)"/> over text that <paramref name="open"/> supplies, afresh on each call (a suspected
@@ -68,7 +76,7 @@ internal sealed class RecordStream : IDisposable
     /// </summary>
     internal static RecordStream Open(Func<TextReader> open, string fileName, CsvLimits? limits = null,
         int bufferSize = CsvReader.DefaultBufferSize, IdSet.Hasher? hash = null) =>
-        new(open, fileName, limits, bufferSize, hash);
+        new(open(), open, fileName, limits, bufferSize, hash);
 
     /// <summary>
     /// The file's rows in batches of up to <paramref name="batchSize"/>, as <paramref name="layout"/> places them. With
@@ -108,10 +116,14 @@ internal sealed class RecordStream : IDisposable
         new(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan),
             Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
 
-    /// <summary>The line of the first record before <paramref name="line"/> whose id is <paramref name="id"/>, read afresh; null if none.</summary>
+    /// <summary>
+    /// The line of the first record before <paramref name="line"/> whose id is <paramref name="id"/>, read afresh; null if
+    /// none; 0 when the text cannot be read again.
+    /// </summary>
     private int? EarlierLineOf(ReadOnlySpan<char> id, int column, int line)
     {
-        using var text = _open();
+        if (_reopen is null) return 0;
+        using var text = _reopen();
         var csv = new CsvReader(text, FileName, _limits, _bufferSize);
         csv.Read(); // the header
         while (csv.Read() && csv.Line < line)
@@ -225,7 +237,9 @@ internal sealed class RecordStream : IDisposable
             var id = Required(line, _layout.Id, "empty id");
             if (!_stream._ids.Add(id) && _stream.EarlierLineOf(id, _layout.Id, line) is { } first)
             {
-                throw Cell(line, _layout.Id, $"duplicate id {Quoted.Value(id.ToString())}, first on line {first}");
+                throw Cell(line, _layout.Id, first == 0
+                    ? $"duplicate id {Quoted.Value(id.ToString())}, seen on an earlier line"
+                    : $"duplicate id {Quoted.Value(id.ToString())}, first on line {first}");
             }
 
             // A false Add without an earlier line is another id with the same hash: not a duplicate.

@@ -8,6 +8,7 @@ namespace Unlearning.Client.Security;
 /// </summary>
 public sealed record ClientSecurity(ClientTls? Tls, string? Token)
 {
+    /// <summary>Plain TCP and no token: for a cluster that checks nobody.</summary>
     public static readonly ClientSecurity None = new(null, null);
 
     /// <summary>Configures <paramref name="client"/>: TLS on its gateway connections, the token on every grain call.</summary>
@@ -19,12 +20,14 @@ public sealed record ClientSecurity(ClientTls? Tls, string? Token)
     }
 
     // Not the generated one, which would print the token.
+    /// <summary>What is configured, never the token.</summary>
     public override string ToString() => $"{(Tls is null ? "plain TCP" : "TLS")}, {(Token is null ? "no token" : "a token")}";
 }
 
 /// <summary>The PEM files of a client's mutual TLS.</summary>
 public sealed record ClientTls(string CaFile, string CertFile, string KeyFile)
 {
+    /// <summary>Configures <paramref name="client"/>'s gateway connections for mutual TLS; the files are read now.</summary>
     public void ApplyTo(IClientBuilder client)
     {
         // Read now: a missing or unreadable file fails the command before any connection is tried.
@@ -41,11 +44,18 @@ public sealed record ClientTls(string CaFile, string CertFile, string KeyFile)
 }
 
 /// <summary>Puts the caller's token into the RequestContext of every call this client makes.</summary>
-public sealed class TokenStamp(string token) : IOutgoingGrainCallFilter
+public sealed class TokenStamp(Func<string?> token) : IOutgoingGrainCallFilter
 {
+    /// <summary>The same token on every call.</summary>
+    public TokenStamp(string token)
+        : this(() => token)
+    {
+    }
+
+    /// <inheritdoc />
     public Task Invoke(IOutgoingGrainCallContext context)
     {
-        RequestContext.Set(TokenDefaults.RequestContextKey, token);
+        if (token() is { Length: > 0 } current) RequestContext.Set(TokenDefaults.RequestContextKey, current);
         return context.Invoke();
     }
 }

@@ -12,9 +12,12 @@ namespace Unlearning.Client.Security;
 /// </summary>
 public static class DevCertificates
 {
+    /// <summary>The extended key usage of a TLS server (silos).</summary>
     public const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
+    /// <summary>The extended key usage of a TLS client (clients, and silos towards each other).</summary>
     public const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
 
+    /// <summary>How long silo and client certificates are valid.</summary>
     public static readonly TimeSpan LeafValidity = TimeSpan.FromDays(365);
 
     // Another machine's clock a little behind ours must not see the certificates as not yet valid.

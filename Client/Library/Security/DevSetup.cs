@@ -10,17 +10,27 @@ namespace Unlearning.Client.Security;
 /// </summary>
 public static class DevSetup
 {
+    /// <summary>The CA certificate that silos and clients trust.</summary>
     public const string CaFile = "ca.pem";
+    /// <summary>The silo certificate.</summary>
     public const string SiloCertFile = "silo.pem";
+    /// <summary>The silo certificate's private key.</summary>
     public const string SiloKeyFile = "silo.key";
+    /// <summary>The client certificate.</summary>
     public const string ClientCertFile = "client.pem";
+    /// <summary>The client certificate's private key.</summary>
     public const string ClientKeyFile = "client.key";
+    /// <summary>The token signing key: kept with whoever mints tokens, never on a silo.</summary>
     public const string SigningKeyFile = "signing.key";
+    /// <summary>The token signing key's public key, for silos.</summary>
     public const string SigningPublicKeyFile = "signing.pub.pem";
 
+    /// <summary>The silo certificate's common name.</summary>
     public const string SiloCommonName = "unlearning-silo";
+    /// <summary>The client certificate's common name.</summary>
     public const string ClientCommonName = "unlearning-client";
 
+    /// <summary>Every file the folder gets.</summary>
     public static IReadOnlyList<string> FileNames { get; } =
         [CaFile, SiloCertFile, SiloKeyFile, ClientCertFile, ClientKeyFile, SigningKeyFile, SigningPublicKeyFile];
 
@@ -71,6 +81,7 @@ public static class DevSetup
 /// <summary>Where <see cref="DevSetup.Write"/> put the files, and the options that use them.</summary>
 public sealed record DevSetupResult(string Directory, IReadOnlyList<string> SiloNames, DateTime ExpiresUtc)
 {
+    /// <summary>The full path of <paramref name="file"/> in the folder.</summary>
     public string Path(string file) => System.IO.Path.Combine(Directory, file);
 
     /// <summary>The silo's command-line options: its certificate and key, the CA its peers and clients chain to, the token key.</summary>

@@ -71,6 +71,7 @@ public sealed class PeerCertificates : IDisposable
         return chain.Build(certificate);
     }
 
+    /// <summary>Disposes the authorities' certificates.</summary>
     public void Dispose()
     {
         foreach (var authority in _authorities) authority.Dispose();

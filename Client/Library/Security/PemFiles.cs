@@ -5,7 +5,9 @@ namespace Unlearning.Client.Security;
 /// <summary>Key and certificate files readable by their owner only (on Windows: written as they come).</summary>
 public static class PemFiles
 {
+    /// <summary>0600: a key file.</summary>
     public const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    /// <summary>0700: a folder of keys.</summary>
     public const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     /// <summary>

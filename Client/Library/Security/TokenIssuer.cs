@@ -7,9 +7,13 @@ namespace Unlearning.Client.Security;
 /// <summary>What a token says about its bearer.</summary>
 public sealed record TokenRequest(IReadOnlyList<string> Roles)
 {
+    /// <summary>How long the token is valid.</summary>
     public TimeSpan Lifetime { get; init; } = TokenLifetime.Default;
+    /// <summary>The token's issuer (iss).</summary>
     public string Issuer { get; init; } = TokenDefaults.Issuer;
+    /// <summary>The token's audience (aud).</summary>
     public string Audience { get; init; } = TokenDefaults.Audience;
+    /// <summary>Who the token is for (sub).</summary>
     public string Subject { get; init; } = TokenDefaults.Subject;
 }
 
@@ -48,8 +52,10 @@ public sealed class TokenIssuer : IDisposable
     /// <summary>ES256 or RS256.</summary>
     public string Algorithm { get; }
 
+    /// <summary>The key id (kid) the tokens carry.</summary>
     public string KeyId { get; }
 
+    /// <summary>An issuer signing with the PEM private key in the file at <paramref name="path"/>.</summary>
     public static TokenIssuer FromPemFile(string path, TimeProvider? time = null)
     {
         string pem;
@@ -76,6 +82,7 @@ public sealed class TokenIssuer : IDisposable
     public static TokenIssuer FromPem(string pem, TimeProvider? time = null) =>
         new(SigningKeyPem.LoadPrivate(pem), time ?? TimeProvider.System);
 
+    /// <summary>Signs a token granting <paramref name="request"/>'s roles.</summary>
     public IssuedToken Issue(TokenRequest request)
     {
         Check(request);
@@ -101,6 +108,7 @@ public sealed class TokenIssuer : IDisposable
         return new IssuedToken(token, tokenId, issuedAt, expiresAt);
     }
 
+    /// <summary>Disposes the signing key.</summary>
     public void Dispose() => _key.Dispose();
 
     private static void Check(TokenRequest request)

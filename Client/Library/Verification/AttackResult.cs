@@ -5,7 +5,7 @@ namespace Unlearning.Client.Verification;
 /// (0.5: not at all, the goal after a forget). RetainedVsHoldoutAuc: the same for records still trained on, the
 /// control that the attack can tell members at all. Ci95Low/High: the bootstrap interval of the first AUC.
 /// </summary>
-internal sealed record AttackResult(
+public sealed record AttackResult(
     string Name,
     double ForgottenVsHoldoutAuc,
     double RetainedVsHoldoutAuc,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Unlearning.Client;
+using Unlearning.Client.Calls;
 using Unlearning.Learning;
 using Unlearning.TestKit;
 using Unlearning.Tests.Support;
@@ -242,8 +243,16 @@ public sealed class ChaosRun(PostgresCluster cluster, IClusterClient client, Cha
     }
 
     /// <summary>The model as the client library guards it: reads retried, long calls watched, everything bounded by <paramref name="stop"/>.</summary>
-    private static GuardedModelGrain Guarded(IModelGrain model, CancellationToken stop) =>
-        new(model, stop, new GuardSettings(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1), 5));
+    private static GuardedModelGrain Guarded(IModelGrain model, CancellationToken stop) => new(model, stop, GuardPolicy);
+
+    // Reads retried until the caller's own deadline; each attempt and each watch bounded tighter than a command's.
+    private static readonly CallPolicy GuardPolicy = CallPolicy.Create(new UnlearningResilienceOptions
+    {
+        ReadRetryWindow = Timeout.InfiniteTimeSpan,
+        ReadAttemptTimeout = TimeSpan.FromSeconds(5),
+        WatchInterval = TimeSpan.FromSeconds(1),
+        UnansweredChecks = 5,
+    });
 
     /// <summary>
     /// One attempt through the client library's guard: acknowledged, or failed with its outcome unknown. A call that

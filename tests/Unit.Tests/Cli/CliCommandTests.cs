@@ -1,6 +1,8 @@
 using System.Text.Json;
 
+using Spectre.Console;
 using Unlearning.Cli;
+using Unlearning.Cli.Output;
 
 namespace Unlearning.Tests.Cli;
 
@@ -267,6 +269,53 @@ public sealed class CliCommandTests : IDisposable
         Assert.Contains("Model 'm': 5 records, trained, version 9, predictions use 0 of 2 shards.", result.Stdout);
         Assert.Contains("retraining", result.Stdout);
         Assert.Contains("S127.0.0.1:11112:1", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Status_watch_asks_again_every_interval_until_stopped()
+    {
+        _cli.Model("m", "x");
+
+        // Outside a terminal each refresh is one more JSON line; --timeout stops the watch here, as Ctrl+C would.
+        var result = await _cli.RunAsync("status", "m", "--watch", "--interval", "1s", "--timeout", "4s", "--json");
+
+        Assert.True(result.StdoutLines.Length >= 3, $"{result.StdoutLines.Length} refreshes in 4 s at 1 s (exit {result.ExitCode}: {result.Stderr})");
+        Assert.All(result.StdoutLines, line => Assert.StartsWith("{\"model\":\"m\",\"records\":5,\"shards\":[", line));
+    }
+
+    [Fact]
+    public void Status_watch_draws_the_shards_table()
+    {
+        var status = new ModelStatus("m", 5, true, 9,
+        [
+            new ShardStatus(0, 3, 4, ShardServingState.Serving, "S127.0.0.1:11111:1", [1, 1], 0),
+            new ShardStatus(1, 2, 5, ShardServingState.Retraining, "S127.0.0.1:11112:1", [2, 1], 1),
+        ], 1, ["shard 1 out of the ensemble for 10 minutes"]);
+        var text = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(text), Ansi = AnsiSupport.No });
+
+        console.Write(HumanResultWriter.StatusView(status, new DateTime(2026, 1, 2, 3, 4, 5)));
+
+        var drawn = text.ToString();
+        Assert.Contains("Model 'm': 5 records, trained, version 9, predictions use 1 of 2 shards.", drawn);
+        Assert.Contains("retraining", drawn);
+        Assert.Contains("S127.0.0.1:11112:1", drawn);
+        Assert.Contains("ALERT: shard 1 out of the ensemble for 10 minutes", drawn);
+        Assert.Contains("Updated 03:04:05; Ctrl+C stops.", drawn);
+    }
+
+    [Theory]
+    [InlineData("status", "m", "--interval", "1s")]
+    [InlineData("status", "m", "--watch", "--budgets")]
+    [InlineData("status", "m", "--watch", "--interval", "0s")]
+    public async Task Status_watch_options_that_do_not_go_together_are_usage_errors(params string[] args)
+    {
+        _cli.Model("m", "x");
+
+        var result = await _cli.RunAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Stdout);
     }
 
     [Fact]

@@ -142,8 +142,12 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
         return Task.FromResult(new EvaluationResult(name, rows.Length, (double)correct / rows.Length, 6 + EvaluateCalls.Count, 8));
     }
 
+    /// <summary>Forget calls that reached the grain, failed or not.</summary>
+    public int ForgetAttempts { get; private set; }
+
     public Task<ForgetReceipt> Forget(string subject)
     {
+        ForgetAttempts++;
         ThrowIfFailing();
         Forgotten.Add(subject);
         return Task.FromResult(Receipt ?? new ForgetReceipt("req-1", name, subject, 3, 2, 1, 10, 12, ForgetMethod.Exact, 5, 8));
