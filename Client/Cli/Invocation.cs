@@ -22,12 +22,29 @@ internal sealed class Invocation(ClusterTarget target, ClusterConnector connect,
     /// <summary>The model's grain, connecting on first use so that bad input fails before any network work.</summary>
     public async Task<IModelGrain> ModelAsync(string name, CancellationToken cancellationToken)
     {
+        var client = await ClientAsync(cancellationToken);
+        return new GuardedModelGrain(client.GetGrain<IModelGrain>(name), _calls!.Token);
+    }
+
+    /// <summary>
+    /// The answer of <paramref name="call"/> on the cluster's grain <typeparamref name="TGrain"/> <paramref name="key"/>;
+    /// stops waiting when the command does or the connection is lost.
+    /// </summary>
+    public async Task<T> CallAsync<TGrain, T>(string key, Func<TGrain, Task<T>> call, CancellationToken cancellationToken)
+        where TGrain : IGrainWithStringKey
+    {
+        var client = await ClientAsync(cancellationToken);
+        return await call(client.GetGrain<TGrain>(key)).WaitAsync(_calls!.Token);
+    }
+
+    private async Task<IClusterClient> ClientAsync(CancellationToken cancellationToken)
+    {
         if (_connection is null)
         {
             _connection = await connect(target, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stop).Token);
             _calls = CancellationTokenSource.CreateLinkedTokenSource(stop, _connection.Lost);
         }
-        return new GuardedModelGrain(_connection.Client.GetGrain<IModelGrain>(name), _calls!.Token);
+        return _connection.Client;
     }
 
     public async ValueTask DisposeAsync()
