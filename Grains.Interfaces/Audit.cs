@@ -10,7 +10,7 @@ namespace Unlearning;
 public interface IAuditGrain : IGrainWithStringKey
 {
     /// <summary>The one key of the cluster's audit log.</summary>
-    public const string Key = "cluster";
+    const string Key = "cluster";
 
     /// <summary>
     /// Every entry naming <paramref name="subject"/>: the cluster hashes it with each subject key it has (the current one

@@ -8,7 +8,7 @@ namespace Unlearning;
 public interface ISigningKeyGrain : IGrainWithStringKey
 {
     /// <summary>The one key of the cluster's signing keys.</summary>
-    public const string Key = "cluster";
+    const string Key = "cluster";
 
     /// <summary>The key receipts are signed with now, and the ones that signed receipts before it.</summary>
     [RequiresRole(Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor, Action = "read the receipt-signing public key")]

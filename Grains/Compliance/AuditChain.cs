@@ -22,14 +22,17 @@ public static class AuditChain
     {
         var previous = AuditEntryDocument.Genesis;
         long count = 0;
-        foreach (var entry in entries)
+        var stored = entries as IReadOnlyList<AuditEntry> ?? [.. entries];
+        for (var i = 0; i < stored.Count; i++)
         {
+            var entry = stored[i];
             var expected = count + 1;
             if (entry.Sequence != expected)
             {
-                var problem = entry.Sequence > expected
-                    ? $"entry {expected} is missing: the next stored entry is number {entry.Sequence}"
-                    : $"entry {entry.Sequence} is out of order: found where entry {expected} belongs";
+                var later = stored.Skip(i + 1).Any(e => e.Sequence == expected);
+                var problem = later ? $"entry {expected} is out of order: entry {entry.Sequence} is stored where it belongs"
+                    : entry.Sequence > expected ? $"entry {expected} is missing: the next stored entry is number {entry.Sequence}"
+                    : $"entry {expected} is missing: entry {entry.Sequence} is stored again where it belongs";
                 return Bad(count, previous, expected, problem);
             }
             if (entry.Previous != previous)

@@ -148,7 +148,8 @@ public sealed partial class AuditGrain : Grain, IAuditGrain, IAuditLog
         {
             Entries = [.. _segments[index].State!.Entries],
             Head = index == dirty[^1] ? head : _segments[index].State!.Head,
-        }) { ETag = _segments[index].ETag, RecordExists = _segments[index].RecordExists })).ToArray();
+        })
+        { ETag = _segments[index].ETag, RecordExists = _segments[index].RecordExists })).ToArray();
         try
         {
             // Earlier segments first (a batch filled one up), the one holding the head last.
