@@ -104,6 +104,37 @@ public sealed class AuditTrailTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task On_postgres_the_log_is_in_the_rows_by_keyed_hash_and_no_row_holds_a_forgotten_subject_id()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync("audit");
+        if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
+        using var directory = new TempDirectory("audit-pg");
+        var key = RandomNumberGenerator.GetBytes(32);
+        var keyFile = Path.Combine(directory.Path, "subject-keys");
+        await File.WriteAllTextAsync(keyFile, $"k1 {Convert.ToBase64String(key)}\n");
+        var storage = new StorageOptions { Provider = StorageProvider.Postgres, Postgres = database.ConnectionString };
+        var data = Dataset.Wdbc();
+        var train = data.Split().Train.Select((r, i) => i < 12 ? r with { Subject = Family } : r).ToArray();
+        var name = ClusterFixture.UniqueName("audited-pg");
+        await using (var cluster = await StorageCluster.StartAsync(storage, silos: 2, new Dictionary<string, string?> { ["Audit:SubjectKeys"] = keyFile }))
+        {
+            var model = cluster.Model(name);
+            await model.Create(data.Config(name, 2, 2));
+            await model.Ingest(train);
+            await model.Train();
+            Assert.Equal(12, (await model.Forget(Family)).RecordsRemoved);
+            var verification = await cluster.Client.GetGrain<IAuditGrain>(IAuditGrain.Key).Verify();
+            Assert.True(verification.Intact, verification.Problem);
+            Assert.Equal(4, verification.Entries);
+        }
+
+        var rows = await StorageAudit.PostgresRowsAsync(database.ConnectionString);
+        var hash = Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(Family)));
+        Assert.NotEmpty(StorageAudit.Find(rows, [new Needle("hash", Encoding.UTF8.GetBytes(hash))]));
+        Assert.Empty(StorageAudit.Find(rows, [new Needle(Family, Encoding.UTF8.GetBytes(Family))]));
+    }
+
+    [Fact]
     public async Task A_rotated_subject_key_keeps_older_entries_findable_and_the_chain_verifiable()
     {
         using var directory = new TempDirectory("audit-rotation");
