@@ -19,6 +19,11 @@ public enum ForgetMethod
 /// <see cref="Method"/> says how (for certified models: a Newton step within the budget, or an exact retrain); the bound
 /// a step spent and the budget left are functions of the removed rows, so they are not here but in the auditor's
 /// <see cref="IModelGrain.GetCertification"/>. <see cref="ShardsUsed"/>: how many shards predictions used when it was made.
+/// <para>
+/// Signed by the cluster (<see cref="Signature"/>, by the key <see cref="KeyId"/>, at <see cref="IssuedAt"/>): the
+/// signature covers every other field, as <see cref="ReceiptDocument"/> lays them out, so anyone with the cluster's
+/// public key can check a receipt offline.
+/// </para>
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Unlearning.ForgetReceipt")]
 public sealed record ForgetReceipt(
@@ -32,7 +37,10 @@ public sealed record ForgetReceipt(
     [property: Id(7)] long VersionAfter,
     [property: Id(8)] ForgetMethod Method,
     [property: Id(9)] long ElapsedMs,
-    [property: Id(12)] int ShardsUsed = 0)
+    [property: Id(12)] int ShardsUsed = 0,
+    [property: Id(13)] DateTimeOffset? IssuedAt = null,
+    [property: Id(14)] string? KeyId = null,
+    [property: Id(15)] string? Signature = null)
 {
     /// <summary>No ids, subjects or values: Orleans prints call results in some of its log lines.</summary>
     public override string ToString() => $"ForgetReceipt {{ {RequestId}, model {Model}, shard {Shard}, {RecordsRemoved} records removed }}";

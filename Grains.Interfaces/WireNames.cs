@@ -39,6 +39,18 @@ public static class WireNames
         _ => throw Unknown(method),
     };
 
+    public static string Of(AuditKind kind) => kind switch
+    {
+        AuditKind.Create => "create",
+        AuditKind.Ingest => "ingest",
+        AuditKind.Train => "train",
+        AuditKind.Forget => "forget",
+        AuditKind.Delete => "delete",
+        AuditKind.Denied => "denied",
+        AuditKind.Lookup => "lookup",
+        _ => throw Unknown(kind),
+    };
+
     public static EnsembleMode? ParseEnsemble(string? name) => Parse<EnsembleMode>(name, Of);
 
     public static UnlearningMethod? ParseUnlearning(string? name) => Parse<UnlearningMethod>(name, Of);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Unlearning.Client;
+using Unlearning.Compliance;
 using Unlearning.Silo.Security;
 using Unlearning.Silo.Storage;
 
@@ -23,6 +24,7 @@ public static class SiloConfiguration
         silo.Services.Configure<UnlearningOptions>(configuration.GetSection(UnlearningOptions.Section));
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout);
+        silo.AddUnlearningCompliance(configuration);
         silo.AddUnlearningSecurity(configuration);
         return silo.AddUnlearningStorage(storage);
     }
@@ -81,6 +83,17 @@ public static class SiloConfiguration
             silo.Services.PostConfigure<GrainTypeOptions>(types => types.Classes.RemoveWhere(type => type.Assembly == dashboardAssembly));
         }
         return silo.AddUnlearningGrains(configuration, storage);
+    }
+
+    /// <summary>The audit log's subject keys and the receipt-signing key (sections "Audit" and "Receipts"), read at start-up so a bad file stops it.</summary>
+    private static ISiloBuilder AddUnlearningCompliance(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        silo.Services.Configure<AuditOptions>(configuration.GetSection(AuditOptions.Section));
+        silo.Services.Configure<ReceiptOptions>(configuration.GetSection(ReceiptOptions.Section));
+        silo.Services.AddSingleton<SubjectKeys>();
+        silo.Services.AddSingleton<ReceiptSigner>();
+        silo.Services.AddSingleton<AuditTrail>();
+        return silo;
     }
 
     public static SecurityOptions SecurityFrom(IConfiguration configuration) =>

@@ -11,7 +11,7 @@ internal static class CommandTimeouts
     public static TimeSpan DefaultFor(string command) => command switch
     {
         "train" or "verify" => TimeSpan.FromDays(1),
-        "forget" or "explain" or "ingest" => TimeSpan.FromHours(1),
+        "forget" or "explain" or "ingest" or "audit" => TimeSpan.FromHours(1),
         "predict" or "evaluate" => TimeSpan.FromMinutes(10),
         _ => TimeSpan.FromMinutes(1),
     };

@@ -31,5 +31,17 @@ internal sealed class Invocation : IAsyncDisposable
     /// <summary>Whether the connection to the cluster was lost (every gateway gone) while the command ran.</summary>
     public bool ConnectionLost => _cluster.IsLost;
 
+    /// <summary>
+    /// The answer of <paramref name="call"/> on the cluster's grain <typeparamref name="TGrain"/> <paramref name="key"/>
+    /// (the audit log, the signing keys); stops waiting when the command does or the connection is lost.
+    /// </summary>
+    public async Task<T> CallAsync<TGrain, T>(string key, Func<TGrain, Task<T>> call, CancellationToken cancellationToken)
+        where TGrain : IGrainWithStringKey
+    {
+        var grains = await _cluster.GrainsAsync(cancellationToken);
+        using var calls = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cluster.Lost);
+        return await call(grains.GetGrain<TGrain>(key)).WaitAsync(calls.Token);
+    }
+
     public ValueTask DisposeAsync() => _cluster.DisposeAsync();
 }

@@ -59,6 +59,9 @@ public static class Unlearn
             VerifyCommand.Create(cli),
             DevSetupCommand.Create(cli),
             TokenCommand.Create(cli),
+            AuditCommand.Create(cli),
+            SigningKeyCommand.Create(cli),
+            VerifyReceiptCommand.Create(cli),
         };
         cli.Options.AddTo(root);
         return root;

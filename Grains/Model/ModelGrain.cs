@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Unlearning.Compliance;
 using Unlearning.Learning;
 using Unlearning.Logging;
 using Unlearning.Storage;
@@ -22,6 +23,8 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
     private readonly IForgottenDataScrubber[] _scrubbers;
     private readonly ILogger<ModelGrain> _logger;
     private readonly TimeProvider _time;
+    private readonly AuditTrail _audit;
+    private readonly ReceiptSigner _signer;
     // Reentrant turns may write the row at once (a commit's decision, a sweep, train): one write at a time.
     private readonly CoalescingWriter _writer;
     private ModelShards _shards = null!;
@@ -36,13 +39,17 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         IOptions<UnlearningOptions> options,
         IEnumerable<IForgottenDataScrubber> scrubbers,
         ILogger<ModelGrain> logger,
-        TimeProvider time)
+        TimeProvider time,
+        AuditTrail audit,
+        ReceiptSigner signer)
     {
         _state = state;
         _options = options.Value;
         _scrubbers = [.. scrubbers];
         _logger = logger;
         _time = time;
+        _audit = audit;
+        _signer = signer;
         _writer = new CoalescingWriter(() => _state.WriteStateAsync());
     }
 
@@ -62,6 +69,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         _state.State.Config = config;
         await _writer.WriteAsync();
         _logger.LogInformation("Created model {Model} with {Shards} shards of {Slices} slices", Name, config.Shards, config.Slices);
+        await _audit.CreatedAsync(Name, config);
         return config;
     }
 
@@ -103,6 +111,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         RecordValidation.CheckIngestId(ingestId);
         await EnsureLoadedAsync();
         var accepted = await _ingests.CommitAsync(ingestId);
+        await _audit.IngestedAsync(Name, accepted);
         return new IngestResult(accepted, _shards.Records);
     }
 
@@ -145,6 +154,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
             return await shard.WaitUntilTrained();
         }));
         foreach (var snapshot in snapshots) _shards.Offer(snapshot);
+        await _audit.TrainedAsync(Name, _shards.Records, _shards.Version);
         return new TrainResult(Name, _shards.Records, _shards.Current.Members.Length, _shards.Version, stopwatch.ElapsedMilliseconds);
     }
 
@@ -252,9 +262,12 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
             }
             foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync([ShardKey.For(Name, index)], CancellationToken.None);
         }
-        return new ForgetReceipt(requestId, Name, subject, index, acceptance.RecordsRemoved, acceptance.SlicesToRetrain,
-            acceptance.VersionBefore, final.Version, ReceiptPolicy.MethodOf(config, acceptance.RecordsRemoved, final),
-            stopwatch.ElapsedMilliseconds, _shards.Current.Members.Length);
+        // Signed and logged once the subject is gone from what predictions use: neither delays compliance.
+        var receipt = await _signer.SignAsync(new ForgetReceipt(requestId, Name, subject, index, acceptance.RecordsRemoved,
+            acceptance.SlicesToRetrain, acceptance.VersionBefore, final.Version, ReceiptPolicy.MethodOf(config, acceptance.RecordsRemoved, final),
+            stopwatch.ElapsedMilliseconds, _shards.Current.Members.Length));
+        await _audit.ForgotAsync(receipt);
+        return receipt;
     }
 
     public Task<string> Activation() => Task.FromResult(GrainContext.ActivationId.ToString());

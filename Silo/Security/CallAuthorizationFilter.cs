@@ -1,3 +1,5 @@
+using Unlearning.Compliance;
+
 namespace Unlearning.Silo.Security;
 
 /// <summary>
@@ -10,8 +12,13 @@ namespace Unlearning.Silo.Security;
 /// It also keeps grain exceptions out of the logs: a failed call is logged (debug) with the exception's type only, as
 /// messages may name records; Orleans' own line for it is filtered out (<see cref="SiloLogging"/>).
 /// </para>
+/// <para>
+/// Every refusal is appended to the audit log (<see cref="AuditTrail.Denied"/>, without waiting), and the caller's
+/// identity of every call it lets through is handed to the call's audit entries (<see cref="AuditCaller"/>).
+/// </para>
 /// </summary>
-public sealed partial class CallAuthorizationFilter(InternalCallKey key, ILogger<CallAuthorizationFilter> logger, TokenValidator? tokens = null)
+public sealed partial class CallAuthorizationFilter(
+    InternalCallKey key, ILogger<CallAuthorizationFilter> logger, TokenValidator? tokens = null, AuditTrail? audit = null)
     : IIncomingGrainCallFilter
 {
     /// <summary>Whether calls must carry a valid token.</summary>
@@ -28,12 +35,18 @@ public sealed partial class CallAuthorizationFilter(InternalCallKey key, ILogger
         {
             case CallRule.Internal:
                 LogRefused(logger, CallRules.Name(method), "internal method");
+                audit?.Denied(CallRules.Name(method), "internal method", null);
                 throw new ForbiddenException($"{ForbiddenException.Prefix}{CallRules.Name(method)} is internal to the cluster: no client may call it");
             case CallRule.Unmarked:
                 LogRefused(logger, CallRules.Name(method), "no role is allowed to call it");
+                audit?.Denied(CallRules.Name(method), "no role may call it", null);
                 throw new ForbiddenException($"{ForbiddenException.Prefix}{CallRules.Name(method)} names no role that may call it, so none may");
         }
-        if (tokens is null) return Run(context);
+        if (tokens is null)
+        {
+            AuditCaller.Set(null);
+            return Run(context);
+        }
 
         var token = RequestContext.Get(TokenDefaults.RequestContextKey) as string;
         var validation = tokens.ValidateAsync(token);
@@ -51,6 +64,7 @@ public sealed partial class CallAuthorizationFilter(InternalCallKey key, ILogger
         if (!validation.IsValid)
         {
             LogUnauthenticated(logger, CallRules.Name(method), validation.Reason);
+            audit?.Denied(CallRules.Name(method), $"unauthenticated: token {validation.Reason}", null);
             throw UnauthenticatedException.Because(validation.Reason);
         }
         var caller = validation.Identity;
@@ -58,8 +72,10 @@ public sealed partial class CallAuthorizationFilter(InternalCallKey key, ILogger
         {
             var held = string.Join(", ", caller.Roles.Order(StringComparer.Ordinal));
             LogForbidden(logger, caller.Subject, held, CallRules.Name(method));
+            audit?.Denied(CallRules.Name(method), $"forbidden: roles {held}", caller.Subject);
             throw new ForbiddenException($"{ForbiddenException.Prefix}role {held} may not {CallRules.Describe(method, roles)}; roles that may: {roles.Allowed}");
         }
+        AuditCaller.Set(caller.Subject);
         return Run(context);
     }
 

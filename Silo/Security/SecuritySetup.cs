@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Connections.Security;
 using Unlearning.Client.Security;
+using Unlearning.Compliance;
 
 namespace Unlearning.Silo.Security;
 
@@ -22,7 +23,7 @@ public static class SecuritySetup
             silo.Services.TryAddSingleton(new TokenValidator(security.Validated()));
         silo.Services.TryAddSingleton(_ => InternalCallKey.ForProcess());
         silo.Services.AddSingleton(services => new CallAuthorizationFilter(services.GetRequiredService<InternalCallKey>(),
-            services.GetRequiredService<ILogger<CallAuthorizationFilter>>(), services.GetService<TokenValidator>()));
+            services.GetRequiredService<ILogger<CallAuthorizationFilter>>(), services.GetService<TokenValidator>(), services.GetService<AuditTrail>()));
         silo.Services.AddSingleton<IIncomingGrainCallFilter>(services => services.GetRequiredService<CallAuthorizationFilter>());
         silo.AddOutgoingGrainCallFilter<InternalCallStamp>();
         silo.Services.AddLogging(logging => logging.AddFilter(OrleansInvokeExceptionCategory, LogLevel.None));

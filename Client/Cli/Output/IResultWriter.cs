@@ -42,6 +42,21 @@ internal interface IResultWriter
     /// <summary>dev-setup wrote its files; people also get the options that use them.</summary>
     void DevSetup(DevSetupResult result);
 
+    /// <summary>What the audit log says about a subject.</summary>
+    void SubjectAudited(SubjectAudit audit);
+
+    /// <summary>The audit log's chain, walked.</summary>
+    void AuditVerified(AuditVerification verification);
+
+    /// <summary>Some entries of the audit log.</summary>
+    void AuditListed(AuditPage page);
+
+    /// <summary>The receipt-signing public keys.</summary>
+    void SigningKey(ReceiptSigningKeys keys);
+
+    /// <summary>Receipts whose signatures checked out.</summary>
+    void ReceiptsVerified(IReadOnlyList<ReceiptCheck.Verified> receipts);
+
     /// <summary>A signed token; for people, the token alone on one line, so that scripts can capture it.</summary>
     void Token(IssuedToken token);
 }

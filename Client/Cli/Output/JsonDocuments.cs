@@ -85,15 +85,6 @@ internal sealed record EvaluationDocument(string Model, int Rows, double Accurac
     public static EvaluationDocument From(EvaluationResult r) => new(r.Model, r.Rows, r.Accuracy, r.Version, r.ShardsUsed);
 }
 
-internal sealed record ForgetDocument(
-    string RequestId, string Model, string Subject, int Shard, int RecordsRemoved, int SlicesRetrained,
-    long VersionBefore, long VersionAfter, string Method, long ElapsedMs, int ShardsUsed)
-{
-    public static ForgetDocument From(ForgetReceipt r) =>
-        new(r.RequestId, r.Model, r.Subject, r.Shard, r.RecordsRemoved, r.SlicesRetrained,
-            r.VersionBefore, r.VersionAfter, WireNames.Of(r.Method), r.ElapsedMs, r.ShardsUsed);
-}
-
 /// <summary>A forget dry run: each probe row's prediction now and as estimated without the subject.</summary>
 internal sealed record ForgetEstimateDocument(
     string Model, string Subject, int Shard, int RecordsAffected, string Method, long Version, double MeanAbsoluteChange,

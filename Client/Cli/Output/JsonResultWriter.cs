@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Unlearning.Client.Security;
 using Unlearning.Client.Verification;
 
@@ -28,7 +29,8 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
 
     public void Evaluated(EvaluationResult result) => Write(EvaluationDocument.From(result));
 
-    public void Forgot(ForgetReceipt receipt) => Write(ForgetDocument.From(receipt));
+    // The receipt as it was signed: verify-receipt checks exactly these members.
+    public void Forgot(ForgetReceipt receipt) => WriteNode(ReceiptDocument.ToJson(receipt));
 
     public void EstimatedForget(ModelConfig config, IReadOnlyList<string> ids, ForgetEstimate estimate) =>
         Write(ForgetEstimateDocument.From(config, ids, estimate));
@@ -59,6 +61,49 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
 
     public void Token(IssuedToken token) => Write(new TokenDocument(token.Token, token.TokenId, token.ExpiresAt));
 
+    public void SubjectAudited(SubjectAudit audit)
+    {
+        var removals = new JsonArray();
+        foreach (var entry in audit.Removals)
+        {
+            removals.Add(new JsonObject
+            {
+                ["model"] = entry.Event.Model,
+                ["requestId"] = entry.Event.RequestId,
+                ["at"] = ReceiptDocument.Timestamp(entry.Event.At),
+                ["recordsRemoved"] = entry.Event.Records,
+                ["shard"] = entry.Event.Shard,
+                ["sequence"] = entry.Sequence,
+            });
+        }
+        WriteNode(new JsonObject
+        {
+            ["forgotten"] = audit.Forgotten,
+            ["models"] = new JsonArray([.. audit.Models.Select(m => (JsonNode?)m)]),
+            ["removals"] = removals,
+            ["keyIds"] = new JsonArray([.. audit.KeyIds.Select(k => (JsonNode?)k)]),
+            ["entries"] = new JsonArray([.. audit.Entries.Select(e => (JsonNode?)AuditEntryDocument.ToJson(e))]),
+        });
+    }
+
+    public void AuditVerified(AuditVerification v) => Write(new AuditVerificationDocument(v.Intact, v.Entries, v.Head, v.FirstBad, v.Problem, v.SignedBy));
+
+    public void AuditListed(AuditPage page)
+    {
+        foreach (var entry in page.Entries) WriteNode(AuditEntryDocument.ToJson(entry));
+    }
+
+    public void SigningKey(ReceiptSigningKeys keys) =>
+        Write(new SigningKeyDocument(keys.Current.KeyId, keys.Current.Pem, keys.Current.Since,
+            [.. keys.Previous.Select(k => new SigningKeyDocument(k.KeyId, k.Pem, k.Since, null))]));
+
+    public void ReceiptsVerified(IReadOnlyList<ReceiptCheck.Verified> receipts)
+    {
+        foreach (var receipt in receipts) Write(new ReceiptVerifiedDocument(receipt.RequestId, true, receipt.KeyId, receipt.IssuedAt));
+    }
+
+    private void WriteNode(JsonNode document) => stdout.WriteLine(document.ToJsonString(Options));
+
     private void Write<T>(T document) => stdout.WriteLine(JsonSerializer.Serialize(document, Options));
 
     /// <summary>One line per row; each batch is flushed, so that a consumer of stdout sees rows while the file is still read.</summary>
@@ -72,3 +117,9 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
         stdout.Flush();
     });
 }
+
+internal sealed record AuditVerificationDocument(bool Intact, long Entries, string Head, long? FirstBad, string? Problem, string? SignedBy);
+
+internal sealed record SigningKeyDocument(string KeyId, string Pem, DateTimeOffset Since, IReadOnlyList<SigningKeyDocument>? Previous);
+
+internal sealed record ReceiptVerifiedDocument(string RequestId, bool Valid, string KeyId, string IssuedAt);

@@ -55,6 +55,10 @@ public sealed class TrustBoundaryTests(SecureSiloFixture silo, ITestOutputHelper
             (["forget", Model, "--subject", $"nobody-{role}"], [Roles.Forgetter], "forget a subject (IModelGrain.Forget); roles that may: forgetter, admin"),
             (["forget", Model, "--subject", "P000123", "--dry-run", "--probe", holdout], [Roles.Forgetter],
                 "estimate a forget (dry run) (IModelGrain.EstimateForget); roles that may: forgetter, admin"),
+            (["audit", "--subject", "P000123"], [Roles.Auditor], "look up a subject in the audit log (IAuditGrain.FindSubject); roles that may: auditor, admin"),
+            (["audit", "--verify"], [Roles.Auditor], "verify the audit log (IAuditGrain.Verify); roles that may: auditor, admin"),
+            (["audit"], [Roles.Auditor], "read the audit log (IAuditGrain.Read); roles that may: auditor, admin"),
+            (["signing-key", "--public"], [Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor], ""),
         };
 
         foreach (var (args, allowed, forbidden) in commands)

@@ -16,7 +16,8 @@ public sealed class StorageCluster : IAsyncDisposable
     public InProcessTestCluster Cluster { get; }
     public IClusterClient Client => Cluster.Client;
 
-    public static async Task<StorageCluster> StartAsync(StorageOptions storage, int silos = 2)
+    /// <param name="settings">More silo configuration (e.g. the audit log's subject keys), on top of the test defaults.</param>
+    public static async Task<StorageCluster> StartAsync(StorageOptions storage, int silos = 2, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.Options.ClusterId = $"storage-{Guid.NewGuid():N}"[..20];
@@ -24,7 +25,7 @@ public sealed class StorageCluster : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Unlearning:RetrainDelay"] = "00:00:00.020",
-        }).Build();
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         builder.ConfigureSilo((_, silo) => silo.AddUnlearningGrains(configuration, storage));
         // The tests read shard state through IShardGrain, which the silos refuse to clients: this one is in the silos'
         // process and may have their key.
