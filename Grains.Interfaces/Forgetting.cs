@@ -19,6 +19,8 @@ public enum ForgetMethod
 /// <see cref="Method"/> says how (for certified models: a Newton step within the budget, or an exact retrain); the bound
 /// a step spent and the budget left are functions of the removed rows, so they are not here but in the auditor's
 /// <see cref="IModelGrain.GetCertification"/>. <see cref="ShardsUsed"/>: how many shards predictions used when it was made.
+/// <see cref="CompliantAt"/>: the moment from which no prediction could use the subject's records (the model stopped
+/// using the owning shard); not part of the printed receipt.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Unlearning.ForgetReceipt")]
 public sealed record ForgetReceipt(
@@ -32,7 +34,8 @@ public sealed record ForgetReceipt(
     [property: Id(7)] long VersionAfter,
     [property: Id(8)] ForgetMethod Method,
     [property: Id(9)] long ElapsedMs,
-    [property: Id(12)] int ShardsUsed = 0)
+    [property: Id(12)] int ShardsUsed = 0,
+    [property: Id(13)] DateTimeOffset? CompliantAt = null)
 {
     /// <summary>No ids, subjects or values: Orleans prints call results in some of its log lines.</summary>
     public override string ToString() => $"ForgetReceipt {{ {RequestId}, model {Model}, shard {Shard}, {RecordsRemoved} records removed }}";

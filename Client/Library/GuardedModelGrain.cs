@@ -11,7 +11,7 @@ namespace Unlearning.Client;
 /// </summary>
 internal sealed class GuardedModelGrain(IModelGrain model, CancellationToken stop, GuardSettings? settings = null) : IModelGrain
 {
-    private readonly GuardSettings _settings = settings ?? GuardSettings.Default;
+    private readonly GuardedCalls _calls = new(model.Activation, stop, settings ?? GuardSettings.Default);
 
     public Task<ModelConfig> GetConfig() => ReadAsync(model.GetConfig);
     public Task<PredictionBatch> Predict(double[][] rows) => ReadAsync(() => model.Predict(rows));
@@ -32,55 +32,13 @@ internal sealed class GuardedModelGrain(IModelGrain model, CancellationToken sto
     public Task<ExplanationBatch> Explain(double[][] rows, int top) => WatchedAsync(() => model.Explain(rows, top));
     public Task<ForgetEstimate> EstimateForget(string subject, double[][] probe) => WatchedAsync(() => model.EstimateForget(subject, probe));
     public Task<VerificationReport> Verify() => WatchedAsync(model.Verify);
+    public Task<DeleteResult> Delete() => WatchedAsync(model.Delete);
     public Task<AuditPredictions> AuditPredictions(AuditRows forgotten, AuditRows holdout, int retainedSample) =>
         WatchedAsync(() => model.AuditPredictions(forgotten, holdout, retainedSample));
 
-    /// <summary>A call that changes nothing: tried again, each attempt bounded, while it fails for want of an answer.</summary>
-    private async Task<T> ReadAsync<T>(Func<Task<T>> read)
-    {
-        var pause = TimeSpan.FromMilliseconds(100);
-        while (true)
-        {
-            try
-            {
-                return await read().WaitAsync(_settings.ReadAttempt, stop);
-            }
-            catch (Exception error) when (IsUnanswered(error) && !stop.IsCancellationRequested)
-            {
-                await Task.Delay(pause, stop);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
-            }
-        }
-    }
+    private Task<T> ReadAsync<T>(Func<Task<T>> read) => _calls.ReadAsync(read);
 
-    /// <summary>A long call, with the model's activation asked now and then: if it changes, or stops answering, the call is lost.</summary>
-    private async Task<T> WatchedAsync<T>(Func<Task<T>> call)
-    {
-        var activation = await ReadAsync(model.Activation);
-        var running = call();
-        var unanswered = 0;
-        while (true)
-        {
-            await Task.WhenAny(running, Task.Delay(_settings.WatchEvery, stop));
-            stop.ThrowIfCancellationRequested();
-            if (running.IsCompleted) return await running;
-            string now;
-            try
-            {
-                now = await model.Activation().WaitAsync(_settings.ReadAttempt, stop);
-            }
-            catch (Exception error) when (IsUnanswered(error) && !stop.IsCancellationRequested)
-            {
-                if (++unanswered >= _settings.UnansweredChecks) throw new AnswerLostException("the model's silo stopped answering");
-                continue;
-            }
-            unanswered = 0;
-            if (now != activation) throw new AnswerLostException("the silo running the call went away and the model lives on another now");
-        }
-    }
-
-    private static bool IsUnanswered(Exception error) =>
-        error is TimeoutException or OrleansMessageRejectionException or SiloUnavailableException or ConnectionFailedException;
+    private Task<T> WatchedAsync<T>(Func<Task<T>> call) => _calls.WatchedAsync(call);
 }
 
 /// <summary>How <see cref="GuardedModelGrain"/> bounds and watches calls.</summary>

@@ -100,7 +100,7 @@ public sealed class CliCommandTests : IDisposable
         var result = await _cli.RunAsync("ingest", "heart", file, "--json");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("error: model 'heart' does not exist", result.ErrorLine);
+        Assert.Equal("error: unknown model 'heart': it does not exist (or was deleted)", result.ErrorLine);
         Assert.Equal("", result.Stdout);
     }
 

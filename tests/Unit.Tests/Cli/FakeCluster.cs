@@ -73,7 +73,7 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
     public Task<ModelConfig> GetConfig()
     {
         ThrowIfFailing();
-        return Task.FromResult(Config ?? throw new KeyNotFoundException($"model '{name}' does not exist"));
+        return Task.FromResult(Config ?? throw new KeyNotFoundException($"unknown model '{name}': it does not exist (or was deleted)"));
     }
 
     /// <summary>Staged batches by ingest id (kept only with <see cref="KeepBatches"/>), until committed (then in <see cref="IngestBatches"/>) or aborted.</summary>
@@ -147,6 +147,13 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
         ThrowIfFailing();
         Forgotten.Add(subject);
         return Task.FromResult(Receipt ?? new ForgetReceipt("req-1", name, subject, 3, 2, 1, 10, 12, ForgetMethod.Exact, 5, 8));
+    }
+
+    public Task<DeleteResult> Delete()
+    {
+        var config = Config ?? throw new KeyNotFoundException($"unknown model '{name}': it does not exist (or was deleted)");
+        Config = null;
+        return Task.FromResult(new DeleteResult(name, IngestedRows, config.Shards));
     }
 
     public Task<ForgetEstimate> EstimateForget(string subject, double[][] probe)
