@@ -30,6 +30,23 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
 
     public void Forgot(ForgetReceipt receipt) => Write(ForgetDocument.From(receipt));
 
+    public void ForgotEverywhere(string requestId, string subject, IReadOnlyList<ForgetReceipt> receipts) =>
+        Write(new ForgetEverywhereDocument(requestId, subject, [.. receipts.Select(ForgetDocument.From)], receipts.Count));
+
+    public void ForgotInBatch(IReadOnlyList<ForgetReceipt> receipts)
+    {
+        foreach (var receipt in receipts) Write(ForgetDocument.From(receipt));
+        stdout.Flush();
+    }
+
+    public void RequestStatus(ForgetRequestStatus status) => Write(RequestStatusDocument.From(status));
+
+    public void Overdue(IReadOnlyList<OverdueRequest> requests) => Write(requests.Select(OverdueDocument.From).ToArray());
+
+    public void Models(IReadOnlyList<ModelSummary> models) => Write(models.Select(ModelDocument.From).ToArray());
+
+    public void Deleted(DeleteResult result) => Write(new DeleteDocument(result.Model, true, result.Records, result.Shards));
+
     public void EstimatedForget(ModelConfig config, IReadOnlyList<string> ids, ForgetEstimate estimate) =>
         Write(ForgetEstimateDocument.From(config, ids, estimate));
 

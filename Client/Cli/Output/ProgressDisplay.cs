@@ -17,9 +17,13 @@ internal sealed class ProgressDisplay(IAnsiConsole stderr, bool enabled, bool st
     /// <paramref name="records"/> has been read. A command that prints rows as it goes (<paramref name="printsRows"/>)
     /// gets no bar when stdout is a terminal too: its rows show the progress, and would tear the bar.
     /// </summary>
-    public Task RunAsync(string description, RecordStream records, Func<Action, Task> work, bool printsRows = false)
+    public Task RunAsync(string description, RecordStream records, Func<Action, Task> work, bool printsRows = false) =>
+        RunAsync(description, records.Length, () => records.Position, work, printsRows);
+
+    /// <summary>As the overload above, for any file of <paramref name="length"/> bytes read up to <paramref name="position"/>.</summary>
+    public Task RunAsync(string description, long length, Func<long> position, Func<Action, Task> work, bool printsRows = false, long minBytes = MinBytes)
     {
-        if (!enabled || records.Length < MinBytes || (printsRows && stdoutIsTerminal))
+        if (!enabled || length < minBytes || (printsRows && stdoutIsTerminal))
         {
             return work(() => { });
         }
@@ -28,8 +32,8 @@ internal sealed class ProgressDisplay(IAnsiConsole stderr, bool enabled, bool st
             .AutoClear(true)
             .StartAsync(context =>
             {
-                var task = context.AddTask(description, maxValue: records.Length);
-                return work(() => task.Value = records.Position);
+                var task = context.AddTask(description, maxValue: length);
+                return work(() => task.Value = position());
             });
     }
 

@@ -235,12 +235,12 @@ public sealed class CliCommandTests : IDisposable
     {
         var model = _cli.Model("m", "x");
 
-        var result = await _cli.RunAsync("forget", "m", "--subject", "P000123", "--json");
+        var result = await _cli.RunAsync("forget", "m", "--subject", "P000123", "--request-id", "erasure-7", "--json");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(["P000123"], model.Forgotten);
         Assert.Equal(
-            """{"requestId":"req-1","model":"m","subject":"P000123","shard":3,"recordsRemoved":2,"slicesRetrained":1,"versionBefore":10,"versionAfter":12,"method":"exact","elapsedMs":5,"shardsUsed":8}""",
+            """{"requestId":"erasure-7","model":"m","subject":"P000123","shard":3,"recordsRemoved":2,"slicesRetrained":1,"versionBefore":10,"versionAfter":12,"method":"exact","elapsedMs":5,"shardsUsed":8}""",
             Assert.Single(result.StdoutLines));
     }
 
