@@ -24,13 +24,16 @@ public sealed class ForgetRequestGrain : Grain, IForgetRequestGrain, IForgetRequ
     private readonly TimeProvider _time;
     private readonly CoalescingWriter _writer;
     private readonly Dictionary<int, Task> _running = [];
+    private readonly IForgottenDataScrubber[] _scrubbers;
 
     public ForgetRequestGrain(
         [PersistentState("request", StorageNames.Models)] IPersistentState<ForgetRequestState> state,
+        IEnumerable<IForgottenDataScrubber> scrubbers,
         ILogger<ForgetRequestGrain> logger,
         TimeProvider time)
     {
         _state = state;
+        _scrubbers = [.. scrubbers];
         _logger = logger;
         _time = time;
         _writer = new CoalescingWriter(() => _state.WriteStateAsync());
@@ -154,6 +157,8 @@ public sealed class ForgetRequestGrain : Grain, IForgetRequestGrain, IForgetRequ
         var before = State.State;
         Settle();
         await _writer.WriteAsync();
+        // The row written at acceptance held the subjects: PostgreSQL keeps that version until its partition is vacuumed.
+        foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync([Id], CancellationToken.None);
         if (State.State != before || State.State != RequestState.Accepted) await Registry.Closed(Id, State.State, State.Error);
         _logger.LogInformation("Forget request {Request} part {Part}: {Subjects} subjects, {State}", Id, number, part.Count, WireNames.Of(State.State));
     }
