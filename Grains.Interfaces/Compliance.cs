@@ -7,7 +7,7 @@ namespace Unlearning;
 [Alias("Unlearning.IModelCatalog")]
 public interface IModelCatalog : IGrainWithStringKey
 {
-    public const string Key = "models";
+    const string Key = "models";
 
     /// <summary>Every model, by name; records and version as each model reports them now.</summary>
     [RequiresRole(Roles.Reader, Action = "list the models")]

@@ -29,7 +29,7 @@ public interface IForgetRequestGrain : IGrainWithStringKey
 [Alias("Unlearning.IForgetRequests")]
 public interface IForgetRequests : IGrainWithStringKey
 {
-    public const string Key = "requests";
+    const string Key = "requests";
 
     /// <summary>
     /// Requests accepted longer ago than the deadline (<c>Compliance:Deadline</c>) and not completed, oldest first. Auditors

@@ -1,5 +1,3 @@
-using Orleans.Runtime.Messaging;
-
 namespace Unlearning.Client;
 
 /// <summary>

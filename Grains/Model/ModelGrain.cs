@@ -2,10 +2,10 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Unlearning.Catalog;
 using Unlearning.Learning;
 using Unlearning.Logging;
 using Unlearning.Storage;
-using Unlearning.Catalog;
 using Unlearning.Wire;
 
 namespace Unlearning.Model;
