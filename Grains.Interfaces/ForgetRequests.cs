@@ -21,7 +21,7 @@ public interface IForgetRequestGrain : IGrainWithStringKey
     [Alias("GetStatus")] Task<ForgetRequestStatus> GetStatus();
 
     /// <summary>Which activation answers: a client waiting on <see cref="Submit"/> learns when its call is lost.</summary>
-    [RequiresRole(Roles.Forgetter, Action = "watch a call in flight")]
+    [RequiresRole(Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor, Action = "watch a call in flight")]
     [Alias("Activation"), Orleans.Concurrency.AlwaysInterleave] Task<string> Activation();
 }
 
