@@ -21,9 +21,11 @@ public enum ForgetMethod
 /// <see cref="IModelGrain.GetCertification"/>. <see cref="ShardsUsed"/>: how many shards predictions used when it was made.
 /// <para>
 /// Signed by the cluster (<see cref="Signature"/>, by the key <see cref="KeyId"/>, at <see cref="IssuedAt"/>): the
-/// signature covers every other field, as <see cref="ReceiptDocument"/> lays them out, so anyone with the cluster's
+/// signature covers every other field but <see cref="CompliantAt"/>, as <see cref="ReceiptDocument"/> lays them out, so anyone with the cluster's
 /// public key can check a receipt offline.
 /// </para>
+/// <see cref="CompliantAt"/>: the moment from which no prediction could use the subject's records (the model stopped
+/// using the owning shard); not part of the printed receipt.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Unlearning.ForgetReceipt")]
 public sealed record ForgetReceipt(
@@ -40,7 +42,8 @@ public sealed record ForgetReceipt(
     [property: Id(12)] int ShardsUsed = 0,
     [property: Id(13)] DateTimeOffset? IssuedAt = null,
     [property: Id(14)] string? KeyId = null,
-    [property: Id(15)] string? Signature = null)
+    [property: Id(15)] string? Signature = null,
+    [property: Id(16)] DateTimeOffset? CompliantAt = null)
 {
     /// <summary>No ids, subjects or values: Orleans prints call results in some of its log lines.</summary>
     public override string ToString() => $"ForgetReceipt {{ {RequestId}, model {Model}, shard {Shard}, {RecordsRemoved} records removed }}";

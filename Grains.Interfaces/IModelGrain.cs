@@ -68,6 +68,12 @@ public interface IModelGrain : IGrainWithStringKey
     /// <summary>For each row, the training records that most raised and lowered its predicted label's loss.</summary>
     [RequiresRole(Roles.Auditor, Action = "explain predictions (it names training records)")]
     [Alias("Explain"), ResponseTimeout(LongRunning.Timeout)] Task<ExplanationBatch> Explain(double[][] rows, int top);
+    /// <summary>
+    /// Removes the model with its records, checkpoints and weights from every store (and its subjects from the subject
+    /// index); later calls answer that the model is unknown. Repeatable: a delete cut short by a failure completes.
+    /// </summary>
+    [RequiresRole(Roles.Admin, Action = "delete a model")]
+    [Alias("Delete"), ResponseTimeout(LongRunning.Timeout)] Task<DeleteResult> Delete();
     /// <summary>The estimated effect of forgetting <paramref name="subject"/> on predictions for <paramref name="probe"/>; changes nothing.</summary>
     [RequiresRole(Roles.Forgetter, Action = "estimate a forget (dry run)")]
     [Alias("EstimateForget"), ResponseTimeout(LongRunning.Timeout)] Task<ForgetEstimate> EstimateForget(string subject, double[][] probe);

@@ -51,6 +51,14 @@ public static class WireNames
         _ => throw Unknown(kind),
     };
 
+    public static string Of(RequestState state) => state switch
+    {
+        RequestState.Accepted => "accepted",
+        RequestState.Completed => "completed",
+        RequestState.Failed => "failed",
+        _ => throw Unknown(state),
+    };
+
     public static EnsembleMode? ParseEnsemble(string? name) => Parse<EnsembleMode>(name, Of);
 
     public static UnlearningMethod? ParseUnlearning(string? name) => Parse<UnlearningMethod>(name, Of);

@@ -22,6 +22,8 @@ public static class SiloConfiguration
     public static ISiloBuilder AddUnlearningGrains(this ISiloBuilder silo, IConfiguration configuration, StorageOptions storage)
     {
         silo.Services.Configure<UnlearningOptions>(configuration.GetSection(UnlearningOptions.Section));
+        silo.Services.Configure<ComplianceOptions>(configuration.GetSection(ComplianceOptions.Section));
+        silo.Services.AddHostedService<ForgetRequestRecovery>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout);
         silo.AddUnlearningCompliance(configuration);

@@ -28,7 +28,7 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr, ClusterCo
         var timeout = parse.GetValue(Options.Timeout) ?? (watching ? CommandTimeouts.Max : CommandTimeouts.DefaultFor(command));
         var model = parse.CommandResult.Command.Arguments.FirstOrDefault(a => a.Name == "model") is Argument<string> argument
             ? parse.GetValue(argument) : null;
-        var ifInterrupted = CommandTimeouts.IfInterrupted(command, model, parse.CommandResult.Children.Any(c => c is OptionResult { Option.Name: "--dry-run" }));
+        var ifInterrupted = CommandTimeouts.IfInterrupted(command, model, parse.CommandResult.Children.Any(c => c is OptionResult { Option.Name: "--dry-run", Implicit: false }));
         using var deadline = new CancellationTokenSource(timeout);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         // Whether the connection was lost when the command failed: stopping the client afterwards loses it too.

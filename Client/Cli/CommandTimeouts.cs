@@ -11,7 +11,7 @@ internal static class CommandTimeouts
     public static TimeSpan DefaultFor(string command) => command switch
     {
         "train" or "verify" => TimeSpan.FromDays(1),
-        "forget" or "explain" or "ingest" or "audit" => TimeSpan.FromHours(1),
+        "forget" or "explain" or "ingest" or "audit" or "delete" => TimeSpan.FromHours(1),
         "predict" or "evaluate" => TimeSpan.FromMinutes(10),
         _ => TimeSpan.FromMinutes(1),
     };
@@ -22,7 +22,9 @@ internal static class CommandTimeouts
         ("create", _) => $"the model may have been created: `unlearn status {model}` tells",
         ("ingest", _) => $"the file is ingested whole or not at all (a commit sent completes when the cluster answers): `unlearn status {model}` shows the records",
         ("train", _) => $"training goes on in the cluster: `unlearn status {model}` shows the shards",
-        ("forget", false) => $"the forget may have been applied: `unlearn status {model}` shows each shard's forgets accepted",
+        ("forget", false) => "a forget request accepted by the cluster completes without you: `unlearn forget-status REQUEST-ID` tells " +
+            "(the id you gave with --request-id; sending the same request again with it forgets nothing twice)",
+        ("delete", _) => $"the delete may have been applied in part: `unlearn delete {model}` again completes it",
         _ => "nothing was changed",
     };
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Unlearning.Catalog;
 using Unlearning.Compliance;
 using Unlearning.Learning;
 using Unlearning.Logging;
@@ -16,7 +17,7 @@ namespace Unlearning.Model;
 /// training wait on shards; every state change happens within one turn.
 /// </summary>
 [Reentrant]
-public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
+public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelForgets
 {
     private readonly IPersistentState<ModelState> _state;
     private readonly UnlearningOptions _options;
@@ -68,6 +69,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         }
         _state.State.Config = config;
         await _writer.WriteAsync();
+        await Catalog.Registered(Name, config.Method, config.Shards);
         _logger.LogInformation("Created model {Model} with {Shards} shards of {Slices} slices", Name, config.Shards, config.Slices);
         await _audit.CreatedAsync(Name, config);
         return config;
@@ -101,7 +103,10 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         await _ingests.OpenAsync(ingestId);
         var byShard = records.GroupBy(r => Partitioning.ShardOf(r.Subject, config.Shards)).ToArray();
         _ingests.Sending(ingestId, byShard.Select(group => group.Key));
+        // The subject index learns of the subjects before any of their records can be part of the model.
+        var indexed = SubjectIndex.AddAsync(GrainFactory, Name, records);
         var results = await Task.WhenAll(byShard.Select(group => Shard(group.Key).Stage(Setup(config), ingestId, [.. group])));
+        await indexed;
         return new IngestResult(results.Sum(r => r.Staged), _shards.Records, results.Sum(r => r.Unchanged));
     }
 
@@ -216,11 +221,25 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
             EnsemblePredictions.Of(after, config.Ensemble, config.ClassCount, probe), _shards.Version);
     }
 
-    public async Task<ForgetReceipt> Forget(string subject)
+    public async Task<ForgetReceipt> Forget(string subject) => (await ForgetMany([subject]))[0];
+
+    public async Task<ForgetReceipt[]> ForgetMany(string[] subjects)
     {
         var config = RequireConfig();
-        RecordValidation.CheckSubject(subject);
+        RecordValidation.CheckBatchSize(subjects.Length, _options.MaxBatchRows);
+        foreach (var subject in subjects) RecordValidation.CheckSubject(subject);
         await EnsureLoadedAsync();
+        // Every forget goes to its shard's batcher at once: those of one shard share its writes and its retrain.
+        var receipts = await Task.WhenAll(subjects.Select(subject => ForgetOneAsync(config, subject)));
+        var touched = receipts.Where(r => r.RecordsRemoved > 0).Select(r => ShardKey.For(Name, r.Shard)).Distinct().ToArray();
+        if (touched.Length > 0)
+            foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync(touched, CancellationToken.None);
+        return receipts;
+    }
+
+    /// <summary>One subject's forget, up to the owning shard serving weights without it; the caller scrubs the store.</summary>
+    private async Task<ForgetReceipt> ForgetOneAsync(ModelConfig config, string subject)
+    {
         var stopwatch = Stopwatch.StartNew();
         var requestId = Guid.NewGuid().ToString("N");
         var index = Partitioning.ShardOf(subject, config.Shards);
@@ -229,6 +248,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         // From here on no prediction uses this shard until it confirms what it serves is clean.
         view.ForgetsInFlight++;
         _shards.Changed();
+        var compliantAt = _time.GetUtcNow();
         ForgetAcceptance acceptance;
         try
         {
@@ -260,14 +280,30 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
                 final = await Shard(index).WaitUntilTrained();
                 _shards.Offer(final);
             }
-            foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync([ShardKey.For(Name, index)], CancellationToken.None);
         }
         // Signed and logged once the subject is gone from what predictions use: neither delays compliance.
         var receipt = await _signer.SignAsync(new ForgetReceipt(requestId, Name, subject, index, acceptance.RecordsRemoved,
             acceptance.SlicesToRetrain, acceptance.VersionBefore, final.Version, ReceiptPolicy.MethodOf(config, acceptance.RecordsRemoved, final),
-            stopwatch.ElapsedMilliseconds, _shards.Current.Members.Length));
+            stopwatch.ElapsedMilliseconds, _shards.Current.Members.Length, CompliantAt: compliantAt));
         await _audit.ForgotAsync(receipt);
         return receipt;
+    }
+
+    public async Task<DeleteResult> Delete()
+    {
+        var config = RequireConfig();
+        // Shards first, the model's own row last: a delete cut short leaves the model listed, and deleting it again completes.
+        var held = await Task.WhenAll(Enumerable.Range(0, config.Shards).Select(i => Shard(i).Delete()));
+        await SubjectIndex.RemoveModelAsync(GrainFactory, Name);
+        await Catalog.Deleted(Name);
+        await _state.ClearStateAsync();
+        // No row of these keys is left, so the scrub covers the whole table: PostgreSQL keeps dead versions until then.
+        string[] keys = [Name, .. Enumerable.Range(0, config.Shards).Select(i => ShardKey.For(Name, i))];
+        foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync(keys, CancellationToken.None);
+        await _audit.DeletedAsync(Name);
+        _logger.LogInformation("Deleted model {Model} with {Records} records in {Shards} shards", Name, held.Sum(), config.Shards);
+        DeactivateOnIdle();
+        return new DeleteResult(Name, held.Sum(), config.Shards);
     }
 
     public Task<string> Activation() => Task.FromResult(GrainContext.ActivationId.ToString());
@@ -339,7 +375,9 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
     }
 
     private ModelConfig RequireConfig() =>
-        _state.State.Config ?? throw new KeyNotFoundException($"model {Quoted.Value(Name)} does not exist");
+        _state.State.Config ?? throw new KeyNotFoundException($"unknown model {Quoted.Value(Name)}: it does not exist (or was deleted)");
+
+    private IModelCatalogEvents Catalog => GrainFactory.GetGrain<IModelCatalogEvents>(IModelCatalog.Key);
 
     private IShardGrain Shard(int index) => GrainFactory.GetGrain<IShardGrain>(ShardKey.For(Name, index));
 
@@ -376,8 +414,22 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         }
         foreach (var snapshot in await Task.WhenAll(_shards.All.Select(view => Shard(view.Index).GetSnapshot())))
             _shards.Offer(snapshot);
+        // A model created before the catalog existed (or whose listing was cut short) is listed when it next activates.
+        _ = RegisterQuietlyAsync(config);
         // Ingests decided before a restart are carried to their shards now, not at the first sweep.
         _ = SweepAsync();
+    }
+
+    private async Task RegisterQuietlyAsync(ModelConfig config)
+    {
+        try
+        {
+            await Catalog.Registered(Name, config.Method, config.Shards);
+        }
+        catch (Exception error)
+        {
+            _logger.LogWarning("Model {Model} could not list itself in the catalog ({Error})", Name, ErrorDescription.Of(error));
+        }
     }
 
     /// <summary>The model's periodic upkeep: absent shards reported, stale ingests expired, decided ones settled.</summary>

@@ -144,6 +144,34 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShard
         return true;
     }
 
+    /// <summary>
+    /// Deletes every chunk row of the shard (committed, staged and pending), read back from <paramref name="state"/> so a
+    /// chunk not loaded goes too, and forgets them in memory; the caller clears the shard's own row.
+    /// </summary>
+    /// <returns>How many committed records the shard held.</returns>
+    public async Task<int> DeleteAllAsync(ShardState state)
+    {
+        var held = Count;
+        var numbers = state.Chunks.Select(c => c.Number)
+            .Concat(state.Staged.SelectMany(s => s.Chunks).Select(c => c.Number))
+            .Concat(state.PendingChunks)
+            .Concat(_chunks.Keys)
+            .Distinct()
+            .ToArray();
+        foreach (var number in numbers)
+        {
+            var chunk = _chunks.TryGetValue(number, out var loaded) ? loaded : await ReadAsync(number);
+            if (chunk.RecordExists) await storage.ClearStateAsync(Name(number), shard, chunk);
+        }
+        _chunks.Clear();
+        _chunkOfRecord.Clear();
+        _bySubject.Clear();
+        _staged.Clear();
+        Slices = [];
+        _rows = [];
+        return held;
+    }
+
     /// <summary>Removes a subject's records from memory; <see cref="RewriteAsync"/> then removes them from storage.</summary>
     public SubjectRemoval TakeSubject(string subject)
     {

@@ -43,6 +43,8 @@ public sealed class ShardGrain : Grain, IShardGrain
     private int _inFlightSlice;
     // Retraining waits until then: a burst of changes is still arriving.
     private DateTime _holdUntil;
+    // Set by Delete: nothing may be computed or written afterwards.
+    private bool _deleted;
 
     public ShardGrain(
         [PersistentState("shard", StorageNames.Shards)] IPersistentState<ShardState> state,
@@ -335,6 +337,20 @@ public sealed class ShardGrain : Grain, IShardGrain
             ? Task.FromResult(new ShardForgetEstimate(0, null, ForgetMethod.Influence))
             : _learner.EstimateForgetAsync(_records.FindSubject(subject), Serving());
 
+    public async Task<int> Delete()
+    {
+        // Whatever trains now must not write its checkpoint back after the rows are gone.
+        _deleted = true;
+        _inFlight?.Cancel();
+        var held = await _records.DeleteAllAsync(State);
+        await _state.ClearStateAsync();
+        foreach (var waiter in _trainedWaiters) waiter.TrySetException(new KeyNotFoundException($"model {Quoted.Value(ModelName)} was deleted"));
+        _trainedWaiters.Clear();
+        DeactivateOnIdle();
+        _logger.LogInformation("Shard {Shard} deleted with {Records} records", Key, held);
+        return held;
+    }
+
     /// <summary>
     /// Runs a change's writes; if one fails, memory may hold what storage does not, so the activation is
     /// dropped and the next call reloads what was stored.
@@ -415,7 +431,7 @@ public sealed class ShardGrain : Grain, IShardGrain
         {
             await Task.Yield();
             // Every await below lets changes in, so the condition is checked again after each one.
-            while (State.Trained && !FullyTrained)
+            while (!_deleted && State.Trained && !FullyTrained)
             {
                 await ComputeMissingCheckpointsAsync();
                 if (FullyTrained) await PublishAsync();
@@ -444,7 +460,7 @@ public sealed class ShardGrain : Grain, IShardGrain
     private async Task ComputeMissingCheckpointsAsync()
     {
         var computed = false;
-        while (State.Trained && !FullyTrained)
+        while (!_deleted && State.Trained && !FullyTrained)
         {
             await WaitForHoldAsync();
             var slice = State.Checkpoints.Count;
@@ -473,7 +489,7 @@ public sealed class ShardGrain : Grain, IShardGrain
             (_lastMethod, _lastBound) = (result.Method, result.BoundSpent);
             computed = true;
         }
-        if (!computed) return;
+        if (!computed || _deleted) return;
         Serve(State.Checkpoints[^1].Weights);
         // One write for the whole retrain: a crash before it resumes from the clean prefix persisted when
         // the change was accepted.

@@ -42,6 +42,8 @@ public interface IShardGrain : IGrainWithStringKey
     /// <summary>Per row, this shard's top records by influence on the loss of <paramref name="labels"/>; unscaled scores.</summary>
     [Alias("Explain"), ResponseTimeout(LongRunning.Timeout)] Task<Explanation[]> Explain(double[][] rows, int[] labels, int top);
     [Alias("EstimateForget"), ResponseTimeout(LongRunning.Timeout)] Task<ShardForgetEstimate> EstimateForget(string subject);
+    /// <summary>Deletes the shard's record rows and its own row, and deactivates; returns how many records it held. Repeatable.</summary>
+    [Alias("Delete"), ResponseTimeout(LongRunning.Timeout)] Task<int> Delete();
 }
 
 public static class ShardKey

@@ -10,6 +10,7 @@ internal static class CommandArguments
         var model = new Argument<string>("model") { Description = "The model's name" };
         model.Validators.Add(result =>
         {
+            if (result.Tokens.Count == 0) return; // an optional model (forget --all-models)
             var name = result.GetValueOrDefault<string>();
             if (string.IsNullOrWhiteSpace(name))
             {

@@ -19,6 +19,22 @@ internal interface IResultWriter
 
     void Forgot(ForgetReceipt receipt);
 
+    /// <summary>A subject forgotten from every model that held it, under one request.</summary>
+    void ForgotEverywhere(string requestId, string subject, IReadOnlyList<ForgetReceipt> receipts);
+
+    /// <summary>Receipts of a batch of subjects, as each part completes: one per line, flushed.</summary>
+    void ForgotInBatch(IReadOnlyList<ForgetReceipt> receipts);
+
+    /// <summary>Where a forget request stands.</summary>
+    void RequestStatus(ForgetRequestStatus status);
+
+    /// <summary>Forget requests past their deadline and not completed.</summary>
+    void Overdue(IReadOnlyList<OverdueRequest> requests);
+
+    void Models(IReadOnlyList<ModelSummary> models);
+
+    void Deleted(DeleteResult result);
+
     /// <summary>A forget dry run; <paramref name="estimate"/>'s Before[i] and After[i] answer probe row <paramref name="ids"/>[i].</summary>
     void EstimatedForget(ModelConfig config, IReadOnlyList<string> ids, ForgetEstimate estimate);
 

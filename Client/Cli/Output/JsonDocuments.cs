@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Unlearning.Client.Verification;
 
@@ -205,3 +206,28 @@ internal sealed record AttackDocument(
     public static AttackDocument From(AttackResult a) =>
         new(a.Name, a.ForgottenVsHoldoutAuc, a.RetainedVsHoldoutAuc, [a.Ci95Low, a.Ci95High], a.ForgottenCount, a.RetainedCount, a.HoldoutCount);
 }
+
+/// <summary>A subject forgotten from every model that held it: one receipt per model.</summary>
+internal sealed record ForgetEverywhereDocument(string RequestId, string Subject, IReadOnlyList<JsonObject> Receipts, int Models);
+
+/// <summary>A forget request: its state, and the receipts of its completed parts (without subjects: the cluster keeps none).</summary>
+internal sealed record RequestStatusDocument(
+    string RequestId, string State, string? Model, DateTimeOffset Accepted, DateTimeOffset? Completed, int Subjects,
+    IReadOnlyList<JsonObject> Receipts, string? Error)
+{
+    public static RequestStatusDocument From(ForgetRequestStatus s) =>
+        new(s.RequestId, WireNames.Of(s.State), s.Model, s.Accepted, s.Completed, s.Subjects, [.. s.Receipts.Select(ReceiptDocument.ToJson)], s.Error);
+}
+
+internal sealed record OverdueDocument(string RequestId, string State, string? Model, DateTimeOffset Accepted, DateTimeOffset Due, int Subjects, string? Error)
+{
+    public static OverdueDocument From(OverdueRequest r) => new(r.RequestId, WireNames.Of(r.State), r.Model, r.Accepted, r.Due, r.Subjects, r.Error);
+}
+
+/// <summary>A model as <c>unlearn models</c> lists it; records and version are null when the model did not answer.</summary>
+internal sealed record ModelDocument(string Model, string Method, int Shards, long? Records, long? Version, DateTimeOffset? Created)
+{
+    public static ModelDocument From(ModelSummary m) => new(m.Model, WireNames.Of(m.Method), m.Shards, m.Records, m.Version, m.Created);
+}
+
+internal sealed record DeleteDocument(string Model, bool Deleted, long Records, int Shards);

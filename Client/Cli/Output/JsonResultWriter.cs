@@ -32,6 +32,23 @@ internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
     // The receipt as it was signed: verify-receipt checks exactly these members.
     public void Forgot(ForgetReceipt receipt) => WriteNode(ReceiptDocument.ToJson(receipt));
 
+    public void ForgotEverywhere(string requestId, string subject, IReadOnlyList<ForgetReceipt> receipts) =>
+        Write(new ForgetEverywhereDocument(requestId, subject, [.. receipts.Select(ReceiptDocument.ToJson)], receipts.Count));
+
+    public void ForgotInBatch(IReadOnlyList<ForgetReceipt> receipts)
+    {
+        foreach (var receipt in receipts) WriteNode(ReceiptDocument.ToJson(receipt));
+        stdout.Flush();
+    }
+
+    public void RequestStatus(ForgetRequestStatus status) => Write(RequestStatusDocument.From(status));
+
+    public void Overdue(IReadOnlyList<OverdueRequest> requests) => Write(requests.Select(OverdueDocument.From).ToArray());
+
+    public void Models(IReadOnlyList<ModelSummary> models) => Write(models.Select(ModelDocument.From).ToArray());
+
+    public void Deleted(DeleteResult result) => Write(new DeleteDocument(result.Model, true, result.Records, result.Shards));
+
     public void EstimatedForget(ModelConfig config, IReadOnlyList<string> ids, ForgetEstimate estimate) =>
         Write(ForgetEstimateDocument.From(config, ids, estimate));
 

@@ -41,6 +41,19 @@ internal sealed class ProgressDisplay(IAnsiConsole stderr, bool enabled, bool st
             });
     }
 
+    /// <summary>As <see cref="RunAsync(string, CsvSource, Func{Task}, bool)"/>, for any file of <paramref name="length"/> bytes read up to <paramref name="position"/>; <paramref name="work"/> calls the callback it receives after each part.</summary>
+    public Task RunAsync(string description, long length, Func<long> position, Func<Action, Task> work, bool printsRows = false, long minBytes = MinBytes)
+    {
+        if (!enabled || length < minBytes || (printsRows && stdoutIsTerminal)) return work(() => { });
+        return stderr.Progress()
+            .AutoClear(true)
+            .StartAsync(context =>
+            {
+                var task = context.AddTask(description, maxValue: length);
+                return work(() => task.Value = position());
+            });
+    }
+
     public static ProgressDisplay For(TextWriter stderr, TextWriter stdout, bool json)
     {
         var console = Terminal.On(stderr);

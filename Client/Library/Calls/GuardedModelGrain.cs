@@ -33,6 +33,7 @@ internal sealed class GuardedModelGrain(IModelGrain model, CancellationToken sto
     public Task<ExplanationBatch> Explain(double[][] rows, int top) => WatchedAsync(() => model.Explain(rows, top));
     public Task<ForgetEstimate> EstimateForget(string subject, double[][] probe) => WatchedAsync(() => model.EstimateForget(subject, probe));
     public Task<VerificationReport> Verify() => WatchedAsync(model.Verify);
+    public Task<DeleteResult> Delete() => WatchedAsync(model.Delete);
     public Task<AuditPredictions> AuditPredictions(AuditRows forgotten, AuditRows holdout, int retainedSample) =>
         WatchedAsync(() => model.AuditPredictions(forgotten, holdout, retainedSample));
 

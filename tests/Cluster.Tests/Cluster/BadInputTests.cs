@@ -110,7 +110,7 @@ public sealed class BadInputTests(ClusterFixture cluster)
     {
         var model = cluster.Model("no-such-model");
         var error = await Assert.ThrowsAsync<KeyNotFoundException>(() => model.Forget("P000001"));
-        Assert.Contains("'no-such-model' does not exist", error.Message);
+        Assert.Contains("unknown model 'no-such-model'", error.Message);
         await Assert.ThrowsAsync<KeyNotFoundException>(() => model.Predict([[1.0]]));
         await Assert.ThrowsAsync<KeyNotFoundException>(() => model.GetStatus());
     }

@@ -97,7 +97,7 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         var (exit, stdout, stderr) = await RunAsync("status", "no-such-model", "--json");
         Assert.NotEqual(0, exit);
         Assert.Equal("", stdout);
-        Assert.Equal("error: model 'no-such-model' does not exist", stderr.Trim());
+        Assert.Equal("error: unknown model 'no-such-model': it does not exist (or was deleted)", stderr.Trim());
     }
 
     [Fact]

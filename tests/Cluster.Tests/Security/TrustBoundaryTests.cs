@@ -52,7 +52,14 @@ public sealed class TrustBoundaryTests(SecureSiloFixture silo, ITestOutputHelper
             (["status", SecureSiloFixture.CertifiedModel, "--budgets"], [Roles.Auditor], "read certified budgets (IModelGrain.GetCertification); roles that may: auditor, admin"),
             (["explain", Model, holdout, "--top", "2"], [Roles.Auditor], "explain predictions (it names training records) (IModelGrain.Explain); roles that may: auditor, admin"),
             (["verify", Model], [Roles.Auditor], "verify a model against its stored records (IModelGrain.Verify); roles that may: auditor, admin"),
-            (["forget", Model, "--subject", $"nobody-{role}"], [Roles.Forgetter], "forget a subject (IModelGrain.Forget); roles that may: forgetter, admin"),
+            (["forget", Model, "--subject", $"nobody-{role}", "--request-id", $"req-{role}"], [Roles.Forgetter],
+                "forget subjects (a stored forget request) (IForgetRequestGrain.Submit); roles that may: forgetter, admin"),
+            (["forget", "--all-models", "--subject", $"nobody-{role}"], [Roles.Forgetter],
+                "forget subjects (a stored forget request) (IForgetRequestGrain.Submit); roles that may: forgetter, admin"),
+            (["forget-status", $"req-{role}"], [Roles.Forgetter], "read a forget request's status (IForgetRequestGrain.GetStatus); roles that may: forgetter, admin"),
+            (["forget-status", "--overdue"], [Roles.Forgetter, Roles.Auditor], "list overdue forget requests (IForgetRequests.Overdue); roles that may: auditor, forgetter, admin"),
+            (["models"], [Roles.Reader], "list the models (IModelCatalog.List); roles that may: reader, admin"),
+            (["delete", $"made-by-{role}"], [], "delete a model (IModelGrain.Delete); roles that may: admin"),
             (["forget", Model, "--subject", "P000123", "--dry-run", "--probe", holdout], [Roles.Forgetter],
                 "estimate a forget (dry run) (IModelGrain.EstimateForget); roles that may: forgetter, admin"),
             (["audit", "--subject", "P000123"], [Roles.Auditor], "look up a subject in the audit log (IAuditGrain.FindSubject); roles that may: auditor, admin"),
@@ -64,7 +71,7 @@ public sealed class TrustBoundaryTests(SecureSiloFixture silo, ITestOutputHelper
         foreach (var (args, allowed, forbidden) in commands)
         {
             var (exit, _, stderr) = await silo.RunAsync([.. args, "--token", token, "--json"]);
-            var what = $"{string.Join(' ', args.Take(2))} as {role}";
+            var what = $"{string.Join(' ', args.Take(3))} as {role}";
             output.WriteLine($"{what}: exit {exit} {stderr}");
             if (role == Roles.Admin || allowed.Contains(role))
             {

@@ -102,7 +102,7 @@ public sealed class CliCommandTests : IDisposable
         var result = await _cli.RunAsync("ingest", "heart", file, "--json");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("error: model 'heart' does not exist", result.ErrorLine);
+        Assert.Equal("error: unknown model 'heart': it does not exist (or was deleted)", result.ErrorLine);
         Assert.Equal("", result.Stdout);
     }
 
@@ -237,12 +237,12 @@ public sealed class CliCommandTests : IDisposable
     {
         var model = _cli.Model("m", "x");
 
-        var result = await _cli.RunAsync("forget", "m", "--subject", "P000123", "--json");
+        var result = await _cli.RunAsync("forget", "m", "--subject", "P000123", "--request-id", "erasure-7", "--json");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(["P000123"], model.Forgotten);
         Assert.Equal(
-            """{"requestId":"req-1","model":"m","subject":"P000123","shard":3,"recordsRemoved":2,"slicesRetrained":1,"versionBefore":10,"versionAfter":12,"method":"exact","elapsedMs":5,"shardsUsed":8}""",
+            """{"requestId":"erasure-7","model":"m","subject":"P000123","shard":3,"recordsRemoved":2,"slicesRetrained":1,"versionBefore":10,"versionAfter":12,"method":"exact","elapsedMs":5,"shardsUsed":8}""",
             Assert.Single(result.StdoutLines));
     }
 

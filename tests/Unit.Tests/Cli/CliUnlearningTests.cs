@@ -164,7 +164,7 @@ public sealed partial class CliUnlearningTests : IDisposable
         var model = _cli.Model("m", "x");
         model.Receipt = new ForgetReceipt("req-2", "m", "P1", 0, 1, 0, 3, 4, ForgetMethod.Certified, 6, 7);
 
-        var result = await _cli.RunAsync("forget", "m", "--subject", "P1", "--json");
+        var result = await _cli.RunAsync("forget", "m", "--subject", "P1", "--request-id", "req-2", "--json");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(

@@ -30,6 +30,13 @@ public class FakeCluster : DispatchProxy
             return grain;
         }
 
+        if (method is { Name: nameof(IGrainFactory.GetGrain), IsGenericMethod: true }
+            && method.GetGenericArguments()[0] == typeof(IForgetRequestGrain)
+            && args is [string id, ..])
+        {
+            return new FakeRequestGrain(id, this);
+        }
+
         throw new NotSupportedException($"the fake cluster does not support {method?.Name}");
     }
 }
@@ -73,7 +80,7 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
     public Task<ModelConfig> GetConfig()
     {
         ThrowIfFailing();
-        return Task.FromResult(Config ?? throw new KeyNotFoundException($"model '{name}' does not exist"));
+        return Task.FromResult(Config ?? throw new KeyNotFoundException($"unknown model '{name}': it does not exist (or was deleted)"));
     }
 
     /// <summary>Staged batches by ingest id (kept only with <see cref="KeepBatches"/>), until committed (then in <see cref="IngestBatches"/>) or aborted.</summary>
@@ -153,6 +160,13 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
         return Task.FromResult(Receipt ?? new ForgetReceipt("req-1", name, subject, 3, 2, 1, 10, 12, ForgetMethod.Exact, 5, 8));
     }
 
+    public Task<DeleteResult> Delete()
+    {
+        var config = Config ?? throw new KeyNotFoundException($"unknown model '{name}': it does not exist (or was deleted)");
+        Config = null;
+        return Task.FromResult(new DeleteResult(name, IngestedRows, config.Shards));
+    }
+
     public Task<ForgetEstimate> EstimateForget(string subject, double[][] probe)
     {
         ThrowIfFailing();
@@ -223,4 +237,23 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
             throw Failure;
         }
     }
+}
+
+/// <summary>A forget request that forgets each subject on the fake model it names (no durability: the fake keeps nothing).</summary>
+internal sealed class FakeRequestGrain(string id, FakeCluster cluster) : IForgetRequestGrain
+{
+    public async Task<SubjectForget[]> Submit(ForgetOrder order)
+    {
+        var model = order.Model is { } name && cluster.Models.TryGetValue(name, out var found)
+            ? found
+            : throw new KeyNotFoundException($"unknown model '{order.Model}': it does not exist (or was deleted)");
+        var results = new List<SubjectForget>();
+        foreach (var subject in order.Subjects)
+            results.Add(new SubjectForget(subject, [(await model.Forget(subject)) with { RequestId = id }]));
+        return [.. results];
+    }
+
+    public Task<ForgetRequestStatus> GetStatus() => throw new NotSupportedException();
+
+    public Task<string> Activation() => Task.FromResult("fake");
 }

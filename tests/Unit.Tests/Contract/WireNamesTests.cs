@@ -10,6 +10,7 @@ public sealed class WireNamesTests
         Assert.Equal(["untrained", "serving", "retraining", "excluded", "unreachable"], Enum.GetValues<ShardServingState>().Select(WireNames.Of));
         Assert.Equal(["average", "vote"], Enum.GetValues<EnsembleMode>().Select(WireNames.Of));
         Assert.Equal(["exact", "certified"], Enum.GetValues<UnlearningMethod>().Select(WireNames.Of));
+        Assert.Equal(["accepted", "completed", "failed"], Enum.GetValues<RequestState>().Select(WireNames.Of));
     }
 
     [Fact]

@@ -41,6 +41,7 @@ public sealed class IngestCoordinatorTests
         public Task<DataRecord[]> SampleRecords(int count) => throw new NotSupportedException();
         public Task<Explanation[]> Explain(double[][] rows, int[] labels, int top) => throw new NotSupportedException();
         public Task<ShardForgetEstimate> EstimateForget(string subject) => throw new NotSupportedException();
+        public Task<int> Delete() => throw new NotSupportedException();
     }
 
     private sealed class Harness

@@ -40,6 +40,7 @@ public sealed class CallRulesTests
         { nameof(IModelGrain.GetCertification), [Roles.Auditor] },
         { nameof(IModelGrain.Verify), [Roles.Auditor] },
         { nameof(IModelGrain.AuditPredictions), [Roles.Auditor] },
+        { nameof(IModelGrain.Delete), [] },
         // Every command reads the config, and every long call polls the activation.
         { nameof(IModelGrain.GetConfig), [Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor] },
         { nameof(IModelGrain.Activation), [Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor] },
@@ -53,7 +54,40 @@ public sealed class CallRulesTests
 
         foreach (var role in Roles.All)
             Assert.Equal(role == Roles.Admin || allowed.Contains(role), roles.IsSatisfiedBy(new HashSet<string> { role }));
-        Assert.EndsWith(", admin", roles.Allowed);
+        Assert.EndsWith(allowed.Length == 0 ? "admin" : ", admin", roles.Allowed);
+    }
+
+    public static TheoryData<string, string, string[]> ComplianceTable() => new()
+    {
+        { nameof(IModelCatalog), nameof(IModelCatalog.List), [Roles.Reader] },
+        { nameof(IForgetRequestGrain), nameof(IForgetRequestGrain.Submit), [Roles.Forgetter] },
+        { nameof(IForgetRequestGrain), nameof(IForgetRequestGrain.GetStatus), [Roles.Forgetter] },
+        // As a model's: open to every role, and it tells nothing but which activation answers.
+        { nameof(IForgetRequestGrain), nameof(IForgetRequestGrain.Activation), [Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor] },
+        { nameof(IForgetRequests), nameof(IForgetRequests.Overdue), [Roles.Forgetter, Roles.Auditor] },
+    };
+
+    private static readonly Type[] ComplianceInterfaces = [typeof(IModelCatalog), typeof(IForgetRequestGrain), typeof(IForgetRequests)];
+
+    [Theory]
+    [MemberData(nameof(ComplianceTable))]
+    public void Each_compliance_method_admits_its_roles_and_admin_only(string type, string method, string[] allowed)
+    {
+        var info = ComplianceInterfaces.Single(t => t.Name == type).GetMethod(method)!;
+        var (rule, roles) = CallRules.Of(info);
+
+        Assert.Equal(CallRule.Client, rule);
+        foreach (var role in Roles.All)
+            Assert.Equal(role == Roles.Admin || allowed.Contains(role), roles!.IsSatisfiedBy(new HashSet<string> { role }));
+        Assert.False(string.IsNullOrWhiteSpace(roles!.Action));
+    }
+
+    [Fact]
+    public void The_compliance_table_covers_every_method_of_those_interfaces()
+    {
+        Assert.Equal(
+            ComplianceInterfaces.SelectMany(t => t.GetMethods().Select(m => $"{t.Name}.{m.Name}")).Order(),
+            ComplianceTable().Select(row => $"{row[0]}.{row[1]}").Order());
     }
 
     [Fact]
@@ -65,7 +99,9 @@ public sealed class CallRulesTests
     [Fact]
     public void The_grains_own_protocol_is_internal_and_other_assemblies_are_not_ours()
     {
-        Assert.All(typeof(IShardGrain).GetMethods().Concat(typeof(IModelShardEvents).GetMethods()),
+        Type[] wire = [typeof(IShardGrain), typeof(IModelShardEvents), typeof(IModelCatalogEvents), typeof(ISubjectIndexGrain),
+            typeof(IModelForgets), typeof(IForgetRequestRegistry), typeof(IForgetRequestWork)];
+        Assert.All(wire.SelectMany(t => t.GetMethods()),
             method => Assert.Equal(CallRule.Internal, CallRules.Of(method).Rule));
         Assert.Equal(CallRule.NotOurs, CallRules.Of(typeof(IManagementGrain).GetMethods()[0]).Rule);
         Assert.True(CallRules.IsOurs(typeof(IShardGrain).GetMethod(nameof(IShardGrain.GetStatus))));
