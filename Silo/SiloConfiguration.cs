@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Unlearning.Client;
@@ -21,6 +22,7 @@ public static class SiloConfiguration
     public static ISiloBuilder AddUnlearningGrains(this ISiloBuilder silo, IConfiguration configuration, StorageOptions storage)
     {
         silo.Services.Configure<UnlearningOptions>(configuration.GetSection(UnlearningOptions.Section));
+        silo.Services.AddSingleton<IConfigureOptions<GrainCollectionOptions>, GrainCollection>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout);
         silo.AddUnlearningSecurity(configuration);
