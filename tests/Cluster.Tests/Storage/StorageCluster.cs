@@ -16,7 +16,7 @@ public sealed class StorageCluster : IAsyncDisposable
     public InProcessTestCluster Cluster { get; }
     public IClusterClient Client => Cluster.Client;
 
-    public static async Task<StorageCluster> StartAsync(StorageOptions storage, int silos = 2)
+    public static async Task<StorageCluster> StartAsync(StorageOptions storage, int silos = 2, Action<ISiloBuilder>? configure = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.Options.ClusterId = $"storage-{Guid.NewGuid():N}"[..20];
@@ -25,7 +25,11 @@ public sealed class StorageCluster : IAsyncDisposable
         {
             ["Unlearning:RetrainDelay"] = "00:00:00.020",
         }).Build();
-        builder.ConfigureSilo((_, silo) => silo.AddUnlearningGrains(configuration, storage));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddUnlearningGrains(configuration, storage);
+            configure?.Invoke(silo);
+        });
         // The tests read shard state through IShardGrain, which the silos refuse to clients: this one is in the silos'
         // process and may have their key.
         builder.ConfigureClient(client => client.AllowInternalCallsForTests());
