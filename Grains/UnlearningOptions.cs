@@ -40,6 +40,21 @@ public sealed class UnlearningOptions
     /// </summary>
     public bool AllowChosenNoiseSeed { get; set; }
 
+    /// <summary>
+    /// How long a shard may go without a call before its activation is collected, dropping the records it read. Shorter
+    /// than <see cref="ModelCollectionAge"/>: a shard holding records costs about its records' size in memory, and
+    /// predictions never call shards (they use the weights the model holds), so a shard is only needed again for
+    /// ingests, forgets, training, explanations, verification and audits, which read its records back.
+    /// </summary>
+    public TimeSpan ShardCollectionAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a model may go without a call before its activation is collected. A model holds its config and its
+    /// shards' weights (kilobytes): kept long, so predictions rarely pay for an activation (which reads the model's
+    /// row and each shard's row, never a record).
+    /// </summary>
+    public TimeSpan ModelCollectionAge { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How long <c>status</c> waits for a shard's own report before calling it unreachable.</summary>
     public TimeSpan ShardStatusTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Unlearning.Client;
@@ -24,6 +25,7 @@ public static class SiloConfiguration
         silo.Services.Configure<UnlearningOptions>(configuration.GetSection(UnlearningOptions.Section));
         silo.Services.Configure<ComplianceOptions>(configuration.GetSection(ComplianceOptions.Section));
         silo.Services.AddHostedService<ForgetRequestRecovery>();
+        silo.Services.AddSingleton<IConfigureOptions<GrainCollectionOptions>, GrainCollection>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout);
         silo.AddUnlearningCompliance(configuration);

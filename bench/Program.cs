@@ -16,6 +16,7 @@ IScenario[] all =
     new GrowthScenario(),
     new CertifiedCalibrationScenario(),
     new AuditScenario(),
+    new ScaleScenario(),
 ];
 
 string? Resolve(string arg)

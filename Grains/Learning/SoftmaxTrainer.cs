@@ -34,22 +34,44 @@ public static class SoftmaxTrainer
     {
         if (parts.Count == 0 || parts.Any(part => part.FeatureCount != parts[0].FeatureCount || part.ClassCount != parts[0].ClassCount))
             throw new ArgumentException("a fit needs at least one part, all of one shape", nameof(parts));
-        var standardizer = Standardizer.Fit(parts);
         var rows = parts.Sum(part => part.Features.Length);
-        // The standardised copy lives only for the fit: pooled, so retrains do not churn the large object heap.
-        var standardized = ArrayPool<double>.Shared.Rent(rows);
+        // The copy lives only for the fit: pooled, so retrains do not churn the large object heap.
+        var buffer = ArrayPool<double>.Shared.Rent(rows);
         try
         {
-            standardizer.TransformInto(parts, standardized);
+            var at = 0;
+            foreach (var part in parts)
+            {
+                part.Features.CopyTo(buffer, at);
+                at += part.Features.Length;
+            }
             var labels = parts.Count == 1 ? parts[0].Labels : [.. parts.SelectMany(part => part.Labels)];
-            var objective = new SoftmaxObjective(standardized, labels, parts[0].FeatureCount, parts[0].ClassCount, settings.Lambda);
-            return Minimize(objective, standardizer, parts[0].ClassCount, settings, warmStartRaw, cancellation);
+            return FitInPlace(buffer, labels, parts[0].FeatureCount, parts[0].ClassCount, settings, warmStartRaw, cancellation);
         }
         finally
         {
             // Cleared: no copy of a record may linger in memory after its forget.
-            ArrayPool<double>.Shared.Return(standardized, clearArray: true);
+            ArrayPool<double>.Shared.Return(buffer, clearArray: true);
         }
+    }
+
+    /// <summary>
+    /// Fits on the first <c>labels.Length</c> rows of <paramref name="rows"/> (row-major raw features), which it standardises
+    /// in place: the caller's buffer holds the standardised rows afterwards. The same bits as <see cref="Fit(IReadOnlyList{TrainingSet}, TrainerSettings, double[], CancellationToken)"/>
+    /// on those rows; it saves a caller that gathers rows anyway a second copy.
+    /// </summary>
+    public static FitResult FitInPlace(double[] rows, int[] labels, int featureCount, int classCount, TrainerSettings settings,
+        double[]? warmStartRaw = null, CancellationToken cancellation = default)
+    {
+        if (featureCount <= 0) throw new ArgumentOutOfRangeException(nameof(featureCount));
+        if (classCount < 2) throw new ArgumentOutOfRangeException(nameof(classCount), "a classifier needs at least two classes");
+        if (labels.Length == 0 || rows.Length < labels.Length * featureCount)
+            throw new ArgumentException($"{rows.Length} values do not hold {labels.Length} rows of {featureCount}", nameof(rows));
+        var values = rows.AsSpan(0, labels.Length * featureCount);
+        var standardizer = Standardizer.Fit(values, featureCount);
+        standardizer.TransformInPlace(values);
+        var objective = new SoftmaxObjective(rows, labels, featureCount, classCount, settings.Lambda);
+        return Minimize(objective, standardizer, classCount, settings, warmStartRaw, cancellation);
     }
 
     private static FitResult Minimize(SoftmaxObjective objective, Standardizer standardizer, int classCount, TrainerSettings settings,

@@ -52,6 +52,46 @@ public sealed class Standardizer
         return new Standardizer(means, scales);
     }
 
+    /// <summary>Fitted on contiguous row-major rows of <paramref name="featureCount"/> values: the same bits as on parts holding them in order.</summary>
+    public static Standardizer Fit(ReadOnlySpan<double> rows, int featureCount)
+    {
+        int d = featureCount, n = rows.Length / featureCount;
+        var means = new double[d];
+        var scales = new double[d];
+        for (var i = 0; i < n; i++)
+        {
+            var row = rows.Slice(i * d, d);
+            for (var j = 0; j < d; j++) means[j] += row[j];
+        }
+        for (var j = 0; j < d; j++) means[j] /= Math.Max(n, 1);
+        for (var i = 0; i < n; i++)
+        {
+            var row = rows.Slice(i * d, d);
+            for (var j = 0; j < d; j++)
+            {
+                var centred = row[j] - means[j];
+                scales[j] += centred * centred;
+            }
+        }
+        for (var j = 0; j < d; j++)
+        {
+            var std = Math.Sqrt(scales[j] / Math.Max(n, 1));
+            scales[j] = std > 1e-12 ? std : 1.0;
+        }
+        return new Standardizer(means, scales);
+    }
+
+    /// <summary>Standardises contiguous row-major rows where they are, element by element as <see cref="TransformInto"/> does.</summary>
+    public void TransformInPlace(Span<double> rows)
+    {
+        var d = Means.Length;
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var j = i % d;
+            rows[i] = (rows[i] - Means[j]) / Scales[j];
+        }
+    }
+
     public double[] Transform(TrainingSet data)
     {
         var result = new double[data.Features.Length];

@@ -81,12 +81,11 @@ internal sealed class CertifiedLearner : IShardLearner
     /// <summary>The basis the next forget will use, if one is computed or being computed.</summary>
     internal Task<CertifiedShardBasis>? CurrentBasis => _basis;
 
-    public IPreparedCheckpoint Prepare(int slice, IShardRecords records, IReadOnlyList<SliceCheckpoint> checkpoints)
+    public IPreparedCheckpoint Prepare(int slice, ShardRows records, IReadOnlyList<SliceCheckpoint> checkpoints)
     {
-        var slices = records.Slices;
-        if (_model is { } model && _pendingRemovals.Count > 0 && slices.Any(s => s.Count > 0))
+        if (_model is { } model && _pendingRemovals.Count > 0 && records.Count > 0)
         {
-            var basis = BasisOf(model, () => slices.SelectMany(s => s).Concat(_pendingRemovals));
+            var basis = BasisOf(model, () => records.Records().Concat(_pendingRemovals));
             var removed = _pendingRemovals.Select(r => r.Id).ToArray();
             var (stepRefit, modelRefit) = (NextRefit(), _state.Certified?.Refit ?? _state.NoiseRefits);
             // Waits (on a compute thread) for a basis still being computed: the same bits as one computed long before.
@@ -96,7 +95,7 @@ internal sealed class CertifiedLearner : IShardLearner
                 return Remove(basis.GetAwaiter().GetResult(), removed, stepRefit, modelRefit);
             });
         }
-        var rows = TrainingInput.ForPrefix(records, slices.Count - 1, _config);
+        var rows = TrainingInput.ForPrefix(records, records.SliceCount - 1, _config);
         var config = _config;
         var (refit, seed) = NextRefit();
         return new CertifiedCheckpoint(this, _ =>
@@ -150,7 +149,7 @@ internal sealed class CertifiedLearner : IShardLearner
     {
         if (_model is not { } model || subjectRecords.Count == 0 || !serving.Current || _pendingRemovals.Count > 0)
             return new ShardForgetEstimate(subjectRecords.Count, serving.Weights, ForgetMethod.Certified);
-        var pending = BasisOf(model, () => serving.Records.Slices.SelectMany(s => s));
+        var pending = BasisOf(model, serving.Records.Records);
         var leaving = subjectRecords.Select(r => r.Id).ToArray();
         var basis = await pending;
         if (leaving.Length >= basis.Basis.Rows.Rows) return new ShardForgetEstimate(subjectRecords.Count, null, ForgetMethod.Certified);
@@ -165,11 +164,11 @@ internal sealed class CertifiedLearner : IShardLearner
     /// The served model's gradient residual on the stored records (the one slice, canonical order), against the bound it
     /// accumulated: within it, the removals it stepped are (epsilon, delta)-certified. Slack for rounding only.
     /// </summary>
-    public async Task<LearnerVerification> VerifyAsync(IShardRecords stored, double[]? served)
+    public async Task<LearnerVerification> VerifyAsync(ShardRows stored, double[]? served)
     {
         var model = _model ?? (_state.Certified is { } persisted ? persisted.Restore(_config, NoiseKey, _shard) : null);
         if (model is null || served is null) return new LearnerVerification(served is null, null);
-        var records = stored.Slices.SelectMany(s => s).OrderBy(r => r.Id, StringComparer.Ordinal).ToArray();
+        var records = stored.Records().OrderBy(r => r.Id, StringComparer.Ordinal).ToArray();
         if (records.Length != model.Rows) return new LearnerVerification(false, null, double.NaN, model.ResidualBound);
         var rows = CertifiedConfig.Transform(_config).Apply(TrainingInput.Of(records, _config)!.Set);
         var residual = await ComputeScheduler.Run(() => CertifiedResidual.Of(model, rows));

@@ -20,7 +20,7 @@ internal interface IPreparedCheckpoint
 /// <summary>The part of a shard that depends on its unlearning method (exact SISA or certified removal).</summary>
 internal interface IShardLearner
 {
-    IPreparedCheckpoint Prepare(int slice, IShardRecords records, IReadOnlyList<SliceCheckpoint> checkpoints);
+    IPreparedCheckpoint Prepare(int slice, ShardRows records, IReadOnlyList<SliceCheckpoint> checkpoints);
 
     void RecordsAdded(ShardState state);
 
@@ -37,7 +37,7 @@ internal interface IShardLearner
     Task<ShardForgetEstimate> EstimateForgetAsync(IReadOnlyList<DataRecord> subjectRecords, ShardServing serving);
 
     /// <summary>Checks the served weights against <paramref name="stored"/>, the records as storage holds them; off the grain's turn.</summary>
-    Task<LearnerVerification> VerifyAsync(IShardRecords stored, double[]? served);
+    Task<LearnerVerification> VerifyAsync(ShardRows stored, double[]? served);
 }
 
 /// <summary>
@@ -50,4 +50,4 @@ internal sealed record LearnerVerification(bool Verified, double[]? Rebuilt, dou
 internal sealed record RemovalForecast(double? StepBound, long? RemovalsLeft);
 
 /// <summary>What a shard serves now, with the records it was trained on, for explanations and estimates.</summary>
-internal sealed record ShardServing(long Version, double[]? Weights, IShardRecords Records, bool Current);
+internal sealed record ShardServing(long Version, double[]? Weights, ShardRows Records, bool Current);

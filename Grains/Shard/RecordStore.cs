@@ -4,76 +4,71 @@ using Unlearning.Storage;
 namespace Unlearning.Shard;
 
 /// <summary>
-/// A shard's records: in memory by slice (each sorted by id, the canonical training order), and in
-/// storage as chunk rows named after the shard, so writes stay proportional to what changed.
+/// A shard's records: in storage as chunk rows named after the shard (so writes stay proportional to what changed), and
+/// in memory as those same chunks, by slice, with sorted row orders over them (<see cref="SliceRecords"/>) and the
+/// subjects they hold (<see cref="SubjectIndex"/>). Nothing is read until something needs the records
+/// (<see cref="EnsureLoadedAsync"/>): an activation that only serves weights never reads a chunk.
 /// </summary>
-internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShardRecords
+internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
 {
-    /// <summary>Small enough that a forget rewrites little, large enough that a shard holds few rows.</summary>
-    public const int ChunkSize = 256;
-
-    private readonly Dictionary<int, GrainState<RecordChunk>> _chunks = [];
-    private readonly Dictionary<string, int> _chunkOfRecord = new(StringComparer.Ordinal);
+    private SliceRecords[] _slices = [];
+    private readonly SubjectIndex _subjects = new();
+    // Each chunk's stored row (its etag), and the slice it belongs to.
+    private readonly Dictionary<int, GrainState<RecordChunk>> _stored = [];
+    private readonly Dictionary<int, int> _sliceOf = [];
     private readonly Dictionary<int, CoalescingWriter> _writers = [];
-    // Each subject's records with their slices, so a forget finds them without scanning the shard.
-    private readonly Dictionary<string, List<(DataRecord Record, int Slice)>> _bySubject = new(StringComparer.Ordinal);
-    // Built on demand, dropped when the slice changes.
-    private SliceRows?[] _rows = [];
-    // Records of ingests not committed yet: stored in chunks of their own, not part of the shard.
-    private readonly StagedRecords _staged = new();
+    private ShardRows? _rows;
+    private Task? _loading;
 
-    public List<List<DataRecord>> Slices { get; private set; } = [];
-    IReadOnlyList<List<DataRecord>> IShardRecords.Slices => Slices;
-    public int Count => _chunkOfRecord.Count;
+    public bool IsLoaded => _loading is { IsCompletedSuccessfully: true };
 
-    public bool Contains(string recordId) => _chunkOfRecord.ContainsKey(recordId);
+    /// <summary>Committed records held; valid once loaded.</summary>
+    public int Count => _slices.Sum(slice => slice.Count);
 
-    /// <summary>The ingests with records staged here.</summary>
-    public IReadOnlyCollection<string> StagedIngests => _staged.Ingests;
+    /// <summary>The committed records by slice, as they are now; the view stays valid after the shard changes.</summary>
+    public ShardRows Rows => _rows ??= new ShardRows([.. _slices.Select(slice => slice.Rows)]);
 
-    /// <summary>Where a record id is staged, if it is.</summary>
-    public (string Ingest, DataRecord Record)? FindStaged(string recordId) => _staged.Find(recordId);
-
-    /// <summary>Reads every committed and staged chunk, and deletes chunks whose write never completed.</summary>
-    /// <returns>Whether <paramref name="state"/> changed and must be written.</returns>
-    public async Task<bool> LoadAsync(ShardState state, int slices)
+    /// <summary>Reads every committed and staged chunk, once per activation (again after a failed read).</summary>
+    public Task EnsureLoadedAsync(ShardState state, int slices)
     {
-        Slices = [.. Enumerable.Range(0, slices).Select(_ => new List<DataRecord>())];
-        _rows = new SliceRows?[slices];
-        _bySubject.Clear();
-        _chunkOfRecord.Clear();
-        _staged.Clear();
-        var abandoned = state.PendingChunks.ToArray();
-        foreach (var number in abandoned)
+        if (_loading is null || _loading.IsFaulted || _loading.IsCanceled) _loading = LoadAsync(state, slices);
+        return _loading;
+    }
+
+    /// <summary>Deletes chunks whose write never completed (the shard stopped mid-ingest).</summary>
+    /// <returns>Whether <paramref name="state"/> changed and must be written.</returns>
+    public async Task<bool> ClearAbandonedAsync(ShardState state)
+    {
+        if (state.PendingChunks.Count == 0) return false;
+        foreach (var number in state.PendingChunks.ToArray())
         {
             var chunk = await ReadAsync(number);
             if (chunk.RecordExists) await storage.ClearStateAsync(Name(number), shard, chunk);
         }
         state.PendingChunks.Clear();
+        return true;
+    }
 
-        var chunks = await Task.WhenAll(state.Chunks.Select(async chunk => (chunk.Slice, chunk.Number, State: await ReadAsync(chunk.Number))));
-        foreach (var (slice, number, chunk) in chunks)
+    private async Task LoadAsync(ShardState state, int slices)
+    {
+        _slices = [.. Enumerable.Range(0, slices).Select(_ => new SliceRecords())];
+        _subjects.Clear();
+        _stored.Clear();
+        _sliceOf.Clear();
+        _rows = null;
+        var wanted = state.Chunks.Select(c => (c.Slice, c.Number, Ingest: (string?)null))
+            .Concat(state.Staged.SelectMany(ingest => ingest.Chunks.Select(c => (c.Slice, c.Number, Ingest: (string?)ingest.Id))))
+            .ToArray();
+        var chunks = await Task.WhenAll(wanted.Select(async c => (c.Slice, c.Number, c.Ingest, Stored: await ReadAsync(c.Number))));
+        foreach (var (slice, number, ingest, stored) in chunks)
         {
-            _chunks[number] = chunk;
-            foreach (var record in chunk.State!.Records)
-            {
-                Slices[slice].Add(record);
-                _chunkOfRecord[record.Id] = number;
-                Index(record, slice);
-            }
+            var chunk = Interned(stored.State!, ingest is null);
+            stored.State = chunk;
+            _stored[number] = stored;
+            _sliceOf[number] = slice;
+            _slices[slice].AddLoaded(number, chunk, ingest);
         }
-        foreach (var slice in Slices) slice.Sort(ById);
-
-        foreach (var ingest in state.Staged)
-        {
-            foreach (var (slice, number) in ingest.Chunks)
-            {
-                var chunk = await ReadAsync(number);
-                _chunks[number] = chunk;
-                foreach (var record in chunk.State!.Records) _staged.Add(ingest.Id, record, slice, number);
-            }
-        }
-        return abandoned.Length > 0;
+        foreach (var slice in _slices) slice.Seal();
     }
 
     /// <summary>
@@ -83,25 +78,37 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShard
     /// </summary>
     public async Task StageAsync(string ingestId, DataRecord[] records, Func<DataRecord, int> sliceOf, ShardState state, Func<Task> writeState)
     {
+        // One string per subject, shared with the chunks already held.
+        var interned = new Dictionary<string, string>(StringComparer.Ordinal);
+        string SubjectOf(DataRecord record)
+        {
+            if (!interned.TryGetValue(record.Subject, out var subject)) interned[record.Subject] = subject = _subjects.Intern(record.Subject, record.Id);
+            return subject;
+        }
         var planned = records.GroupBy(sliceOf)
-            .SelectMany(group => group.Chunk(ChunkSize).Select(part => (Slice: group.Key, Number: state.NextChunk++, Records: part)))
+            .SelectMany(group => group.Chunk(RecordChunk.MaxRows).Select(part => (Slice: group.Key, Number: state.NextChunk++, Chunk: RecordChunk.Of(part, SubjectOf))))
             .ToArray();
         state.PendingChunks.AddRange(planned.Select(p => p.Number));
         await writeState();
         await Task.WhenAll(planned.Select(async p =>
         {
-            var chunk = new GrainState<RecordChunk>(new RecordChunk { Records = [.. p.Records] });
-            await storage.WriteStateAsync(Name(p.Number), shard, chunk);
-            _chunks[p.Number] = chunk;
+            var stored = new GrainState<RecordChunk>(p.Chunk);
+            await storage.WriteStateAsync(Name(p.Number), shard, stored);
+            _stored[p.Number] = stored;
         }));
 
         var staged = state.Staged.Find(s => s.Id == ingestId);
         if (staged is null) state.Staged.Add(staged = new StagedIngest { Id = ingestId });
-        foreach (var (slice, number, part) in planned)
+        foreach (var group in planned.GroupBy(p => p.Slice))
         {
-            state.PendingChunks.Remove(number);
-            staged.Chunks.Add(new ChunkRef(slice, number));
-            foreach (var record in part) _staged.Add(ingestId, record, slice, number);
+            _slices[group.Key].Stage(ingestId, [.. group.Select(p => (p.Number, p.Chunk))]);
+            foreach (var (slice, number, chunk) in group)
+            {
+                state.PendingChunks.Remove(number);
+                staged.Chunks.Add(new ChunkRef(slice, number));
+                _sliceOf[number] = slice;
+                foreach (var subject in chunk.Subjects) _subjects.Add(subject, committed: false);
+            }
         }
     }
 
@@ -113,20 +120,22 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShard
         if (staged is null) return (0, []);
         state.Staged.Remove(staged);
         state.Chunks.AddRange(staged.Chunks);
-        var joined = _staged.Take(ingestId);
-        foreach (var (record, slice, number) in joined)
+        var joined = 0;
+        var touched = new List<int>();
+        for (var slice = 0; slice < _slices.Length; slice++)
         {
-            Slices[slice].Add(record);
-            _chunkOfRecord[record.Id] = number;
-            Index(record, slice);
+            var entries = _slices[slice].Commit(ingestId);
+            if (entries.Length == 0) continue;
+            foreach (var entry in entries)
+            {
+                var (chunk, row) = _slices[slice].At(entry);
+                _subjects.Commit(chunk.Subjects[row]);
+            }
+            joined += entries.Length;
+            touched.Add(slice);
         }
-        var touched = joined.Select(r => r.Slice).Distinct().ToArray();
-        foreach (var slice in touched)
-        {
-            Slices[slice].Sort(ById);
-            _rows[slice] = null;
-        }
-        return (joined.Count, touched);
+        if (touched.Count > 0) _rows = null;
+        return (joined, touched);
     }
 
     /// <summary>Deletes an ingest's staged chunks and drops it from <paramref name="state"/>; the caller writes it.</summary>
@@ -135,10 +144,17 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShard
     {
         var staged = state.Staged.Find(s => s.Id == ingestId);
         if (staged is null) return false;
-        _staged.Take(ingestId);
+        foreach (var slice in _slices)
+        {
+            foreach (var number in slice.Abort(ingestId).ToArray())
+            {
+                foreach (var subject in _stored[number].State!.Subjects) _subjects.Remove(subject, committed: false);
+            }
+        }
         await Task.WhenAll(staged.Chunks.Select(async c =>
         {
-            if (_chunks.Remove(c.Number, out var chunk)) await storage.ClearStateAsync(Name(c.Number), shard, chunk);
+            _sliceOf.Remove(c.Number);
+            if (_stored.Remove(c.Number, out var chunk)) await storage.ClearStateAsync(Name(c.Number), shard, chunk);
         }));
         state.Staged.Remove(staged);
         return true;
@@ -148,72 +164,95 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShard
     /// Deletes every chunk row of the shard (committed, staged and pending), read back from <paramref name="state"/> so a
     /// chunk not loaded goes too, and forgets them in memory; the caller clears the shard's own row.
     /// </summary>
-    /// <returns>How many committed records the shard held.</returns>
+    /// <returns>How many committed records the shard held (the caller loads them first).</returns>
     public async Task<int> DeleteAllAsync(ShardState state)
     {
         var held = Count;
         var numbers = state.Chunks.Select(c => c.Number)
             .Concat(state.Staged.SelectMany(s => s.Chunks).Select(c => c.Number))
             .Concat(state.PendingChunks)
-            .Concat(_chunks.Keys)
+            .Concat(_stored.Keys)
             .Distinct()
             .ToArray();
         foreach (var number in numbers)
         {
-            var chunk = _chunks.TryGetValue(number, out var loaded) ? loaded : await ReadAsync(number);
+            var chunk = _stored.TryGetValue(number, out var loaded) ? loaded : await ReadAsync(number);
             if (chunk.RecordExists) await storage.ClearStateAsync(Name(number), shard, chunk);
         }
-        _chunks.Clear();
-        _chunkOfRecord.Clear();
-        _bySubject.Clear();
-        _staged.Clear();
-        Slices = [];
-        _rows = [];
+        _slices = [.. _slices.Select(_ => new SliceRecords())];
+        foreach (var slice in _slices) slice.Seal();
+        _subjects.Clear();
+        _stored.Clear();
+        _sliceOf.Clear();
+        _writers.Clear();
+        _rows = null;
         return held;
     }
 
-    /// <summary>Removes a subject's records from memory; <see cref="RewriteAsync"/> then removes them from storage.</summary>
+    /// <summary>
+    /// Removes a subject's records from memory, committed and staged (an ingest then commits without them);
+    /// <see cref="RewriteAsync"/> then removes them from storage.
+    /// </summary>
     public SubjectRemoval TakeSubject(string subject)
     {
-        // Records of the subject in ingests not committed yet go too: the ingest commits without them.
-        var chunks = _staged.TakeSubject(subject).ToHashSet();
-        if (!_bySubject.Remove(subject, out var held)) return new SubjectRemoval([], -1, chunks);
-        held.Sort(BySliceThenId);
-        foreach (var (record, slice) in held)
+        if (!_subjects.Holds(subject)) return new SubjectRemoval([], -1, new HashSet<int>());
+        var records = new List<DataRecord>();
+        var chunks = new HashSet<int>();
+        var firstSlice = -1;
+        for (var slice = 0; slice < _slices.Length; slice++)
         {
-            var records = Slices[slice];
-            records.RemoveAt(records.BinarySearch(record, IdOrder));
-            _rows[slice] = null;
-            chunks.Add(_chunkOfRecord[record.Id]);
-            _chunkOfRecord.Remove(record.Id);
+            var (removed, replaced) = _slices[slice].RemoveSubject(subject);
+            foreach (var number in replaced)
+            {
+                chunks.Add(number);
+                _stored[number].State = _slices[slice].ChunkOf(number);
+            }
+            foreach (var (record, committed) in removed)
+            {
+                _subjects.Remove(subject, committed);
+                if (!committed) continue;
+                records.Add(record);
+                if (firstSlice < 0) firstSlice = slice;
+            }
         }
-        return new SubjectRemoval([.. held.Select(r => r.Record)], held.Min(r => r.Slice), chunks);
+        if (records.Count > 0) _rows = null;
+        return new SubjectRemoval([.. records], firstSlice, chunks);
     }
-
-    public SliceRows RowsOf(int slice) => _rows[slice] ??= SliceRows.Of(Slices[slice]);
 
     /// <summary>
     /// The committed records as storage holds them now, read again (not the copies in memory), by slice in canonical
     /// order: what a verification rebuilds from.
     /// </summary>
-    public async Task<IShardRecords> ReadStoredAsync(ShardState state, int slices)
+    public async Task<ShardRows> ReadStoredAsync(ShardState state, int slices)
     {
-        var stored = Enumerable.Range(0, slices).Select(_ => new List<DataRecord>()).ToArray();
-        foreach (var (slice, number) in state.Chunks.ToArray()) stored[slice].AddRange((await ReadAsync(number)).State!.Records);
-        foreach (var slice in stored) slice.Sort(ById);
-        return new StoredRecords(stored);
+        var stored = Enumerable.Range(0, slices).Select(_ => new SliceRecords()).ToArray();
+        foreach (var (slice, number) in state.Chunks.ToArray()) stored[slice].AddLoaded(number, (await ReadAsync(number)).State!, null);
+        foreach (var slice in stored) slice.Seal();
+        return new ShardRows([.. stored.Select(slice => slice.Rows)]);
     }
 
-    /// <summary>The stored record with this id, if any.</summary>
-    public DataRecord? Find(string recordId) =>
-        _chunkOfRecord.TryGetValue(recordId, out var number)
-            ? _chunks[number].State!.Records.Find(r => string.Equals(r.Id, recordId, StringComparison.Ordinal))
-            : null;
+    /// <summary>Where a record id is held: its chunk and row, and the ingest that staged it (null once committed).</summary>
+    public (RecordChunk Chunk, int Row, string? Ingest)? Find(string recordId, int slice) => _slices[slice].Find(recordId);
 
-    public int CountOf(string subject) => _bySubject.TryGetValue(subject, out var held) ? held.Count : 0;
+    public int CountOf(string subject) => _subjects.CommittedOf(subject);
 
-    public DataRecord[] FindSubject(string subject) =>
-        _bySubject.TryGetValue(subject, out var held) ? [.. held.Order(Comparer<(DataRecord Record, int Slice)>.Create(BySliceThenId)).Select(r => r.Record)] : [];
+    /// <summary>A subject's committed records, slice by slice in canonical order.</summary>
+    public DataRecord[] FindSubject(string subject)
+    {
+        if (_subjects.CommittedOf(subject) == 0) return [];
+        var rows = Rows;
+        var found = new List<DataRecord>();
+        for (var slice = 0; slice < rows.SliceCount; slice++)
+        {
+            var part = rows[slice];
+            for (var i = 0; i < part.Count; i++)
+            {
+                var record = part.RecordAt(i);
+                if (string.Equals(record.Subject, subject, StringComparison.Ordinal)) found.Add(record);
+            }
+        }
+        return [.. found];
+    }
 
     /// <summary>Rewrites the chunks that held removed records; emptied ones are cleared and leave the index.</summary>
     /// <returns>Whether the index in <paramref name="state"/> changed and must be written.</returns>
@@ -221,10 +260,12 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShard
     {
         var emptied = await Task.WhenAll(removal.Chunks.Select(async number =>
         {
-            var records = _chunks[number].State!.Records;
-            records.RemoveAll(record => (_chunkOfRecord.TryGetValue(record.Id, out var at) ? at : _staged.ChunkOf(record.Id)) != number);
-            await WriterOf(number).WriteAsync();
-            if (records.Count > 0) return false;
+            // A concurrent forget that emptied this chunk cleared it already.
+            if (!_stored.TryGetValue(number, out var stored)) return false;
+            await WriterOf(number, stored).WriteAsync();
+            if (!IsEmpty(stored) || !_stored.Remove(number)) return false;
+            if (_sliceOf.Remove(number, out var slice)) _slices[slice].Drop(number);
+            _writers.Remove(number);
             var unlisted = state.Chunks.RemoveAll(c => c.Number == number);
             foreach (var ingest in state.Staged) unlisted += ingest.Chunks.RemoveAll(c => c.Number == number);
             return unlisted > 0;
@@ -233,41 +274,45 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard) : IShard
     }
 
     /// <summary>Concurrent forgets may touch one chunk: its writes go one at a time, each storing its newest content.</summary>
-    private CoalescingWriter WriterOf(int number)
+    private CoalescingWriter WriterOf(int number, GrainState<RecordChunk> stored)
     {
         if (!_writers.TryGetValue(number, out var writer))
         {
             writer = new CoalescingWriter(async () =>
             {
-                var chunk = _chunks[number];
-                if (chunk.State!.Records.Count > 0) await storage.WriteStateAsync(Name(number), shard, chunk);
-                else await storage.ClearStateAsync(Name(number), shard, chunk);
+                if (!IsEmpty(stored)) await storage.WriteStateAsync(Name(number), shard, stored);
+                else if (stored.RecordExists) await storage.ClearStateAsync(Name(number), shard, stored);
             });
             _writers[number] = writer;
         }
         return writer;
     }
 
-    private void Index(DataRecord record, int slice)
+    /// <summary>The chunk with its subjects as the shard's strings, counted in the index.</summary>
+    private RecordChunk Interned(RecordChunk chunk, bool committed)
     {
-        if (!_bySubject.TryGetValue(record.Subject, out var held)) _bySubject[record.Subject] = held = [];
-        held.Add((record, slice));
+        // Each subject becomes the shard's string for it: an equal string, so the chunk's content does not change.
+        for (var row = 0; row < chunk.Count; row++)
+        {
+            var subject = _subjects.Intern(chunk.Subjects[row], chunk.Ids[row]);
+            chunk.Subjects[row] = subject;
+            _subjects.Add(subject, committed);
+        }
+        return chunk;
     }
 
     private async Task<GrainState<RecordChunk>> ReadAsync(int number)
     {
-        var chunk = new GrainState<RecordChunk>(new RecordChunk());
+        var chunk = new GrainState<RecordChunk>(RecordChunk.Empty);
         await storage.ReadStateAsync(Name(number), shard, chunk);
-        chunk.State ??= new RecordChunk();
+        if (!chunk.RecordExists || IsEmpty(chunk)) chunk.State = RecordChunk.Empty;
         return chunk;
     }
 
-    private static string Name(int number) => $"records-{number}";
+    /// <summary>No rows; also true of the blank instance a store puts in a state it cleared or did not find.</summary>
+    private static bool IsEmpty(GrainState<RecordChunk> stored) => stored.State?.Ids is not { Length: > 0 };
 
-    private static readonly Comparison<DataRecord> ById = (a, b) => string.CompareOrdinal(a.Id, b.Id);
-    private static readonly IComparer<DataRecord> IdOrder = Comparer<DataRecord>.Create(ById);
-    private static readonly Comparison<(DataRecord Record, int Slice)> BySliceThenId = (a, b) =>
-        a.Slice != b.Slice ? a.Slice.CompareTo(b.Slice) : ById(a.Record, b.Record);
+    private static string Name(int number) => $"records-{number}";
 }
 
 /// <summary>What taking a subject out of a shard's memory removed, and which stored chunks must follow.</summary>
@@ -281,12 +326,4 @@ internal sealed record SubjectRemoval(DataRecord[] Records, int FirstSlice, IRea
             found.Length == 0 ? -1 : found.Min(r => r.FirstSlice),
             removals.SelectMany(r => r.Chunks).ToHashSet());
     }
-}
-
-/// <summary>Records read back from storage, slice by slice.</summary>
-internal sealed class StoredRecords(List<DataRecord>[] slices) : IShardRecords
-{
-    public IReadOnlyList<List<DataRecord>> Slices { get; } = slices;
-
-    public SliceRows RowsOf(int slice) => SliceRows.Of(Slices[slice]);
 }

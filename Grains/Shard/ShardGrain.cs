@@ -72,7 +72,9 @@ public sealed class ShardGrain : Grain, IShardGrain
         _records = new RecordStore(_storage, this.GetGrainId());
         if (State.Config is null) return;
         _learner = CreateLearner(State.Config);
-        if (await _records.LoadAsync(State, State.Config.Slices)) await _writer.WriteAsync();
+        // The shard's own row only: records are read when something needs them (EnsureRecordsAsync), so an activation
+        // that serves weights to its model reads no chunk.
+        if (await _records.ClearAbandonedAsync(State)) await _writer.WriteAsync();
         await SettleStagedIngestsAsync();
         if (State.Trained && !FullyTrained) ScheduleRetraining();
     }
@@ -83,7 +85,7 @@ public sealed class ShardGrain : Grain, IShardGrain
     /// </summary>
     private async Task SettleStagedIngestsAsync()
     {
-        foreach (var ingest in _records.StagedIngests.ToArray())
+        foreach (var ingest in State.Staged.Select(s => s.Id).ToArray())
         {
             try
             {
@@ -104,6 +106,7 @@ public sealed class ShardGrain : Grain, IShardGrain
     public async Task<StageResult> Stage(ShardSetup setup, string ingestId, DataRecord[] records)
     {
         var config = await EnsureConfiguredAsync(setup);
+        await EnsureRecordsAsync();
         var (fresh, unchanged) = Classify(ingestId, records, config);
         if (fresh.Length == 0) return new StageResult(0, unchanged);
 
@@ -126,12 +129,16 @@ public sealed class ShardGrain : Grain, IShardGrain
     public async Task<CommitResult> CommitIngest(string ingestId)
     {
         if (State.Config is null) return new CommitResult(0, 0);
-        if (!_records.StagedIngests.Contains(ingestId))
-            return new CommitResult(State.Committed.Find(c => c.Id == ingestId)?.Records ?? 0, _records.Count);
+        if (!IsStaged(ingestId))
+            return new CommitResult(State.Committed.Find(c => c.Id == ingestId)?.Records ?? 0, State.Records);
+        await EnsureRecordsAsync();
+        if (!IsStaged(ingestId))
+            return new CommitResult(State.Committed.Find(c => c.Id == ingestId)?.Records ?? 0, State.Records);
         var committed = 0;
         await PersistOrReloadAsync(async () =>
         {
             (committed, var touched) = _records.Commit(ingestId, State);
+            State.Records = _records.Count;
             State.Committed.Add(new CommittedIngest(ingestId, committed));
             if (State.Committed.Count > RememberedCommits) State.Committed.RemoveAt(0);
             if (touched.Count > 0)
@@ -145,12 +152,13 @@ public sealed class ShardGrain : Grain, IShardGrain
         });
         if (State.Trained) ScheduleRetraining();
         _logger.LogInformation("Shard {Shard} committed {Records} records", Key, committed);
-        return new CommitResult(committed, _records.Count);
+        return new CommitResult(committed, State.Records);
     }
 
     public async Task AbortIngest(string ingestId)
     {
-        if (State.Config is null || !_records.StagedIngests.Contains(ingestId)) return;
+        if (State.Config is null || !IsStaged(ingestId)) return;
+        await EnsureRecordsAsync();
         await PersistOrReloadAsync(async () =>
         {
             if (await _records.AbortAsync(ingestId, State)) await _writer.WriteAsync();
@@ -159,8 +167,10 @@ public sealed class ShardGrain : Grain, IShardGrain
 
     public async Task<string[]> FindStored(ShardSetup setup, DataRecord[] records)
     {
-        await EnsureConfiguredAsync(setup);
-        return [.. records.Where(r => _records.Find(r.Id) is { } stored && SameContent(stored, r)).Select(r => r.Id)];
+        var config = await EnsureConfiguredAsync(setup);
+        await EnsureRecordsAsync();
+        return [.. records.Where(r => _records.Find(r.Id, Partitioning.SliceOf(r.Id, config.Slices)) is { Ingest: null } stored && stored.Chunk.SameContent(stored.Row, r))
+            .Select(r => r.Id)];
     }
 
     /// <summary>
@@ -184,15 +194,10 @@ public sealed class ShardGrain : Grain, IShardGrain
             {
                 elsewhere.Add(record.Id);
             }
-            else if (_records.Find(record.Id) is { } stored)
+            else if (_records.Find(record.Id, Partitioning.SliceOf(record.Id, config.Slices)) is var (chunk, row, ingest))
             {
-                if (SameContent(stored, record)) unchanged++;
-                else conflicting.Add(record.Id);
-            }
-            else if (_records.FindStaged(record.Id) is var (ingest, staged))
-            {
-                if (ingest != ingestId) elsewhere.Add(record.Id);
-                else if (SameContent(staged, record)) unchanged++;
+                if (ingest is not null && ingest != ingestId) elsewhere.Add(record.Id);
+                else if (chunk.SameContent(row, record)) unchanged++;
                 else conflicting.Add(record.Id);
             }
             else
@@ -209,9 +214,6 @@ public sealed class ShardGrain : Grain, IShardGrain
         }
         return ([.. fresh], unchanged);
     }
-
-    private static bool SameContent(DataRecord stored, DataRecord sent) =>
-        stored.Subject == sent.Subject && stored.Label == sent.Label && stored.Features.AsSpan().SequenceEqual(sent.Features);
 
     public async Task StartTraining(ShardSetup setup)
     {
@@ -232,7 +234,8 @@ public sealed class ShardGrain : Grain, IShardGrain
         if (config.Method != UnlearningMethod.Certified)
             throw new InvalidOperationException($"model '{config.Name}' uses exact unlearning: there is nothing to calibrate");
         // A snapshot of the records as they are now, safe off the grain's turn.
-        var rows = TrainingInput.ForPrefix(_records, config.Slices - 1, config);
+        await EnsureRecordsAsync();
+        var rows = TrainingInput.ForPrefix(_records.Rows, config.Slices - 1, config);
         if (rows is null) return new PilotMeasurement?[candidates.Length];
         var pilot = await ComputeScheduler.Run(() => PilotData.Of(CertifiedConfig.Transform(config).Apply(rows.Set), rows.Ids));
         if (pilot is null) return new PilotMeasurement?[candidates.Length];
@@ -258,11 +261,14 @@ public sealed class ShardGrain : Grain, IShardGrain
     public async Task<ForgetAcceptance[]> Forget(string[] subjects, bool moreComing)
     {
         var versionBefore = State.Version;
+        if (State.Config is null) return [.. subjects.Select(_ => new ForgetAcceptance(0, 0, versionBefore, Snapshot()))];
+        await EnsureRecordsAsync();
         var removals = subjects.Select(_records.TakeSubject).ToArray();
         var removal = SubjectRemoval.Merge(removals);
         if (removal.Records.Length > 0)
         {
             State.ForgetsAccepted++;
+            State.Records = _records.Count;
             if (moreComing) HoldRetraining();
             Invalidate(removal.FirstSlice);
             _learner.RecordsRemoved(removal.Records, State);
@@ -292,14 +298,18 @@ public sealed class ShardGrain : Grain, IShardGrain
 
     public Task<ShardSnapshot> GetSnapshot() => Task.FromResult(Snapshot());
 
-    public Task<int[]> CountRecords(string[] subjects) =>
-        Task.FromResult(State.Config is null ? new int[subjects.Length] : [.. subjects.Select(_records.CountOf)]);
+    public async Task<int[]> CountRecords(string[] subjects)
+    {
+        if (State.Config is null) return new int[subjects.Length];
+        await EnsureRecordsAsync();
+        return [.. subjects.Select(_records.CountOf)];
+    }
 
     public Task<ShardStatus> GetStatus()
     {
         var state = !State.Trained ? ShardServingState.Untrained : FullyTrained ? ShardServingState.Serving : ShardServingState.Retraining;
         return Task.FromResult(new ShardStatus(
-            Index, _records.Count, State.Version, state, RuntimeIdentity, [.. State.SliceTrainings], State.ForgetsAccepted));
+            Index, State.Records, State.Version, state, RuntimeIdentity, [.. State.SliceTrainings], State.ForgetsAccepted));
     }
 
     public async Task<ShardVerification> Verify()
@@ -314,12 +324,16 @@ public sealed class ShardGrain : Grain, IShardGrain
             // A change that landed meanwhile (a forget, an ingest) makes the comparison moot: check again.
             if (State.Version != version && attempt < 5) continue;
             return new ShardVerification(Index, check.Verified, WeightDigest.Of(served), check.Rebuilt is null ? null : WeightDigest.Of(check.Rebuilt),
-                stored.Slices.Sum(s => s.Count), version, check.Residual, check.Bound);
+                stored.Count, version, check.Residual, check.Bound);
         }
     }
 
-    public Task<DataRecord[]> SampleRecords(int count) => Task.FromResult(State.Config is null ? [] :
-        _records.Slices.SelectMany(s => s).OrderBy(r => StableKeyHash.Of(r.Id, 0xA0D17)).Take(Math.Max(0, count)).ToArray());
+    public async Task<DataRecord[]> SampleRecords(int count)
+    {
+        if (State.Config is null) return [];
+        await EnsureRecordsAsync();
+        return RecordSample.Of(_records.Rows, Math.Max(0, count));
+    }
 
 
     public Task<ShardCertification> GetCertification()
@@ -329,19 +343,26 @@ public sealed class ShardGrain : Grain, IShardGrain
             forecast?.StepBound, forecast?.RemovalsLeft));
     }
 
-    public Task<Explanation[]> Explain(double[][] rows, int[] labels, int top) =>
-        State.Config is null ? Task.FromResult(Array.Empty<Explanation>()) : _learner.ExplainAsync(rows, labels, top, Serving());
+    public async Task<Explanation[]> Explain(double[][] rows, int[] labels, int top)
+    {
+        if (State.Config is null) return [];
+        await EnsureRecordsAsync();
+        return await _learner.ExplainAsync(rows, labels, top, Serving());
+    }
 
-    public Task<ShardForgetEstimate> EstimateForget(string subject) =>
-        State.Config is null
-            ? Task.FromResult(new ShardForgetEstimate(0, null, ForgetMethod.Influence))
-            : _learner.EstimateForgetAsync(_records.FindSubject(subject), Serving());
+    public async Task<ShardForgetEstimate> EstimateForget(string subject)
+    {
+        if (State.Config is null) return new ShardForgetEstimate(0, null, ForgetMethod.Influence);
+        await EnsureRecordsAsync();
+        return await _learner.EstimateForgetAsync(_records.FindSubject(subject), Serving());
+    }
 
     public async Task<int> Delete()
     {
         // Whatever trains now must not write its checkpoint back after the rows are gone.
         _deleted = true;
         _inFlight?.Cancel();
+        if (State.Config is not null) await EnsureRecordsAsync();
         var held = await _records.DeleteAllAsync(State);
         await _state.ClearStateAsync();
         foreach (var waiter in _trainedWaiters) waiter.TrySetException(new KeyNotFoundException($"model {Quoted.Value(ModelName)} was deleted"));
@@ -368,7 +389,12 @@ public sealed class ShardGrain : Grain, IShardGrain
         }
     }
 
-    private ShardServing Serving() => new(State.Version, State.Serving, _records, State.Trained && FullyTrained);
+    private ShardServing Serving() => new(State.Version, State.Serving, _records.Rows, State.Trained && FullyTrained);
+
+    private bool IsStaged(string ingestId) => State.Staged.Exists(s => s.Id == ingestId);
+
+    /// <summary>Reads the shard's records, once per activation; everything that works on records awaits it first.</summary>
+    private Task EnsureRecordsAsync() => _records.EnsureLoadedAsync(State, State.Config!.Slices);
 
     private IShardLearner CreateLearner(ModelConfig config) => config.Method == UnlearningMethod.Certified
         ? new CertifiedLearner(config, Index, State)
@@ -389,7 +415,7 @@ public sealed class ShardGrain : Grain, IShardGrain
         State.NoiseKey = setup.NoiseKey;
         State.SliceTrainings = new int[setup.Config.Slices];
         _learner = CreateLearner(setup.Config);
-        await _records.LoadAsync(State, setup.Config.Slices);
+        await EnsureRecordsAsync();
         return setup.Config;
     }
 
@@ -413,7 +439,7 @@ public sealed class ShardGrain : Grain, IShardGrain
     }
 
     private ShardSnapshot Snapshot() =>
-        new(Index, State.Version, State.ForgetsAccepted, State.Serving, _lastMethod, _lastBound, _learner?.Budget?.Left, _records?.Count ?? 0);
+        new(Index, State.Version, State.ForgetsAccepted, State.Serving, _lastMethod, _lastBound, _learner?.Budget?.Left, State.Records);
 
     private void ScheduleRetraining()
     {
@@ -427,9 +453,12 @@ public sealed class ShardGrain : Grain, IShardGrain
     /// </summary>
     private async Task RetrainAsync()
     {
+        // A retrain is no call: without this, an idle collection could end the activation mid-fit.
+        DelayDeactivation(TimeSpan.MaxValue);
         try
         {
             await Task.Yield();
+            await EnsureRecordsAsync();
             // Every await below lets changes in, so the condition is checked again after each one.
             while (!_deleted && State.Trained && !FullyTrained)
             {
@@ -444,6 +473,10 @@ public sealed class ShardGrain : Grain, IShardGrain
             foreach (var waiter in _trainedWaiters) waiter.TrySetException(error);
             _trainedWaiters.Clear();
             return;
+        }
+        finally
+        {
+            DelayDeactivation(TimeSpan.Zero);
         }
         foreach (var waiter in _trainedWaiters) waiter.TrySetResult();
         _trainedWaiters.Clear();
@@ -464,7 +497,7 @@ public sealed class ShardGrain : Grain, IShardGrain
         {
             await WaitForHoldAsync();
             var slice = State.Checkpoints.Count;
-            var checkpoint = _learner.Prepare(slice, _records, State.Checkpoints);
+            var checkpoint = _learner.Prepare(slice, _records.Rows, State.Checkpoints);
             using var cancellation = new CancellationTokenSource();
             _inFlight = cancellation;
             _inFlightSlice = slice;

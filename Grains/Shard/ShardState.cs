@@ -35,6 +35,8 @@ public sealed class ShardState
     [Id(13)] public byte[]? NoiseKey { get; set; }
     /// <summary>How many exact refits drew noise so far: each draws noise of its own, never reused.</summary>
     [Id(14)] public long NoiseRefits { get; set; }
+    /// <summary>How many committed records the shard holds: status and snapshots answer without reading a chunk.</summary>
+    [Id(15)] public int Records { get; set; }
 }
 
 [GenerateSerializer, Immutable, Alias("Unlearning.CommittedIngest")]
@@ -55,10 +57,3 @@ public sealed record SliceCheckpoint([property: Id(0)] double[]? Weights);
 /// <summary>A stored chunk of one slice's records.</summary>
 [GenerateSerializer, Immutable, Alias("Unlearning.ChunkRef")]
 public sealed record ChunkRef([property: Id(0)] int Slice, [property: Id(1)] int Number);
-
-/// <summary>Up to <see cref="RecordStore.ChunkSize"/> records of one slice, stored as one row.</summary>
-[GenerateSerializer, Alias("Unlearning.RecordChunk")]
-public sealed class RecordChunk
-{
-    [Id(0)] public List<DataRecord> Records { get; set; } = [];
-}

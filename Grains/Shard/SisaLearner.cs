@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using Unlearning.Compute;
 using Unlearning.Influence;
@@ -21,8 +22,8 @@ internal sealed class SisaLearner(ModelConfig config) : IShardLearner
 
     public RemovalForecast? Forecast => null;
 
-    public IPreparedCheckpoint Prepare(int slice, IShardRecords records, IReadOnlyList<SliceCheckpoint> checkpoints) =>
-        new SliceFit(TrainingInput.PartsOfPrefix(records, slice, config), slice > 0 ? checkpoints[slice - 1].Weights : null, _settings, Method);
+    public IPreparedCheckpoint Prepare(int slice, ShardRows records, IReadOnlyList<SliceCheckpoint> checkpoints) =>
+        new SliceFit(records, slice, config, slice > 0 ? checkpoints[slice - 1].Weights : null, _settings, Method);
 
     public void RecordsAdded(ShardState state) { }
 
@@ -49,12 +50,12 @@ internal sealed class SisaLearner(ModelConfig config) : IShardLearner
     }
 
     /// <summary>Every checkpoint again from the stored records, as a first training would compute them; the last must have the served bits.</summary>
-    public async Task<LearnerVerification> VerifyAsync(IShardRecords stored, double[]? served)
+    public async Task<LearnerVerification> VerifyAsync(ShardRows stored, double[]? served)
     {
         var rebuilt = await ComputeScheduler.Run(() =>
         {
             var checkpoints = new List<SliceCheckpoint>();
-            for (var slice = 0; slice < stored.Slices.Count; slice++)
+            for (var slice = 0; slice < stored.SliceCount; slice++)
                 checkpoints.Add(new SliceCheckpoint(Prepare(slice, stored, checkpoints).Compute(CancellationToken.None).Weights));
             return checkpoints[^1].Weights;
         });
@@ -68,7 +69,7 @@ internal sealed class SisaLearner(ModelConfig config) : IShardLearner
     private Task<(InfluenceAnalysis Analysis, string[] Ids)> AnalysisFor(ShardServing serving)
     {
         if (_influence is { } cached && cached.Version == serving.Version && !cached.Analysis.IsFaulted) return cached.Analysis;
-        var data = TrainingInput.ForPrefix(serving.Records, serving.Records.Slices.Count - 1, config)!;
+        var data = TrainingInput.ForPrefix(serving.Records, serving.Records.SliceCount - 1, config)!;
         var weights = serving.Weights!;
         var analysis = ComputeScheduler.Run(() => (InfluenceAnalysis.Create(data.Set, weights, config.Lambda), data.Ids));
         _influence = (serving.Version, analysis);
@@ -85,11 +86,32 @@ internal sealed class SisaLearner(ModelConfig config) : IShardLearner
         return new Explanation(label, raising, lowering);
     }
 
-    /// <summary>Checkpoint r: a fit on the rows of slices 0..r, warm-started from checkpoint r-1; nothing to keep beyond the weights.</summary>
-    private sealed class SliceFit(TrainingSet[] parts, double[]? warmStart, TrainerSettings settings, ForgetMethod method) : IPreparedCheckpoint
+    /// <summary>
+    /// Checkpoint r: a fit on the rows of slices 0..r, warm-started from checkpoint r-1; nothing to keep beyond the weights.
+    /// The rows are gathered from the shard's chunks into one pooled buffer on the compute thread, standardised there in
+    /// place, and the buffer cleared when the fit ends: the shard holds its records once, a fit borrows one copy.
+    /// </summary>
+    private sealed class SliceFit(ShardRows rows, int slice, ModelConfig config, double[]? warmStart, TrainerSettings settings, ForgetMethod method)
+        : IPreparedCheckpoint
     {
-        public CheckpointResult Compute(CancellationToken cancellation) =>
-            new(parts.Length == 0 ? null : SoftmaxTrainer.Fit(parts, settings, warmStart, cancellation).Weights, method, null);
+        public CheckpointResult Compute(CancellationToken cancellation)
+        {
+            var count = rows.CountUpTo(slice);
+            if (count == 0) return new(null, method, null);
+            var d = config.FeatureCount;
+            var buffer = ArrayPool<double>.Shared.Rent(count * d);
+            try
+            {
+                var labels = new int[count];
+                rows.CopyPrefixTo(slice, d, buffer, labels);
+                return new(SoftmaxTrainer.FitInPlace(buffer, labels, d, config.ClassCount, settings, warmStart, cancellation).Weights, method, null);
+            }
+            finally
+            {
+                // Cleared: no copy of a record may linger in memory after its forget.
+                ArrayPool<double>.Shared.Return(buffer, clearArray: true);
+            }
+        }
 
         public void Accept(ShardState state) { }
     }

@@ -1,39 +1,63 @@
 namespace Unlearning.Shard;
 
 /// <summary>
-/// One slice's records as learner rows, in the slice's canonical order (sorted by id). Immutable, so a fit
-/// reads it off the grain's turn; the store builds it once per change of the slice, not once per fit.
+/// One slice's committed records in the slice's canonical order (sorted by ordinal id), as a view over the shard's
+/// chunks: each entry names a chunk and a row in it, so the rows are not copied. Immutable (the chunks are, and a change
+/// of the slice makes a new view), so a fit reads it off the grain's turn.
 /// </summary>
 internal sealed class SliceRows
 {
-    public static readonly SliceRows Empty = new([], [], []);
+    public static readonly SliceRows Empty = new([], []);
 
-    private SliceRows(double[] features, int[] labels, string[] ids)
+    private readonly RecordChunk[] _chunks;
+    private readonly int[] _order;
+
+    /// <param name="chunks">The slice's chunks by slot; entries refer to them.</param>
+    /// <param name="order">Entries (<see cref="RowEntry"/>), sorted by the ids they point at.</param>
+    public SliceRows(RecordChunk[] chunks, int[] order)
     {
-        Features = features;
-        Labels = labels;
-        Ids = ids;
+        _chunks = chunks;
+        _order = order;
     }
 
-    public double[] Features { get; }
-    public int[] Labels { get; }
-    public string[] Ids { get; }
-    public int Count => Ids.Length;
+    public int Count => _order.Length;
 
-    public static SliceRows Of(IReadOnlyList<DataRecord> records)
+    public string IdAt(int index) => RowEntry.Id(_chunks, _order[index]);
+
+    public DataRecord RecordAt(int index) => RowEntry.Chunk(_chunks, _order[index]).Record(RowEntry.Row(_order[index]));
+
+    /// <summary>
+    /// Writes the rows' features (row-major), labels and, when asked, ids, in order, to the start of the given spans.
+    /// </summary>
+    public void CopyTo(Span<double> features, Span<int> labels, Span<string> ids = default)
     {
-        if (records.Count == 0) return Empty;
-        var d = records[0].Features.Length;
-        var features = new double[records.Count * d];
-        var labels = new int[records.Count];
-        var ids = new string[records.Count];
-        for (var i = 0; i < records.Count; i++)
+        var at = 0;
+        for (var i = 0; i < _order.Length; i++)
         {
-            var record = records[i];
-            record.Features.AsSpan().CopyTo(features.AsSpan(i * d, d));
-            labels[i] = record.Label;
-            ids[i] = record.Id;
+            var entry = _order[i];
+            var chunk = RowEntry.Chunk(_chunks, entry);
+            var row = RowEntry.Row(entry);
+            var values = chunk.Row(row);
+            values.CopyTo(features[at..]);
+            at += values.Length;
+            labels[i] = chunk.Labels[row];
+            if (!ids.IsEmpty) ids[i] = chunk.Ids[row];
         }
-        return new SliceRows(features, labels, ids);
+    }
+
+    public IEnumerable<DataRecord> Records()
+    {
+        for (var i = 0; i < _order.Length; i++) yield return RecordAt(i);
+    }
+
+    /// <summary>Records that are not stored in chunks (tests, and a learner's own copies), as one slice.</summary>
+    public static SliceRows Of(IEnumerable<DataRecord> records)
+    {
+        var sorted = records.OrderBy(r => r.Id, StringComparer.Ordinal).ToArray();
+        if (sorted.Length == 0) return Empty;
+        var chunks = sorted.Chunk(RecordChunk.MaxRows).Select(part => RecordChunk.Of(part, r => r.Subject)).ToArray();
+        var order = new int[sorted.Length];
+        for (var i = 0; i < order.Length; i++) order[i] = RowEntry.Of(i / RecordChunk.MaxRows, i % RecordChunk.MaxRows);
+        return new SliceRows(chunks, order);
     }
 }

@@ -17,8 +17,8 @@ namespace Unlearning.Silo.Storage;
 /// backups and replicas are outside this process's reach.
 /// </para>
 /// <para>
-/// SQLite needs nothing here: its connections run with secure_delete (freed content zeroed in place)
-/// and a rollback journal that is deleted at each commit (see <see cref="SecureSqliteDataSource"/>).
+/// SQLite needs nothing here: its connections run with secure_delete (freed content zeroed in place), and its
+/// own scrubber checkpoints and truncates the write-ahead log after a forget (<see cref="Sqlite.SqliteCheckpointScrubber"/>).
 /// </para>
 /// </summary>
 public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStateScrubber> logger) : IForgottenDataScrubber

@@ -20,6 +20,20 @@ internal static class PrivateDirectory
         else if ((File.GetUnixFileMode(path) & GroupOrOthers) != 0) File.SetUnixFileMode(path, OwnerOnly);
     }
 
+    /// <summary>Creates an empty file readable and writable by its owner only (0600), unless one exists.</summary>
+    public static void CreatePrivateFile(string path)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(path)) return;
+        try
+        {
+            using var _ = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerReadWrite });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another silo (or test) created it meanwhile.
+        }
+    }
+
     /// <summary>Narrows an existing file to its owner (0600).</summary>
     public static void RestrictFile(string path)
     {

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace Unlearning.Silo.Storage;
@@ -47,16 +46,20 @@ public static class SchemaInstaller
 
     public static async Task InstallSqliteAsync(string path, CancellationToken cancellationToken = default)
     {
-        // Patient records: only the silo's user may read them.
+        // Patient records: only the silo's user may read them. The file is made owner-only before SQLite opens it, as SQLite
+        // gives its write-ahead log and shared-memory index the database file's permissions.
         PrivateDirectory.Ensure(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        PrivateDirectory.CreatePrivateFile(path);
+        foreach (var companion in new[] { path + "-wal", path + "-shm" }) PrivateDirectory.RestrictFile(companion);
 
         await using var dataSource = new SecureSqliteDataSource(SecureSqliteDataSource.BuildConnectionString(path, 60));
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var command = connection.CreateCommand())
         {
-            // A rollback journal that is deleted at each commit: a WAL would keep old page images
-            // (forgotten records included) until checkpointed and truncated.
-            command.CommandText = "PRAGMA journal_mode = DELETE;";
+            // Write-ahead logging: a commit appends to the log and syncs it once (a rollback journal costs a file created,
+            // synced and deleted per commit), and readers never wait for the writer. The log keeps old page images until a
+            // checkpoint: after a forget the silo checkpoints and truncates it before the forget returns.
+            command.CommandText = "PRAGMA journal_mode = WAL;";
             await command.ExecuteScalarAsync(cancellationToken);
         }
         await using (var command = connection.CreateCommand())
@@ -69,15 +72,6 @@ public static class SchemaInstaller
             await using (var command = connection.CreateCommand())
             {
                 command.CommandText = SqlScripts.Schema(SqlDatabases.Sqlite);
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-            foreach (var (key, text) in SqlScripts.Queries(SqlDatabases.Sqlite))
-            {
-                await using var command = connection.CreateCommand();
-                command.CommandText = "INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES (@key, @text) " +
-                    "ON CONFLICT (QueryKey) DO UPDATE SET QueryText = excluded.QueryText WHERE QueryText IS NOT excluded.QueryText";
-                command.Parameters.Add(new SqliteParameter("@key", key));
-                command.Parameters.Add(new SqliteParameter("@text", text));
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
             await using (var command = connection.CreateCommand())

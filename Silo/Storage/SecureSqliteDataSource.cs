@@ -4,15 +4,18 @@ using Microsoft.Data.Sqlite;
 namespace Unlearning.Silo.Storage;
 
 /// <summary>
-/// Opens the connections the ADO.NET grain storage uses on SQLite, each set up so that deleted content
-/// does not linger in the file: <c>secure_delete</c> overwrites freed cells and pages with zeros,
-/// temporary tables and indexes stay in memory, and the rollback journal (never a WAL) is unlinked at
-/// each commit. <c>secure_delete</c> is a per-connection setting, so it is applied on every open.
+/// Opens connections to the silo's SQLite file, each set up so that deleted content does not linger in the file and
+/// every commit is durable: <c>secure_delete</c> overwrites freed cells and pages with zeros, temporary tables and
+/// indexes stay in memory, <c>synchronous = FULL</c> syncs the write-ahead log at every commit (a committed write
+/// survives a power loss, not only a crash of the process), and the log is cut back to 64 MiB after checkpoints.
+/// These are per-connection settings, so they are applied on every open. The journal mode (WAL) is the file's own
+/// (<see cref="SchemaInstaller"/>); after a forget the log is checkpointed and truncated (<see cref="Sqlite.SqliteCheckpointScrubber"/>).
 /// </summary>
 public sealed class SecureSqliteDataSource(string connectionString) : DbDataSource
 {
     /// <summary>Runs first on every connection.</summary>
-    public const string ConnectionPragmas = "PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY;";
+    public const string ConnectionPragmas =
+        "PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY; PRAGMA synchronous = FULL; PRAGMA journal_size_limit = 67108864;";
 
     public override string ConnectionString => connectionString;
 

@@ -1,20 +1,23 @@
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
+using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 using Unlearning.Client;
+using Unlearning.Silo.Storage.Sqlite;
 using Unlearning.Storage;
 
 namespace Unlearning.Silo.Storage;
 
 public static class StorageSetup
 {
-    /// <summary>The ADO.NET invariant that Orleans maps to Microsoft.Data.Sqlite's factory.</summary>
-    public const string SqliteInvariant = "System.Data.SQLite";
-
     /// <summary>
     /// Registers the grain storage providers the grains use (<see cref="StorageNames.Models"/>,
     /// <see cref="StorageNames.Shards"/>) on the configured store, with the Orleans binary serializer,
-    /// the schema installer and (PostgreSQL) the vacuum of dead row versions.
+    /// the schema installer and what clears forgotten data from the store's files (PostgreSQL: vacuum of dead row
+    /// versions; SQLite: a checkpoint that empties the write-ahead log). SQLite uses the project's own provider
+    /// (<see cref="SqliteGrainStorage"/>: group commit); PostgreSQL Orleans' ADO.NET provider.
     /// </summary>
     public static ISiloBuilder AddUnlearningStorage(this ISiloBuilder silo, StorageOptions options)
     {
@@ -36,10 +39,19 @@ public static class StorageSetup
                 }
                 break;
             case StorageProvider.Sqlite:
-                var dataSource = new SecureSqliteDataSource(
-                    SecureSqliteDataSource.BuildConnectionString(storage.SqlitePath, storage.SqliteBusyTimeoutSeconds));
-                silo.Services.AddSingleton(dataSource); // disposed with the silo
-                AddAdoNet(silo, options => { options.Invariant = SqliteInvariant; options.DataSource = dataSource; });
+                // One store per silo (disposed with it), shared by both providers, so their writes share commits.
+                silo.Services.AddSingleton(_ => new SqliteStateStore(
+                    SecureSqliteDataSource.BuildConnectionString(storage.SqlitePath, storage.SqliteBusyTimeoutSeconds)));
+                silo.Services.AddSingleton<IForgottenDataScrubber, SqliteCheckpointScrubber>();
+                foreach (var name in new[] { StorageNames.Models, StorageNames.Shards })
+                {
+                    silo.Services.AddGrainStorage(name, (services, key) => new SqliteGrainStorage(
+                        key,
+                        services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+                        services.GetRequiredService<SqliteStateStore>(),
+                        new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
+                        services.GetRequiredService<IActivatorProvider>()));
+                }
                 break;
             case StorageProvider.Postgres:
                 AddAdoNet(silo, options => { options.Invariant = PostgresConnectionString.Invariant; options.ConnectionString = storage.Postgres; });

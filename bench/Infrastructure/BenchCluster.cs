@@ -48,6 +48,7 @@ public sealed class BenchCluster : IAsyncDisposable
     public static ClusterTransport Transport { get; set; } = ClusterTransport.Tcp;
 
     private readonly Func<ValueTask> _dispose;
+    private bool _keepStore;
 
     private BenchCluster(IClusterClient client, int silos, ProvisionedStorage store, Func<ValueTask> dispose)
     {
@@ -107,7 +108,20 @@ public sealed class BenchCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the client and the silos, then deletes the store.</summary>
+    /// <summary>The silos' gateway ports on loopback (TCP transport; empty for the in-memory testing host).</summary>
+    public IReadOnlyList<int> GatewayPorts { get; private init; } = [];
+
+    /// <summary>Starts silos (TCP, no TLS) on a store a stopped cluster left (<see cref="StopKeepingStoreAsync"/>): a restart.</summary>
+    public static Task<BenchCluster> StartOnAsync(ProvisionedStorage store, int silos) => StartTcpAsync(store, silos, BenchSecurity.None);
+
+    /// <summary>Stops the client and the silos and leaves the store as it is, for <see cref="StartOnAsync"/>.</summary>
+    public ValueTask StopKeepingStoreAsync()
+    {
+        _keepStore = true;
+        return DisposeAsync();
+    }
+
+    /// <summary>Stops the client and the silos, then deletes the store (unless <see cref="StopKeepingStoreAsync"/>).</summary>
     public async ValueTask DisposeAsync()
     {
         try
@@ -116,7 +130,7 @@ public sealed class BenchCluster : IAsyncDisposable
         }
         finally
         {
-            await Store.DisposeAsync();
+            if (!_keepStore) await Store.DisposeAsync();
         }
     }
 
@@ -193,7 +207,10 @@ public sealed class BenchCluster : IAsyncDisposable
                 await StopAsync(started);
                 for (var i = hosts.Count - 1; i >= 0; i--) await StopAsync(hosts[i]);
                 if (credentialsFolder is not null) Directory.Delete(credentialsFolder, recursive: true);
-            });
+            })
+            {
+                GatewayPorts = [.. gateways.Select(g => g.Port)],
+            };
         }
         catch
         {

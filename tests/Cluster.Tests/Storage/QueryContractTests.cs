@@ -8,21 +8,11 @@ namespace Unlearning.Tests.Storage;
 /// <summary>
 /// The installed grain-state queries keep the ADO.NET provider's optimistic-concurrency contract: a
 /// write or delete with a stale version changes nothing and answers no new version. Runs the query rows
-/// as the provider does (same parameter names and types), on both databases.
+/// as the provider does (same parameter names and types), on PostgreSQL (SQLite has a provider of its own:
+/// SqliteGrainStorageTests).
 /// </summary>
 public sealed class QueryContractTests
 {
-    [Fact]
-    public async Task Sqlite_queries_refuse_stale_versions()
-    {
-        using var directory = new TempDirectory("contract");
-        var path = Path.Combine(directory.Path, StorageOptions.SqliteFileName);
-        await SchemaInstaller.InstallSqliteAsync(path);
-        await SchemaInstaller.InstallSqliteAsync(path); // idempotent
-        await using var source = new SecureSqliteDataSource(SecureSqliteDataSource.BuildConnectionString(path, 5));
-        await CheckContractAsync(source);
-    }
-
     [Fact]
     public async Task Postgres_queries_refuse_stale_versions()
     {
@@ -36,7 +26,7 @@ public sealed class QueryContractTests
     private static async Task CheckContractAsync(DbDataSource source)
     {
         var queries = await QueriesAsync(source);
-        Assert.Equal(13 - (source is NpgsqlDataSource ? 0 : 9), queries.Count);
+        Assert.Equal(13, queries.Count);
 
         Task<int?> Write(int? version, byte[] payload) => ScalarAsync(source, queries["WriteToStorageKey"], version, payload);
         Task<int?> Delete(int? version) => ScalarAsync(source, queries["DeleteStorageKey"], version, null);

@@ -17,7 +17,9 @@ public sealed class StorageCluster : IAsyncDisposable
     public IClusterClient Client => Cluster.Client;
 
     /// <param name="settings">More silo configuration (e.g. the audit log's subject keys), on top of the test defaults.</param>
-    public static async Task<StorageCluster> StartAsync(StorageOptions storage, int silos = 2, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="configure">More silo set-up (e.g. a storage wrapper that counts reads).</param>
+    public static async Task<StorageCluster> StartAsync(StorageOptions storage, int silos = 2, IReadOnlyDictionary<string, string?>? settings = null,
+        Action<ISiloBuilder>? configure = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.Options.ClusterId = $"storage-{Guid.NewGuid():N}"[..20];
@@ -26,7 +28,11 @@ public sealed class StorageCluster : IAsyncDisposable
         {
             ["Unlearning:RetrainDelay"] = "00:00:00.020",
         }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
-        builder.ConfigureSilo((_, silo) => silo.AddUnlearningGrains(configuration, storage));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddUnlearningGrains(configuration, storage);
+            configure?.Invoke(silo);
+        });
         // The tests read shard state through IShardGrain, which the silos refuse to clients: this one is in the silos'
         // process and may have their key.
         builder.ConfigureClient(client => client.AllowInternalCallsForTests());

@@ -73,7 +73,7 @@ public sealed class CertifiedLearnerTests
         var restored = new LearnerHarness(stored);
         Assert.Null(restored.Learner.CurrentBasis);
         var subject = restored.Slice.Where(r => Forgets[0].Contains(r.Id)).ToArray();
-        var serving = new ShardServing(1, null, new InMemoryShardRecords(restored.Slice), Current: true);
+        var serving = new ShardServing(1, null, InMemoryShardRecords.Of(restored.Slice), Current: true);
         var preview = await restored.Learner.EstimateForgetAsync(subject, serving);
         Assert.NotNull(restored.Learner.CurrentBasis);
         restored.Forget(Forgets[0]);
@@ -124,20 +124,20 @@ public sealed class CertifiedLearnerTests
     {
         var shard = new LearnerHarness();
         var fit = shard.Step();
-        Assert.True((await shard.Learner.VerifyAsync(new InMemoryShardRecords(shard.Slice), fit.Weights)).Verified);
+        Assert.True((await shard.Learner.VerifyAsync(InMemoryShardRecords.Of(shard.Slice), fit.Weights)).Verified);
 
         var removed = shard.Forget(Forgets[1]);
         var step = shard.Step();
-        var after = await shard.Learner.VerifyAsync(new InMemoryShardRecords(shard.Slice), step.Weights);
+        var after = await shard.Learner.VerifyAsync(InMemoryShardRecords.Of(shard.Slice), step.Weights);
         Assert.True(after.Verified);
         Assert.True(after.Residual > 0 && after.Residual <= after.Bound, $"residual {after.Residual}, bound {after.Bound}");
 
         var tampered = (double[])step.Weights!.Clone();
         tampered[0] = Math.BitIncrement(tampered[0]);
-        Assert.False((await shard.Learner.VerifyAsync(new InMemoryShardRecords(shard.Slice), tampered)).Verified);
+        Assert.False((await shard.Learner.VerifyAsync(InMemoryShardRecords.Of(shard.Slice), tampered)).Verified);
         // A forgotten record still in storage: the model no longer stands for the stored records.
         var resurrected = shard.Slice.Concat(removed).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
-        Assert.False((await shard.Learner.VerifyAsync(new InMemoryShardRecords(resurrected), step.Weights)).Verified);
+        Assert.False((await shard.Learner.VerifyAsync(InMemoryShardRecords.Of(resurrected), step.Weights)).Verified);
     }
 
     /// <summary>The model after each of <see cref="Forgets"/>, every basis computed in this thread from the records left.</summary>
@@ -202,7 +202,7 @@ public sealed class CertifiedLearnerTests
 
         public CheckpointResult Step()
         {
-            var checkpoint = Learner.Prepare(0, new InMemoryShardRecords(Slice), []);
+            var checkpoint = Learner.Prepare(0, InMemoryShardRecords.Of(Slice), []);
             var result = checkpoint.Compute(CancellationToken.None);
             checkpoint.Accept(State);
             LastWeights = result.Weights;

@@ -8,8 +8,8 @@ public sealed class SisaLearnerTests
 {
     private static readonly Dataset Data = Dataset.Wdbc();
 
-    private static InMemoryShardRecords Slices(IEnumerable<DataRecord> records, int slices) =>
-        new([.. Enumerable.Range(0, slices).Select(s => records.Where(r => Unlearning.Learning.Partitioning.SliceOf(r.Id, slices) == s)
+    private static ShardRows Slices(IEnumerable<DataRecord> records, int slices) =>
+        InMemoryShardRecords.Of([.. Enumerable.Range(0, slices).Select(s => records.Where(r => Unlearning.Learning.Partitioning.SliceOf(r.Id, slices) == s)
             .OrderBy(r => r.Id, StringComparer.Ordinal).ToList())]);
 
     [Fact]

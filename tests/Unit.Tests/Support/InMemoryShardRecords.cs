@@ -2,10 +2,8 @@ using Unlearning.Shard;
 
 namespace Unlearning.Tests.Support;
 
-/// <summary>A shard's records held by a test, slice by slice; rows are built from them on every call.</summary>
-internal sealed class InMemoryShardRecords(params List<DataRecord>[] slices) : IShardRecords
+/// <summary>A shard's records held by a test, slice by slice, as the learner reads them.</summary>
+internal static class InMemoryShardRecords
 {
-    public IReadOnlyList<List<DataRecord>> Slices { get; } = slices;
-
-    public SliceRows RowsOf(int slice) => SliceRows.Of(Slices[slice]);
+    public static ShardRows Of(params List<DataRecord>[] slices) => ShardRows.Of(slices);
 }

@@ -1,13 +1,7 @@
--- Schema of the unlearning silo's embedded store on SQLite: the ADO.NET persistence provider's query
--- table and grain state. Written for this project from the contract of
--- Microsoft.Orleans.Persistence.AdoNet 10.4.x. Idempotent; the installer runs it in one
--- BEGIN IMMEDIATE transaction. (SQLite has no Orleans clustering: the silo uses localhost clustering.)
-
-CREATE TABLE IF NOT EXISTS OrleansQuery
-(
-    QueryKey  TEXT NOT NULL PRIMARY KEY,
-    QueryText TEXT NOT NULL
-);
+-- Schema of the unlearning silo's embedded store on SQLite: grain state, written by the silo's own provider
+-- (Silo/Storage/Sqlite). The table and its key are those the ADO.NET persistence provider used for string-keyed
+-- grains (grain_n0 = grain_n1 = 0), so files written by earlier versions keep their rows. Idempotent; the installer
+-- runs it in one BEGIN IMMEDIATE transaction. (SQLite has no Orleans clustering: the silo uses localhost clustering.)
 
 -- One row per grain state, keyed by its natural key; grain_key is the string key or key extension,
 -- '' when none. A cleared state is deleted (DeleteStateOnClear).
