@@ -58,7 +58,7 @@ public sealed partial class CallAuthorizationFilter(InternalCallKey key, ILogger
         {
             var held = string.Join(", ", caller.Roles.Order(StringComparer.Ordinal));
             LogForbidden(logger, caller.Subject, held, CallRules.Name(method));
-            throw new ForbiddenException($"{ForbiddenException.Prefix}role {held} may not {CallRules.Describe(method, roles)}; roles that may: {roles.Allowed}");
+            throw new ForbiddenException(CallRules.Refusal(caller.Roles, method, roles));
         }
         return Run(context);
     }

@@ -4,6 +4,7 @@ using Spectre.Console.Rendering;
 using Unlearning.Client.Security;
 using Unlearning.Client.Verification;
 using DevSetupFiles = Unlearning.Client.Security.DevSetup;
+using Unlearning.Client.Json;
 
 namespace Unlearning.Cli.Output;
 

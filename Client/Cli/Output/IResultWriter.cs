@@ -1,5 +1,6 @@
 using Unlearning.Client.Security;
 using Unlearning.Client.Verification;
+using Unlearning.Client.Json;
 
 namespace Unlearning.Cli.Output;
 
@@ -46,5 +47,3 @@ internal interface IResultWriter
     void Token(IssuedToken token);
 }
 
-/// <summary>A row's prediction, with how many of the model's shards answered it.</summary>
-internal sealed record AnsweredPrediction(Prediction Prediction, int ShardsUsed);
