@@ -1,6 +1,6 @@
+using Unlearning.Client.Json;
 using Unlearning.Client.Security;
 using Unlearning.Client.Verification;
-using Unlearning.Client.Json;
 
 namespace Unlearning.Cli.Output;
 

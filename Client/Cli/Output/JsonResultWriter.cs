@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Unlearning.Client.Json;
 using Unlearning.Client.Security;
 using Unlearning.Client.Verification;
-using Unlearning.Client.Json;
 
 namespace Unlearning.Cli.Output;
 
