@@ -14,7 +14,7 @@ var started = Stopwatch.StartNew();
 var installOnly = args.Contains("--install-schema");
 args = [.. args.Where(a => a != "--install-schema")];
 
-var (builder, dashboard) = SiloHost.CreateBuilder(args);
+var (builder, web) = SiloHost.CreateBuilder(args);
 var options = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
 var storage = SiloConfiguration.StorageFrom(builder.Configuration);
 if (installOnly)
@@ -25,7 +25,8 @@ if (installOnly)
 }
 
 // Before anything is bound or connected: a silo that would be reachable from the network without TLS and tokens stops here.
-var security = StartupSecurity.Decide(options, SiloConfiguration.SecurityFrom(builder.Configuration), dashboard);
+var securityOptions = SiloConfiguration.SecurityFrom(builder.Configuration);
+var security = StartupSecurity.Decide(options, securityOptions, web.Dashboard, web.Http);
 if (security.Refused)
 {
     Console.Error.WriteLine($"error: {security.Refusal}");
@@ -34,11 +35,16 @@ if (security.Refused)
 Console.WriteLine(security.Line);
 Console.WriteLine($"Storage: {storage.Describe()}");
 
-builder.UseOrleans(silo => silo.ConfigureUnlearningSilo(options, builder.Configuration, dashboard));
+builder.UseOrleans(silo => silo.ConfigureUnlearningSilo(options, builder.Configuration, web.Dashboard));
 
-using var host = SiloHost.Build(builder);
+using var host = SiloHost.Build(builder, web, options, securityOptions);
 await host.StartAsync();
-if (dashboard.Enabled) Console.WriteLine($"Dashboard: {dashboard.Url}");
+if (web.Dashboard.Enabled) Console.WriteLine($"Dashboard: {web.Dashboard.Url}");
+if (web.Http.Enabled)
+{
+    var api = $"{(securityOptions.IsSecure ? "https" : "http")}://{web.Http.UrlHost(options)}:{web.Http.Port}";
+    Console.WriteLine($"HTTP API: {api}/v1/models/{{model}} (OpenAPI: {api}/openapi/v1.json{(securityOptions.IsSecure ? "; bearer tokens" : "")})");
+}
 Console.WriteLine($"Silo ready in {started.ElapsedMilliseconds} ms (pid {Environment.ProcessId}): cluster '{options.ClusterId}', silo port {options.SiloPort}, " +
     $"clients connect to {options.AdvertisedAddress}:{options.GatewayPort}{(options.Rebalance ? ", rebalancing activations" : "")}. Ctrl+C stops it.");
 await host.WaitForShutdownAsync();

@@ -32,6 +32,10 @@ internal static class SiloHelp
           --auth-public-key FILE             PEM public key that signs callers' tokens (or --jwks FILE, a JWKS document)
           --insecure                         No TLS, no tokens: for a network you trust (warns at every start)
 
+        HTTP API (README, "HTTP API"):
+          --http-port N                      Serve the HTTP API on port N (default: off): HTTPS with bearer tokens when
+                                             security is configured; on the silo's address (loopback: 127.0.0.1)
+
         Dashboard:
           --dashboard-port N                 Serve the Orleans Dashboard on http://127.0.0.1:N/dashboard/ (default: off;
                                              loopback only: it has no authentication)

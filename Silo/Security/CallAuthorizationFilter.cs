@@ -73,7 +73,7 @@ public sealed partial class CallAuthorizationFilter(
             var held = string.Join(", ", caller.Roles.Order(StringComparer.Ordinal));
             LogForbidden(logger, caller.Subject, held, CallRules.Name(method));
             audit?.Denied(CallRules.Name(method), $"forbidden: roles {held}", caller.Subject);
-            throw new ForbiddenException($"{ForbiddenException.Prefix}role {held} may not {CallRules.Describe(method, roles)}; roles that may: {roles.Allowed}");
+            throw new ForbiddenException(CallRules.Refusal(caller.Roles, method, roles));
         }
         AuditCaller.Set(caller.Subject);
         return Run(context);

@@ -40,5 +40,14 @@ public static class CallRules
     public static string Describe(MethodInfo method, RequiresRoleAttribute? roles) =>
         roles?.Action is { Length: > 0 } action ? $"{action} ({Name(method)})" : $"call {Name(method)}";
 
+    /// <summary>
+    /// Why a caller holding <paramref name="held"/> may not call <paramref name="method"/>, in the one line the grain call
+    /// filter and the HTTP API both answer: "forbidden: role reader may not forget a subject (IModelGrain.Forget); roles
+    /// that may: forgetter, admin".
+    /// </summary>
+    public static string Refusal(IEnumerable<string> held, MethodInfo method, RequiresRoleAttribute? roles) =>
+        $"{ForbiddenException.Prefix}role {string.Join(", ", held.Order(StringComparer.Ordinal))} may not {Describe(method, roles)}; " +
+        $"roles that may: {roles?.Allowed ?? Roles.Admin}";
+
     public static string Name(MethodInfo method) => $"{method.DeclaringType?.Name}.{method.Name}";
 }

@@ -75,17 +75,40 @@ public sealed class InternalCallKey
 }
 
 /// <summary>
-/// Marks the calls a silo makes to this project's grains as internal (see <see cref="InternalCallKey"/>). Registered on
-/// every silo; on a client only in tests (<see cref="InternalCallsForTests"/>).
+/// Marks the calls a silo's grains make to this project's grains as internal (see <see cref="InternalCallKey"/>).
+/// Registered on every silo; on a client only in tests (<see cref="InternalCallsForTests"/>).
+/// <para>
+/// On a silo, only a call made by a grain is marked (Orleans' <c>SourceId</c> is the calling activation, read from the
+/// thread's grain context): host code outside any grain, such as the HTTP API calling on behalf of its caller, calls as
+/// a client does, and the incoming filter checks that caller's token and roles.
+/// </para>
 /// </summary>
-public sealed class InternalCallStamp(InternalCallKey key) : IOutgoingGrainCallFilter
+public sealed class InternalCallStamp : IOutgoingGrainCallFilter
 {
     /// <summary>The RequestContext key of the mark.</summary>
     public const string Key = "unlearning-internal";
 
+    private readonly InternalCallKey _key;
+    private readonly bool _grainCallsOnly;
+
+    /// <summary>A silo's stamp: calls made by grains only.</summary>
+    public InternalCallStamp(InternalCallKey key)
+        : this(key, grainCallsOnly: true)
+    {
+    }
+
+    private InternalCallStamp(InternalCallKey key, bool grainCallsOnly)
+    {
+        _key = key;
+        _grainCallsOnly = grainCallsOnly;
+    }
+
+    /// <summary>A test client's stamp: every call, as a client's calls come from no grain.</summary>
+    internal static InternalCallStamp EveryCall(InternalCallKey key) => new(key, grainCallsOnly: false);
+
     public Task Invoke(IOutgoingGrainCallContext context)
     {
-        if (key.Mark is { } mark && CallRules.IsOurs(context.InterfaceMethod))
+        if (_key.Mark is { } mark && CallRules.IsOurs(context.InterfaceMethod) && (!_grainCallsOnly || context.SourceId is not null))
             RequestContext.Set(Key, mark);
         return context.Invoke();
     }
@@ -99,5 +122,5 @@ public sealed class InternalCallStamp(InternalCallKey key) : IOutgoingGrainCallF
 public static class InternalCallsForTests
 {
     public static IClientBuilder AllowInternalCallsForTests(this IClientBuilder client, InternalCallKey? key = null) =>
-        client.AddOutgoingGrainCallFilter(new InternalCallStamp(key ?? InternalCallKey.ForProcess()));
+        client.AddOutgoingGrainCallFilter(InternalCallStamp.EveryCall(key ?? InternalCallKey.ForProcess()));
 }

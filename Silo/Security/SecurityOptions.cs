@@ -50,6 +50,9 @@ public sealed class SecurityOptions
         ["--insecure"] = $"--{Section}:{nameof(Insecure)}=true",
     };
 
+    /// <summary>Whether the silo runs with TLS and tokens: settings given, and not --insecure (which refuses them anyway).</summary>
+    public bool IsSecure => AnySecuritySetting && !Insecure;
+
     /// <summary>Whether any TLS or token setting is given.</summary>
     public bool AnySecuritySetting => new[] { TlsCert, TlsKey, TlsCa, AuthPublicKey, Jwks }.Any(s => !string.IsNullOrWhiteSpace(s));
 

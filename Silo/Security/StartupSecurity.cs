@@ -1,4 +1,5 @@
 using System.Net;
+using Unlearning.Silo.Http;
 
 namespace Unlearning.Silo.Security;
 
@@ -21,15 +22,16 @@ public sealed record SecurityDecision(SecurityMode Mode, string Line, string? Re
 
 /// <summary>
 /// Secure by default: a silo that would listen on an address other than loopback (its silo and gateway ports, or the
-/// dashboard) starts only with TLS and tokens, or with --insecure (and a warning at every start). A pure function of the
-/// options, run before the host is built, so a refused silo binds and sends nothing.
+/// HTTP API) starts only with TLS and tokens, or with --insecure (and a warning at every start); the dashboard, which has
+/// no authentication, listens on loopback only. A pure function of the options, run before the host is built, so a
+/// refused silo binds and sends nothing.
 /// </summary>
 public static class StartupSecurity
 {
     public const string InsecureWarning =
         "WARNING: --insecure: no TLS and no caller authentication; whoever reaches this silo's ports can read, change and forget every model";
 
-    public static SecurityDecision Decide(SiloOptions silo, SecurityOptions security, DashboardSettings dashboard)
+    public static SecurityDecision Decide(SiloOptions silo, SecurityOptions security, DashboardSettings dashboard, HttpApiOptions? http = null)
     {
         if (security.Insecure || security.AnySecuritySetting)
         {
@@ -45,6 +47,7 @@ public static class StartupSecurity
 
         var exposed = new List<string>();
         if (!IsLoopback(silo.AdvertisedAddress)) exposed.Add($"silo and gateway ports on {silo.AdvertisedAddress}");
+        if (http is { Enabled: true } && !IsLoopback(http.ListenHost(silo))) exposed.Add($"HTTP API on {http.ListenHost(silo)}:{http.Port}");
         var dashboardExposed = dashboard.Enabled && !IsLoopback(dashboard.Host);
 
         if (security.Insecure)

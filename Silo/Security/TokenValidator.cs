@@ -86,6 +86,12 @@ public sealed class TokenValidator
         };
     }
 
+    /// <summary>
+    /// The rules this validator applies (<see cref="CreateParameters"/> for its options, keys and clock): the HTTP API's
+    /// JwtBearer checks bearer tokens with this very object, so the two boundaries cannot drift apart.
+    /// </summary>
+    public TokenValidationParameters Parameters => _parameters;
+
     /// <summary>How many tokens were verified cryptographically (cache misses); for tests.</summary>
     internal int Verifications => Volatile.Read(ref _verifications);
 
@@ -143,7 +149,7 @@ public sealed class TokenValidator
         var result = await _handler.ValidateTokenAsync(token, _parameters).ConfigureAwait(false);
         var outcome = result.IsValid && result.SecurityToken is JsonWebToken jwt
             ? Identify(jwt)
-            : TokenValidation.Failed(Classify(result.Exception));
+            : TokenValidation.Failed(FailureOf(result.Exception));
         if (outcome.IsValid)
         {
             if (now < outcome.Identity.ExpiresAt)
@@ -188,7 +194,8 @@ public sealed class TokenValidator
         return true;
     }
 
-    private static TokenFailure Classify(Exception? exception) => exception switch
+    /// <summary>Why IdentityModel refused a token, from the exception it reported (JwtBearer's too).</summary>
+    public static TokenFailure FailureOf(Exception? exception) => exception switch
     {
         SecurityTokenExpiredException => TokenFailure.Expired,
         SecurityTokenNotYetValidException => TokenFailure.NotYetValid,

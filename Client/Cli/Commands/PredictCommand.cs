@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Unlearning.Cli.Output;
 using Unlearning.Client.Csv;
+using Unlearning.Client.Json;
 
 namespace Unlearning.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Spectre.Console;
+using Unlearning.Client.Json;
 
 namespace Unlearning.Cli.Output;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using Unlearning.Client.Json;
 using Unlearning.Client.Security;
 using Unlearning.Client.Verification;
 using DevSetupFiles = Unlearning.Client.Security.DevSetup;

@@ -1,3 +1,4 @@
+using Unlearning.Client.Json;
 using Unlearning.Client.Security;
 using Unlearning.Client.Verification;
 
@@ -77,5 +78,3 @@ internal interface IResultWriter
     void Token(IssuedToken token);
 }
 
-/// <summary>A row's prediction, with how many of the model's shards answered it.</summary>
-internal sealed record AnsweredPrediction(Prediction Prediction, int ShardsUsed);

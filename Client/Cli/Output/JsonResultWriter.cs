@@ -1,6 +1,6 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Unlearning.Client.Json;
 using Unlearning.Client.Security;
 using Unlearning.Client.Verification;
 
@@ -9,13 +9,7 @@ namespace Unlearning.Cli.Output;
 /// <summary>One compact JSON object per result (one per row for predictions and explanations: JSON Lines).</summary>
 internal sealed class JsonResultWriter(TextWriter stdout) : IResultWriter
 {
-    // Relaxed escaping keeps ids and labels readable ("O'Brien", "é"); the output is never embedded in HTML.
-    // Doubles use the default round-trippable formatting.
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    private static readonly JsonSerializerOptions Options = JsonContract.Options;
 
     public void Created(ModelConfig config) => Write(ConfigDocument.From(config));
 

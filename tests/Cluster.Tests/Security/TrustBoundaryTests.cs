@@ -105,7 +105,7 @@ public sealed class TrustBoundaryTests(SecureSiloFixture silo, ITestOutputHelper
             "missing" => [],
             // Valid for an hour, two hours ago: past the 30 s of clock skew.
             "expired" => ["--token", credentials.Token(new TokenRequest([Roles.Admin]), DateTimeOffset.UtcNow.AddHours(-2))],
-            "tampered" => ["--token", Tamper(credentials.Token(Roles.Reader))],
+            "tampered" => ["--token", SecureCredentials.RaiseToAdmin(credentials.Token(Roles.Reader))],
             "wrong issuer" => ["--token", credentials.Token(new TokenRequest([Roles.Admin]) { Issuer = "someone-else" })],
             "wrong audience" => ["--token", credentials.Token(new TokenRequest([Roles.Admin]) { Audience = "another-service" })],
             _ => ["--token", "not-a-token"],
@@ -166,16 +166,6 @@ public sealed class TrustBoundaryTests(SecureSiloFixture silo, ITestOutputHelper
         Assert.Equal(0, (await model.Forget("nobody-at-all")).RecordsRemoved);
         var refused = await Assert.ThrowsAsync<ForbiddenException>(() => model.Train());
         Assert.Equal("forbidden: role forgetter, reader may not train a model (IModelGrain.Train); roles that may: writer, admin", refused.Message);
-    }
-
-    /// <summary>The token with its roles raised to admin and its signature kept: what a reader trying to escalate would send.</summary>
-    private static string Tamper(string token)
-    {
-        var parts = token.Split('.');
-        var payload = System.Text.Encoding.UTF8.GetString(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(parts[1]));
-        Assert.Contains("\"reader\"", payload);
-        var raised = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(payload.Replace("\"reader\"", "\"admin\"", StringComparison.Ordinal));
-        return $"{parts[0]}.{raised}.{parts[2]}";
     }
 
     private async Task<IHost> ConnectAsync(ClientSecurity security)

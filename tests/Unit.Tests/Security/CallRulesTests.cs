@@ -1,4 +1,5 @@
 using System.Reflection;
+using Unlearning.Silo.Http;
 using Unlearning.Silo.Security;
 using Unlearning.Wire;
 
@@ -116,4 +117,24 @@ public sealed class CallRulesTests
         Assert.Equal("forget a subject (IModelGrain.Forget)", CallRules.Describe(method, CallRules.Of(method).Roles));
         Assert.Equal("call IModelGrain.Forget", CallRules.Describe(method, null));
     }
+
+    /// <summary>An HTTP endpoint's roles come from the methods it calls: those every one of them allows, as the filter's table has them.</summary>
+    [Fact]
+    public void An_http_endpoint_allows_the_roles_every_grain_call_it_makes_allows()
+    {
+        var ingest = GrainCalls.Of(nameof(IModelGrain.StageIngest), nameof(IModelGrain.CommitIngest), nameof(IModelGrain.AbortIngest),
+            nameof(IModelGrain.GetConfig), nameof(IModelGrain.Activation));
+        var predict = GrainCalls.Of(nameof(IModelGrain.Predict), nameof(IModelGrain.GetConfig));
+
+        Assert.Equal("writer, admin", ingest.Allowed);
+        Assert.Equal("reader, admin", predict.Allowed);
+        Assert.Null(ingest.RefusalFor(Caller(Roles.Writer)));
+        Assert.Null(predict.RefusalFor(Caller(Roles.Admin)));
+        Assert.Equal("forbidden: role auditor, reader may not ingest records (IModelGrain.StageIngest); roles that may: writer, admin",
+            ingest.RefusalFor(Caller(Roles.Reader, Roles.Auditor)));
+        Assert.Throws<ArgumentException>(() => GrainCalls.Of("NoSuchMethod"));
+    }
+
+    private static CallerIdentity Caller(params string[] roles) =>
+        new("someone", System.Collections.Frozen.FrozenSet.ToFrozenSet(roles), null, DateTimeOffset.UtcNow.AddHours(1));
 }

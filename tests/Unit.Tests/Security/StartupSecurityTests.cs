@@ -1,4 +1,5 @@
 using Unlearning.Silo;
+using Unlearning.Silo.Http;
 using Unlearning.Silo.Security;
 
 namespace Unlearning.Tests.Security;
@@ -100,5 +101,40 @@ public sealed class StartupSecurityTests : IDisposable
         Assert.True(decision.Refused);
         Assert.StartsWith("refusing to start: the dashboard has no authentication, so it listens on loopback only", decision.Refusal);
         Assert.False(Decide("127.0.0.1", security, new DashboardSettings { Port = 8080 }).Refused);
+    }
+
+    [Fact]
+    public void An_http_api_on_another_address_than_loopback_needs_tls_and_tokens_or_insecure()
+    {
+        var http = new HttpApiOptions { Port = 8443, Host = "0.0.0.0" };
+        var silo = new SiloOptions { AdvertisedAddress = "127.0.0.1" };
+
+        var refused = StartupSecurity.Decide(silo, new SecurityOptions(), new DashboardSettings(), http);
+
+        Assert.True(refused.Refused);
+        Assert.StartsWith("refusing to start: the silo would listen (HTTP API on 0.0.0.0:8443) without TLS and tokens", refused.Refusal);
+        Assert.False(StartupSecurity.Decide(silo, Complete(), new DashboardSettings(), http).Refused);
+        Assert.Equal(SecurityMode.Insecure, StartupSecurity.Decide(silo, new SecurityOptions { Insecure = true }, new DashboardSettings(), http).Mode);
+        Assert.False(StartupSecurity.Decide(silo, new SecurityOptions(), new DashboardSettings(), new HttpApiOptions { Port = 8443 }).Refused);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", null, "127.0.0.1")]
+    [InlineData("10.1.2.3", null, "0.0.0.0")]
+    [InlineData("10.1.2.3", "127.0.0.1", "127.0.0.1")]
+    [InlineData("127.0.0.1", "::", "::")]
+    public void The_http_api_listens_where_the_silo_does_unless_told(string silo, string? host, string expected) =>
+        Assert.Equal(expected, new HttpApiOptions { Port = 8443, Host = host }.ListenHost(new SiloOptions { AdvertisedAddress = silo }));
+
+    [Theory]
+    [InlineData(70000, null, 1024, 1, "Http:Port (--http-port) must be from 1 to 65535")]
+    [InlineData(8443, "silo.example", 1024, 1, "Http:Host must be an IP address or localhost")]
+    [InlineData(8443, null, 10, 1, "Http:MaxBodyBytes must be from 1024")]
+    [InlineData(8443, null, 1024, -1, "Http:RateLimit must be 0 (no limit) or more")]
+    public void Bad_http_api_settings_are_refused_naming_the_setting(int port, string? host, long maxBody, int rate, string message)
+    {
+        var options = new HttpApiOptions { Port = port, Host = host, MaxBodyBytes = maxBody, RateLimit = rate };
+
+        Assert.StartsWith(message, Assert.Throws<InvalidOperationException>(() => options.Validated()).Message);
     }
 }

@@ -1,4 +1,4 @@
-namespace Unlearning.Cli.Output;
+namespace Unlearning.Client.Json;
 
 /// <summary>How far a forget dry run moves predicted probabilities: absolute differences averaged over labels (and rows).</summary>
 internal static class ProbabilityChange

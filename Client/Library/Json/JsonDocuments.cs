@@ -2,10 +2,13 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Unlearning.Client.Verification;
 
-namespace Unlearning.Cli.Output;
+namespace Unlearning.Client.Json;
 
-// The --json contract, key for key and in order: scripts rely on it, so it does not follow the wire types implicitly.
+// The --json contract (and the HTTP API's bodies), key for key and in order: scripts rely on it, so it does not follow the wire types implicitly.
 // Keys added after the first release come last and, where marked, only when they have a value.
+
+/// <summary>A row's prediction, with how many of the model's shards answered it.</summary>
+internal sealed record AnsweredPrediction(Prediction Prediction, int ShardsUsed);
 
 internal sealed record ConfigDocument(
     string Name, IReadOnlyList<string> FeatureNames, IReadOnlyList<string> Labels,
