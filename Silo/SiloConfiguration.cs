@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Unlearning.Client;
+using Unlearning.Silo.Kubernetes;
+using Unlearning.Silo.Management;
 using Unlearning.Silo.Security;
 using Unlearning.Silo.Storage;
 
@@ -22,6 +24,7 @@ public static class SiloConfiguration
     {
         silo.Services.Configure<UnlearningOptions>(configuration.GetSection(UnlearningOptions.Section));
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.AddUnlearningTelemetry();
         silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout);
         silo.AddUnlearningSecurity(configuration);
         return silo.AddUnlearningStorage(storage);
@@ -37,6 +40,7 @@ public static class SiloConfiguration
         var security = SecurityFrom(configuration);
         if (security.AnySecuritySetting && !security.Insecure)
             silo.UseUnlearningTls(security.Validated());
+        if (options.Kubernetes) silo.UseUnlearningKubernetes(storage);
         if (storage.Provider == StorageProvider.Postgres)
         {
             var address = IPAddress.Parse(options.AdvertisedAddress);

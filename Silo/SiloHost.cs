@@ -1,4 +1,5 @@
 using Orleans.Dashboard;
+using Unlearning.Silo.Management;
 using Unlearning.Silo.Security;
 using Unlearning.Silo.Storage;
 
@@ -43,5 +44,5 @@ public static class SiloHost
     private static void AddSwitches(IConfigurationBuilder configuration, string[] args) =>
         configuration.AddCommandLine(args, new Dictionary<string, string>(
             SiloOptions.SwitchMappings.Concat(StorageOptions.SwitchMappings).Concat(DashboardSettings.SwitchMappings)
-                .Concat(SecurityOptions.SwitchMappings)));
+                .Concat(SecurityOptions.SwitchMappings).Concat(ManagementSettings.SwitchMappings).Concat(TelemetrySettings.SwitchMappings)));
 }

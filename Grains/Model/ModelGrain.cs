@@ -5,6 +5,7 @@ using Orleans.Concurrency;
 using Unlearning.Learning;
 using Unlearning.Logging;
 using Unlearning.Storage;
+using Unlearning.Telemetry;
 using Unlearning.Wire;
 
 namespace Unlearning.Model;
@@ -22,6 +23,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
     private readonly IForgottenDataScrubber[] _scrubbers;
     private readonly ILogger<ModelGrain> _logger;
     private readonly TimeProvider _time;
+    private readonly UnlearningMetrics _metrics;
     // Reentrant turns may write the row at once (a commit's decision, a sweep, train): one write at a time.
     private readonly CoalescingWriter _writer;
     private ModelShards _shards = null!;
@@ -36,13 +38,15 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         IOptions<UnlearningOptions> options,
         IEnumerable<IForgottenDataScrubber> scrubbers,
         ILogger<ModelGrain> logger,
-        TimeProvider time)
+        TimeProvider time,
+        UnlearningMetrics metrics)
     {
         _state = state;
         _options = options.Value;
         _scrubbers = [.. scrubbers];
         _logger = logger;
         _time = time;
+        _metrics = metrics;
         _writer = new CoalescingWriter(() => _state.WriteStateAsync());
     }
 
@@ -152,16 +156,23 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
     {
         var config = RequireConfig();
         RecordValidation.CheckRows(rows, config, _options.MaxBatchRows);
+        var started = Stopwatch.GetTimestamp();
         // The common case answers in this turn, from the ensemble as it stands, without waiting for anything.
         if (_loading is { IsCompletedSuccessfully: true } && _shards.Current is { Members.Length: > 0 } ensemble)
-            return Task.FromResult(PredictWith(ensemble, rows, config));
-        return PredictWhenServingAsync(rows, config);
+        {
+            var batch = PredictWith(ensemble, rows, config);
+            _metrics.Predicted(Name, rows.Length, started);
+            return Task.FromResult(batch);
+        }
+        return PredictWhenServingAsync(rows, config, started);
     }
 
-    private async Task<PredictionBatch> PredictWhenServingAsync(double[][] rows, ModelConfig config)
+    private async Task<PredictionBatch> PredictWhenServingAsync(double[][] rows, ModelConfig config, long started)
     {
         await EnsureLoadedAsync();
-        return PredictWith(await ServingEnsembleAsync(), rows, config);
+        var batch = PredictWith(await ServingEnsembleAsync(), rows, config);
+        _metrics.Predicted(Name, rows.Length, started);
+        return batch;
     }
 
     private static PredictionBatch PredictWith(EnsembleView ensemble, double[][] rows, ModelConfig config) =>
@@ -210,6 +221,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
     {
         var config = RequireConfig();
         RecordValidation.CheckSubject(subject);
+        using var span = Spans.Forget(Name);
         await EnsureLoadedAsync();
         var stopwatch = Stopwatch.StartNew();
         var requestId = Guid.NewGuid().ToString("N");
@@ -230,6 +242,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         }
         catch (Exception error)
         {
+            span.Failed(error);
             // Unknown whether the shard removed the subject: it stays out until it says what it serves now.
             _health.Exclude(view, $"a forget failed midway ({error.GetType().Name}), so what it serves is unknown");
             throw;
@@ -242,19 +255,33 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents
         _logger.LogInformation("Forget {Request} on model {Model} ({Subject}): shard {Shard} removed {Records} records",
             requestId, Name, LogHash.Subject(subject), index, acceptance.RecordsRemoved);
 
+        // The shard has removed and persisted the records and serves weights that never saw them.
+        _metrics.Compliant(Name, stopwatch.Elapsed);
+
         var final = acceptance.Serving;
         if (acceptance.RecordsRemoved > 0)
         {
-            if (_state.State.Trained)
+            using var receipt = Spans.Receipt(Name, index);
+            try
             {
-                final = await Shard(index).WaitUntilTrained();
-                _shards.Offer(final);
+                if (_state.State.Trained)
+                {
+                    final = await Shard(index).WaitUntilTrained();
+                    _shards.Offer(final);
+                }
+                foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync([ShardKey.For(Name, index)], CancellationToken.None);
             }
-            foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync([ShardKey.For(Name, index)], CancellationToken.None);
+            catch (Exception error)
+            {
+                receipt.Failed(error);
+                span.Failed(error);
+                throw;
+            }
         }
+        var method = ReceiptPolicy.MethodOf(config, acceptance.RecordsRemoved, final);
+        _metrics.Forgotten(Name, acceptance.RecordsRemoved > 0 ? method : null, stopwatch.Elapsed);
         return new ForgetReceipt(requestId, Name, subject, index, acceptance.RecordsRemoved, acceptance.SlicesToRetrain,
-            acceptance.VersionBefore, final.Version, ReceiptPolicy.MethodOf(config, acceptance.RecordsRemoved, final),
-            stopwatch.ElapsedMilliseconds, _shards.Current.Members.Length);
+            acceptance.VersionBefore, final.Version, method, stopwatch.ElapsedMilliseconds, _shards.Current.Members.Length);
     }
 
     public Task<string> Activation() => Task.FromResult(GrainContext.ActivationId.ToString());

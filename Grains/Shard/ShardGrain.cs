@@ -9,6 +9,7 @@ using Unlearning.Learning;
 using Unlearning.Logging;
 using Unlearning.Removal;
 using Unlearning.Storage;
+using Unlearning.Telemetry;
 using Unlearning.Wire;
 
 namespace Unlearning.Shard;
@@ -30,6 +31,7 @@ public sealed class ShardGrain : Grain, IShardGrain
     private readonly UnlearningOptions _options;
     private readonly ILogger<ShardGrain> _logger;
     private readonly IGrainStorage _storage;
+    private readonly UnlearningMetrics _metrics;
     private readonly CoalescingWriter _writer;
     private RecordStore _records = null!;
     // Ids of an ingest being stored: a concurrent batch with one of them is refused, not stored twice.
@@ -48,9 +50,11 @@ public sealed class ShardGrain : Grain, IShardGrain
         [PersistentState("shard", StorageNames.Shards)] IPersistentState<ShardState> state,
         [FromKeyedServices(StorageNames.Shards)] IGrainStorage storage,
         IOptions<UnlearningOptions> options,
-        ILogger<ShardGrain> logger)
+        ILogger<ShardGrain> logger,
+        UnlearningMetrics metrics)
     {
         _state = state;
+        _metrics = metrics;
         _storage = storage;
         _options = options.Value;
         _logger = logger;
@@ -73,7 +77,26 @@ public sealed class ShardGrain : Grain, IShardGrain
         if (await _records.LoadAsync(State, State.Config.Slices)) await _writer.WriteAsync();
         await SettleStagedIngestsAsync();
         if (State.Trained && !FullyTrained) ScheduleRetraining();
+        Report();
     }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _metrics.Shards.Remove(Key);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Tells this silo's gauges what the shard is doing now; called after every change of state.</summary>
+    private void Report()
+    {
+        if (State.Config is null) return;
+        var budget = _learner.Budget;
+        _metrics.Shards.Report(Key, new ShardReading(ModelName, ServingState, _records.Count,
+            budget is { Total: > 0 } ? budget.Spent / budget.Total : null));
+    }
+
+    private ShardServingState ServingState =>
+        !State.Trained ? ShardServingState.Untrained : FullyTrained ? ShardServingState.Serving : ShardServingState.Retraining;
 
     /// <summary>
     /// Ingests staged before this activation may have been committed or aborted meanwhile (a commit that reached
@@ -142,6 +165,8 @@ public sealed class ShardGrain : Grain, IShardGrain
             await _writer.WriteAsync();
         });
         if (State.Trained) ScheduleRetraining();
+        _metrics.Ingested(ModelName, committed);
+        Report();
         _logger.LogInformation("Shard {Shard} committed {Records} records", Key, committed);
         return new CommitResult(committed, _records.Count);
     }
@@ -222,6 +247,7 @@ public sealed class ShardGrain : Grain, IShardGrain
             await _writer.WriteAsync();
         }
         ScheduleRetraining();
+        Report();
     }
 
     public async Task<PilotMeasurement?[]> Calibrate(ShardSetup setup, CalibrationCandidate[] candidates)
@@ -254,6 +280,24 @@ public sealed class ShardGrain : Grain, IShardGrain
     }
 
     public async Task<ForgetAcceptance[]> Forget(string[] subjects, bool moreComing)
+    {
+        using var span = Spans.ShardForget(ModelName, Index, subjects.Length);
+        try
+        {
+            return await ForgetAsync(subjects, moreComing);
+        }
+        catch (Exception error)
+        {
+            span.Failed(error);
+            throw;
+        }
+        finally
+        {
+            Report();
+        }
+    }
+
+    private async Task<ForgetAcceptance[]> ForgetAsync(string[] subjects, bool moreComing)
     {
         var versionBefore = State.Version;
         var removals = subjects.Select(_records.TakeSubject).ToArray();
@@ -295,9 +339,8 @@ public sealed class ShardGrain : Grain, IShardGrain
 
     public Task<ShardStatus> GetStatus()
     {
-        var state = !State.Trained ? ShardServingState.Untrained : FullyTrained ? ShardServingState.Serving : ShardServingState.Retraining;
         return Task.FromResult(new ShardStatus(
-            Index, _records.Count, State.Version, state, RuntimeIdentity, [.. State.SliceTrainings], State.ForgetsAccepted));
+            Index, _records.Count, State.Version, ServingState, RuntimeIdentity, [.. State.SliceTrainings], State.ForgetsAccepted));
     }
 
     public async Task<ShardVerification> Verify()
@@ -415,10 +458,21 @@ public sealed class ShardGrain : Grain, IShardGrain
         {
             await Task.Yield();
             // Every await below lets changes in, so the condition is checked again after each one.
-            while (State.Trained && !FullyTrained)
+            Report();
+            using var span = Spans.Retrain(ModelName, Index, State.Checkpoints.Count);
+            try
             {
-                await ComputeMissingCheckpointsAsync();
-                if (FullyTrained) await PublishAsync();
+                while (State.Trained && !FullyTrained)
+                {
+                    await ComputeMissingCheckpointsAsync();
+                    Report();
+                    if (FullyTrained) await PublishAsync();
+                }
+            }
+            catch (Exception error)
+            {
+                span.Failed(error);
+                throw;
             }
         }
         catch (Exception error)
@@ -453,9 +507,15 @@ public sealed class ShardGrain : Grain, IShardGrain
             _inFlight = cancellation;
             _inFlightSlice = slice;
             CheckpointResult result;
+            using var span = Spans.Checkpoint(slice);
+            using var fit = _metrics.FitQueued();
             try
             {
-                result = await ComputeScheduler.Run(() => checkpoint.Compute(cancellation.Token));
+                result = await ComputeScheduler.Run(() =>
+                {
+                    fit.Started();
+                    return checkpoint.Compute(cancellation.Token);
+                });
             }
             catch (OperationCanceledException)
             {
