@@ -28,8 +28,12 @@ public sealed class TelemetrySettings
 
     public void Validate()
     {
-        if (!string.IsNullOrWhiteSpace(OtlpEndpoint) && !Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out _))
-            throw new InvalidOperationException($"Telemetry:OtlpEndpoint (--otlp-endpoint) must be an absolute URL such as http://collector:4317, not '{OtlpEndpoint}'");
+        if (!string.IsNullOrWhiteSpace(OtlpEndpoint)
+            && !(Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        {
+            throw new InvalidOperationException($"Telemetry:OtlpEndpoint (--otlp-endpoint) must be an http(s) URL such as http://collector:4317, not '{OtlpEndpoint}'");
+        }
+
         if (OtlpProtocol is not ("grpc" or "http"))
             throw new InvalidOperationException($"Telemetry:OtlpProtocol must be grpc or http, not '{OtlpProtocol}'");
     }
