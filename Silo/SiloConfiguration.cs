@@ -5,6 +5,8 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Unlearning.Client;
 using Unlearning.Compliance;
+using Unlearning.Silo.Kubernetes;
+using Unlearning.Silo.Management;
 using Unlearning.Silo.Security;
 using Unlearning.Silo.Storage;
 
@@ -27,6 +29,7 @@ public static class SiloConfiguration
         silo.Services.AddHostedService<ForgetRequestRecovery>();
         silo.Services.AddSingleton<IConfigureOptions<GrainCollectionOptions>, GrainCollection>();
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.AddUnlearningTelemetry();
         silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout);
         silo.AddUnlearningCompliance(configuration);
         silo.AddUnlearningSecurity(configuration);
@@ -43,6 +46,7 @@ public static class SiloConfiguration
         var security = SecurityFrom(configuration);
         if (security.AnySecuritySetting && !security.Insecure)
             silo.UseUnlearningTls(security.Validated());
+        if (options.Kubernetes) silo.UseUnlearningKubernetes(storage);
         if (storage.Provider == StorageProvider.Postgres)
         {
             var address = IPAddress.Parse(options.AdvertisedAddress);

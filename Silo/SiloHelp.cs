@@ -24,6 +24,8 @@ internal static class SiloHelp
           --address IP                       Address published to the cluster (default 127.0.0.1)
           --cluster-id ID                    Orleans cluster id (default unlearning)
           --rebalance                        Migrate activations between silos to even out load (experimental)
+          --kubernetes                       Run as a Kubernetes pod: address, name and cluster id from POD_IP, POD_NAME,
+                                             POD_NAMESPACE, ORLEANS_CLUSTER_ID; PostgreSQL storage (README, "Kubernetes")
 
         Security (needed to listen on any address but loopback; README, "Security"):
           --tls-cert FILE                    This silo's PEM certificate (serverAuth and clientAuth)
@@ -39,6 +41,13 @@ internal static class SiloHelp
         Dashboard:
           --dashboard-port N                 Serve the Orleans Dashboard on http://127.0.0.1:N/dashboard/ (default: off;
                                              loopback only: it has no authentication)
+
+        Observability (README, "Observability"):
+          --metrics-port N                   Serve /metrics (Prometheus text), /health/live and /health/ready on
+                                             http://127.0.0.1:N (default: off)
+          --metrics-host IP                  The address of that listener (default 127.0.0.1; 0.0.0.0 for Prometheus or
+                                             Kubernetes probes from elsewhere: it serves counts and health, no records)
+          --otlp-endpoint URL                Export metrics and traces over OTLP (also on with OTEL_EXPORTER_OTLP_ENDPOINT)
 
         Every setting of appsettings.json can also be given as --Section:Name value (for example
         --Unlearning:MaxBatchRows 50000, --Membership:ProbeTimeout 00:00:02) or as an environment variable

@@ -2,6 +2,7 @@ using Orleans.Dashboard;
 using Unlearning.Client.Security;
 using Unlearning.Compliance;
 using Unlearning.Silo.Http;
+using Unlearning.Silo.Management;
 using Unlearning.Silo.Security;
 using Unlearning.Silo.Storage;
 using Unlearning.Silo.Web;
@@ -72,5 +73,6 @@ public static class SiloHost
     private static void AddSwitches(IConfigurationBuilder configuration, string[] args) =>
         configuration.AddCommandLine(args, new Dictionary<string, string>(
             SiloOptions.SwitchMappings.Concat(StorageOptions.SwitchMappings).Concat(SiloWeb.SwitchMappings)
-                .Concat(SecurityOptions.SwitchMappings).Concat(AuditOptions.SwitchMappings).Concat(ReceiptOptions.SwitchMappings)));
+                .Concat(SecurityOptions.SwitchMappings).Concat(AuditOptions.SwitchMappings).Concat(ReceiptOptions.SwitchMappings)
+                .Concat(ManagementSettings.SwitchMappings).Concat(TelemetrySettings.SwitchMappings)));
 }

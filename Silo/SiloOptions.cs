@@ -30,6 +30,13 @@ public sealed class SiloOptions
     /// </summary>
     public bool Rebalance { get; set; }
 
+    /// <summary>
+    /// Runs as a pod of a Kubernetes StatefulSet or Deployment (<c>--kubernetes</c>): the address, cluster id and service id
+    /// come from the pod's environment, and Orleans' Kubernetes hosting removes pods of silos declared dead
+    /// (<see cref="Kubernetes.KubernetesHosting"/>).
+    /// </summary>
+    public bool Kubernetes { get; set; }
+
     /// <summary>Short command-line switches for the options operators change most.</summary>
     public static readonly Dictionary<string, string> SwitchMappings = new()
     {
@@ -43,5 +50,6 @@ public sealed class SiloOptions
     public static readonly Dictionary<string, string> Flags = new()
     {
         ["--rebalance"] = $"--{Section}:{nameof(Rebalance)}=true",
+        ["--kubernetes"] = $"--{Section}:{nameof(Kubernetes)}=true",
     };
 }

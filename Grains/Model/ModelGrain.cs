@@ -7,6 +7,7 @@ using Unlearning.Compliance;
 using Unlearning.Learning;
 using Unlearning.Logging;
 using Unlearning.Storage;
+using Unlearning.Telemetry;
 using Unlearning.Wire;
 
 namespace Unlearning.Model;
@@ -26,6 +27,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
     private readonly TimeProvider _time;
     private readonly AuditTrail _audit;
     private readonly ReceiptSigner _signer;
+    private readonly UnlearningMetrics _metrics;
     // Reentrant turns may write the row at once (a commit's decision, a sweep, train): one write at a time.
     private readonly CoalescingWriter _writer;
     private ModelShards _shards = null!;
@@ -42,7 +44,8 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         ILogger<ModelGrain> logger,
         TimeProvider time,
         AuditTrail audit,
-        ReceiptSigner signer)
+        ReceiptSigner signer,
+        UnlearningMetrics metrics)
     {
         _state = state;
         _options = options.Value;
@@ -51,6 +54,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         _time = time;
         _audit = audit;
         _signer = signer;
+        _metrics = metrics;
         _writer = new CoalescingWriter(() => _state.WriteStateAsync());
     }
 
@@ -167,16 +171,23 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
     {
         var config = RequireConfig();
         RecordValidation.CheckRows(rows, config, _options.MaxBatchRows);
+        var started = Stopwatch.GetTimestamp();
         // The common case answers in this turn, from the ensemble as it stands, without waiting for anything.
         if (_loading is { IsCompletedSuccessfully: true } && _shards.Current is { Members.Length: > 0 } ensemble)
-            return Task.FromResult(PredictWith(ensemble, rows, config));
-        return PredictWhenServingAsync(rows, config);
+        {
+            var batch = PredictWith(ensemble, rows, config);
+            _metrics.Predicted(Name, rows.Length, started);
+            return Task.FromResult(batch);
+        }
+        return PredictWhenServingAsync(rows, config, started);
     }
 
-    private async Task<PredictionBatch> PredictWhenServingAsync(double[][] rows, ModelConfig config)
+    private async Task<PredictionBatch> PredictWhenServingAsync(double[][] rows, ModelConfig config, long started)
     {
         await EnsureLoadedAsync();
-        return PredictWith(await ServingEnsembleAsync(), rows, config);
+        var batch = PredictWith(await ServingEnsembleAsync(), rows, config);
+        _metrics.Predicted(Name, rows.Length, started);
+        return batch;
     }
 
     private static PredictionBatch PredictWith(EnsembleView ensemble, double[][] rows, ModelConfig config) =>
@@ -228,9 +239,10 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         var config = RequireConfig();
         RecordValidation.CheckBatchSize(subjects.Length, _options.MaxBatchRows);
         foreach (var subject in subjects) RecordValidation.CheckSubject(subject);
+        using var span = Spans.Forget(Name);
         await EnsureLoadedAsync();
         // Every forget goes to its shard's batcher at once: those of one shard share its writes and its retrain.
-        var receipts = await Task.WhenAll(subjects.Select(subject => ForgetOneAsync(config, subject)));
+        var receipts = await Task.WhenAll(subjects.Select(subject => ForgetOneAsync(config, subject, span)));
         var touched = receipts.Where(r => r.RecordsRemoved > 0).Select(r => ShardKey.For(Name, r.Shard)).Distinct().ToArray();
         if (touched.Length > 0)
             foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync(touched, CancellationToken.None);
@@ -238,7 +250,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
     }
 
     /// <summary>One subject's forget, up to the owning shard serving weights without it; the caller scrubs the store.</summary>
-    private async Task<ForgetReceipt> ForgetOneAsync(ModelConfig config, string subject)
+    private async Task<ForgetReceipt> ForgetOneAsync(ModelConfig config, string subject, Activity? span)
     {
         var stopwatch = Stopwatch.StartNew();
         var requestId = Guid.NewGuid().ToString("N");
@@ -260,6 +272,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         }
         catch (Exception error)
         {
+            span.Failed(error);
             // Unknown whether the shard removed the subject: it stays out until it says what it serves now.
             _health.Exclude(view, $"a forget failed midway ({error.GetType().Name}), so what it serves is unknown");
             throw;
@@ -272,21 +285,38 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         _logger.LogInformation("Forget {Request} on model {Model} ({Subject}): shard {Shard} removed {Records} records",
             requestId, Name, LogHash.Subject(subject), index, acceptance.RecordsRemoved);
 
+        // The shard has removed and persisted the records and serves weights that never saw them.
+        _metrics.Compliant(Name, stopwatch.Elapsed);
+
         var final = acceptance.Serving;
         if (acceptance.RecordsRemoved > 0)
         {
-            if (_state.State.Trained)
+            using var receipt = Spans.Receipt(Name, index);
+            try
             {
-                final = await Shard(index).WaitUntilTrained();
-                _shards.Offer(final);
+                if (_state.State.Trained)
+                {
+                    final = await Shard(index).WaitUntilTrained();
+                    _shards.Offer(final);
+                }
+            }
+            catch (Exception error)
+            {
+                receipt.Failed(error);
+                span.Failed(error);
+                throw;
             }
         }
         // Signed and logged once the subject is gone from what predictions use: neither delays compliance.
-        var receipt = await _signer.SignAsync(new ForgetReceipt(requestId, Name, subject, index, acceptance.RecordsRemoved,
-            acceptance.SlicesToRetrain, acceptance.VersionBefore, final.Version, ReceiptPolicy.MethodOf(config, acceptance.RecordsRemoved, final),
-            stopwatch.ElapsedMilliseconds, _shards.Current.Members.Length, CompliantAt: compliantAt));
-        await _audit.ForgotAsync(receipt);
-        return receipt;
+        var method = ReceiptPolicy.MethodOf(config, acceptance.RecordsRemoved, final);
+        // One reading for the histogram and the receipt: the receipt's milliseconds fall in the bucket it was counted in.
+        var elapsed = stopwatch.Elapsed;
+        _metrics.Forgotten(Name, acceptance.RecordsRemoved > 0 ? method : null, elapsed);
+        var signed = await _signer.SignAsync(new ForgetReceipt(requestId, Name, subject, index, acceptance.RecordsRemoved,
+            acceptance.SlicesToRetrain, acceptance.VersionBefore, final.Version, method, (long)elapsed.TotalMilliseconds,
+            _shards.Current.Members.Length, CompliantAt: compliantAt));
+        await _audit.ForgotAsync(signed);
+        return signed;
     }
 
     public async Task<DeleteResult> Delete()

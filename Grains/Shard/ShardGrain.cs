@@ -9,6 +9,7 @@ using Unlearning.Learning;
 using Unlearning.Logging;
 using Unlearning.Removal;
 using Unlearning.Storage;
+using Unlearning.Telemetry;
 using Unlearning.Wire;
 
 namespace Unlearning.Shard;
@@ -30,6 +31,7 @@ public sealed class ShardGrain : Grain, IShardGrain
     private readonly UnlearningOptions _options;
     private readonly ILogger<ShardGrain> _logger;
     private readonly IGrainStorage _storage;
+    private readonly UnlearningMetrics _metrics;
     private readonly CoalescingWriter _writer;
     private RecordStore _records = null!;
     // Ids of an ingest being stored: a concurrent batch with one of them is refused, not stored twice.
@@ -50,9 +52,11 @@ public sealed class ShardGrain : Grain, IShardGrain
         [PersistentState("shard", StorageNames.Shards)] IPersistentState<ShardState> state,
         [FromKeyedServices(StorageNames.Shards)] IGrainStorage storage,
         IOptions<UnlearningOptions> options,
-        ILogger<ShardGrain> logger)
+        ILogger<ShardGrain> logger,
+        UnlearningMetrics metrics)
     {
         _state = state;
+        _metrics = metrics;
         _storage = storage;
         _options = options.Value;
         _logger = logger;
@@ -77,7 +81,26 @@ public sealed class ShardGrain : Grain, IShardGrain
         if (await _records.ClearAbandonedAsync(State)) await _writer.WriteAsync();
         await SettleStagedIngestsAsync();
         if (State.Trained && !FullyTrained) ScheduleRetraining();
+        Report();
     }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _metrics.Shards.Remove(Key);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Tells this silo's gauges what the shard is doing now; called after every change of state.</summary>
+    private void Report()
+    {
+        if (State.Config is null) return;
+        var budget = _learner.Budget;
+        _metrics.Shards.Report(Key, new ShardReading(ModelName, ServingState, State.Records,
+            budget is { Total: > 0 } ? budget.Spent / budget.Total : null));
+    }
+
+    private ShardServingState ServingState =>
+        !State.Trained ? ShardServingState.Untrained : FullyTrained ? ShardServingState.Serving : ShardServingState.Retraining;
 
     /// <summary>
     /// Ingests staged before this activation may have been committed or aborted meanwhile (a commit that reached
@@ -151,6 +174,8 @@ public sealed class ShardGrain : Grain, IShardGrain
             await _writer.WriteAsync();
         });
         if (State.Trained) ScheduleRetraining();
+        _metrics.Ingested(ModelName, committed);
+        Report();
         _logger.LogInformation("Shard {Shard} committed {Records} records", Key, committed);
         return new CommitResult(committed, State.Records);
     }
@@ -226,6 +251,7 @@ public sealed class ShardGrain : Grain, IShardGrain
             await _writer.WriteAsync();
         }
         ScheduleRetraining();
+        Report();
     }
 
     public async Task<PilotMeasurement?[]> Calibrate(ShardSetup setup, CalibrationCandidate[] candidates)
@@ -259,6 +285,24 @@ public sealed class ShardGrain : Grain, IShardGrain
     }
 
     public async Task<ForgetAcceptance[]> Forget(string[] subjects, bool moreComing)
+    {
+        using var span = Spans.ShardForget(ModelName, Index, subjects.Length);
+        try
+        {
+            return await ForgetAsync(subjects, moreComing);
+        }
+        catch (Exception error)
+        {
+            span.Failed(error);
+            throw;
+        }
+        finally
+        {
+            Report();
+        }
+    }
+
+    private async Task<ForgetAcceptance[]> ForgetAsync(string[] subjects, bool moreComing)
     {
         var versionBefore = State.Version;
         if (State.Config is null) return [.. subjects.Select(_ => new ForgetAcceptance(0, 0, versionBefore, Snapshot()))];
@@ -307,9 +351,8 @@ public sealed class ShardGrain : Grain, IShardGrain
 
     public Task<ShardStatus> GetStatus()
     {
-        var state = !State.Trained ? ShardServingState.Untrained : FullyTrained ? ShardServingState.Serving : ShardServingState.Retraining;
         return Task.FromResult(new ShardStatus(
-            Index, State.Records, State.Version, state, RuntimeIdentity, [.. State.SliceTrainings], State.ForgetsAccepted));
+            Index, State.Records, State.Version, ServingState, RuntimeIdentity, [.. State.SliceTrainings], State.ForgetsAccepted));
     }
 
     public async Task<ShardVerification> Verify()
@@ -460,10 +503,21 @@ public sealed class ShardGrain : Grain, IShardGrain
             await Task.Yield();
             await EnsureRecordsAsync();
             // Every await below lets changes in, so the condition is checked again after each one.
-            while (!_deleted && State.Trained && !FullyTrained)
+            Report();
+            using var span = Spans.Retrain(ModelName, Index, State.Checkpoints.Count);
+            try
             {
-                await ComputeMissingCheckpointsAsync();
-                if (FullyTrained) await PublishAsync();
+                while (!_deleted && State.Trained && !FullyTrained)
+                {
+                    await ComputeMissingCheckpointsAsync();
+                    Report();
+                    if (FullyTrained) await PublishAsync();
+                }
+            }
+            catch (Exception error)
+            {
+                span.Failed(error);
+                throw;
             }
         }
         catch (Exception error)
@@ -502,9 +556,15 @@ public sealed class ShardGrain : Grain, IShardGrain
             _inFlight = cancellation;
             _inFlightSlice = slice;
             CheckpointResult result;
+            using var span = Spans.Checkpoint(slice);
+            using var fit = _metrics.FitQueued();
             try
             {
-                result = await ComputeScheduler.Run(() => checkpoint.Compute(cancellation.Token));
+                result = await ComputeScheduler.Run(() =>
+                {
+                    fit.Started();
+                    return checkpoint.Compute(cancellation.Token);
+                });
             }
             catch (OperationCanceledException)
             {

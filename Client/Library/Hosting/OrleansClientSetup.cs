@@ -11,6 +11,8 @@ internal static class OrleansClientSetup
     public static void Configure(IClientBuilder client, UnlearningClientOptions options, ConnectionWatch watch)
     {
         client.AddClusterConnectionStatusObserver(watch);
+        // A caller's span (its trace context) travels with every grain call, so a forget is one trace across processes.
+        client.AddActivityPropagation();
         options.Tls?.ApplyTo(client);
         if (options.Tokens() is { } tokens) client.AddOutgoingGrainCallFilter(new TokenStamp(tokens));
         if (string.IsNullOrWhiteSpace(options.PostgresConnectionString))

@@ -18,7 +18,7 @@ public sealed class SiloHelpTests
 
         Assert.Equal(0, process.ExitCode);
         Assert.StartsWith("Usage: ", output);
-        foreach (var option in new[] { "--postgres", "--data-dir", "--gateway-port", "--silo-port", "--dashboard-port", "--http-port", "--storage", "--tls-cert", "--tls-key", "--tls-ca", "--auth-public-key", "--jwks", "--insecure" })
+        foreach (var option in new[] { "--postgres", "--data-dir", "--gateway-port", "--silo-port", "--dashboard-port", "--http-port", "--storage", "--tls-cert", "--tls-key", "--tls-ca", "--auth-public-key", "--jwks", "--insecure", "--metrics-port", "--metrics-host", "--otlp-endpoint", "--kubernetes" })
             Assert.Contains(option, output);
         Assert.DoesNotContain("Silo ready", output);
     }

@@ -39,7 +39,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             .AddIncomingGrainCallFilter<CallSources.Filter>());
         // The tests read shard state through IShardGrain, which the silos refuse to clients: this one is in the silos'
         // process and may have their key.
-        builder.ConfigureClient(client => client.AllowInternalCallsForTests());
+        builder.ConfigureClient(client => client.AllowInternalCallsForTests().AddActivityPropagation());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
