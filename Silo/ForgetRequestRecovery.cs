@@ -11,6 +11,7 @@ public sealed class ForgetRequestRecovery(IGrainFactory grains, IOptions<Complia
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        Wire.SiloServiceCall.Begin();
         var interval = options.Value.ResumeInterval;
         // Soon after start: a silo that restarts after a failure carries on the requests it held within seconds.
         var wait = TimeSpan.FromSeconds(Math.Min(2, interval.TotalSeconds));

@@ -7,10 +7,22 @@ namespace Unlearning.Compliance;
 /// </summary>
 public static class AuditCaller
 {
+    // The validated caller travels on with the grain calls a client's call makes (a forget request's calls to models),
+    // in the request context; only the call filter writes it, and it overwrites whatever a client sent under this key.
+    private const string ContextKey = "unlearning-audit-caller";
+
     private static readonly AsyncLocal<string?> Subject = new();
 
     public static string? Current => Subject.Value;
 
-    /// <summary>Set by the call filter before it runs a client's call.</summary>
-    public static void Set(string? subject) => Subject.Value = subject;
+    /// <summary>Set by the call filter before it runs a client's call: <paramref name="subject"/> is what its token proved.</summary>
+    public static void Set(string? subject)
+    {
+        Subject.Value = subject;
+        if (subject is null) RequestContext.Remove(ContextKey);
+        else RequestContext.Set(ContextKey, subject);
+    }
+
+    /// <summary>Set by the call filter before it runs a call one of the cluster's grains made: the caller it serves, if any.</summary>
+    public static void Inherit() => Subject.Value = RequestContext.Get(ContextKey) as string;
 }

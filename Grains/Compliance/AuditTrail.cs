@@ -97,6 +97,7 @@ public sealed partial class AuditTrail(IGrainFactory grains, SubjectKeys subject
 
     private async Task SendAsync()
     {
+        SiloServiceCall.Begin();
         var log = grains.GetGrain<IAuditLog>(IAuditGrain.Key);
         while (true)
         {

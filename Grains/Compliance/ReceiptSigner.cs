@@ -57,6 +57,7 @@ public sealed class ReceiptSigner : IDisposable
 
     private async Task<SigningKey> LoadAsync()
     {
+        SiloServiceCall.Begin();
         var keys = _grains.GetGrain<IClusterKeys>(ISigningKeyGrain.Key);
         if (Configured is not null)
         {

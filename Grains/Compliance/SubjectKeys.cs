@@ -31,6 +31,7 @@ public sealed class SubjectKeys
     public async Task<IReadOnlyList<SubjectKey>> AllAsync()
     {
         if (!Configured) return [await StoredAsync()];
+        SiloServiceCall.Begin();
         List<SubjectKey> keys = [.. _configured.Reverse()];
         if (await _grains.GetGrain<IClusterKeys>(ISigningKeyGrain.Key).StoredSubjectKey(create: false) is { } stored)
             keys.Add(new SubjectKey(SubjectKey.StoredId, stored.Secret));
@@ -47,6 +48,7 @@ public sealed class SubjectKeys
 
         async Task<SubjectKey> LoadAsync()
         {
+            SiloServiceCall.Begin();
             var stored = await _grains.GetGrain<IClusterKeys>(ISigningKeyGrain.Key).StoredSubjectKey(create: true);
             return new SubjectKey(SubjectKey.StoredId, stored!.Secret);
         }

@@ -232,9 +232,10 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
             EnsemblePredictions.Of(after, config.Ensemble, config.ClassCount, probe), _shards.Version);
     }
 
-    public async Task<ForgetReceipt> Forget(string subject) => (await ForgetMany([subject]))[0];
+    public async Task<ForgetReceipt> Forget(string subject) => (await ForgetMany([subject], Guid.NewGuid().ToString("N")))[0];
 
-    public async Task<ForgetReceipt[]> ForgetMany(string[] subjects)
+    /// <summary>Forgets <paramref name="subjects"/>; every receipt names <paramref name="requestId"/> (a durable request's id, or a fresh one).</summary>
+    public async Task<ForgetReceipt[]> ForgetMany(string[] subjects, string requestId)
     {
         var config = RequireConfig();
         RecordValidation.CheckBatchSize(subjects.Length, _options.MaxBatchRows);
@@ -242,7 +243,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         using var span = Spans.Forget(Name);
         await EnsureLoadedAsync();
         // Every forget goes to its shard's batcher at once: those of one shard share its writes and its retrain.
-        var receipts = await Task.WhenAll(subjects.Select(subject => ForgetOneAsync(config, subject, span)));
+        var receipts = await Task.WhenAll(subjects.Select(subject => ForgetOneAsync(config, subject, requestId, span)));
         var touched = receipts.Where(r => r.RecordsRemoved > 0).Select(r => ShardKey.For(Name, r.Shard)).Distinct().ToArray();
         if (touched.Length > 0)
             foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync(touched, CancellationToken.None);
@@ -250,10 +251,9 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
     }
 
     /// <summary>One subject's forget, up to the owning shard serving weights without it; the caller scrubs the store.</summary>
-    private async Task<ForgetReceipt> ForgetOneAsync(ModelConfig config, string subject, Activity? span)
+    private async Task<ForgetReceipt> ForgetOneAsync(ModelConfig config, string subject, string requestId, Activity? span)
     {
         var stopwatch = Stopwatch.StartNew();
-        var requestId = Guid.NewGuid().ToString("N");
         var index = Partitioning.ShardOf(subject, config.Shards);
         var view = _shards[index];
 

@@ -137,9 +137,9 @@ public sealed class ForgetRequestGrain : Grain, IForgetRequestGrain, IForgetRequ
         try
         {
             IEnumerable<IEnumerable<ForgetReceipt>> results = State.Model is { } model
-                ? (await Forgets(model).ForgetMany(subjects)).Select(r => new[] { r })
+                ? (await Forgets(model).ForgetMany(subjects, Id)).Select(r => new[] { r })
                 : await ForgetEverywhereAsync(subjects);
-            part.Results = [.. results.Select(receipts => receipts.Select(r => r with { Subject = "", RequestId = Id }).ToArray())];
+            part.Results = [.. results.Select(receipts => receipts.Select(r => r with { Subject = "" }).ToArray())];
         }
         catch (KeyNotFoundException error)
         {
@@ -174,7 +174,7 @@ public sealed class ForgetRequestGrain : Grain, IForgetRequestGrain, IForgetRequ
             var indices = group.Select(g => g.Index).ToArray();
             try
             {
-                var receipts = await Forgets(group.Key).ForgetMany([.. indices.Select(i => subjects[i])]);
+                var receipts = await Forgets(group.Key).ForgetMany([.. indices.Select(i => subjects[i])], Id);
                 for (var k = 0; k < indices.Length; k++) results[indices[k]].Add(receipts[k]);
             }
             catch (KeyNotFoundException)

@@ -29,7 +29,7 @@ public interface ISubjectIndexGrain : IGrainWithStringKey
 public interface IModelForgets : IGrainWithStringKey
 {
     /// <summary>As <see cref="IModelGrain.Forget"/> for each subject, coalesced per shard, the store scrubbed once per shard.</summary>
-    [Alias("ForgetMany"), ResponseTimeout(LongRunning.Timeout)] Task<ForgetReceipt[]> ForgetMany(string[] subjects);
+    [Alias("ForgetMany"), ResponseTimeout(LongRunning.Timeout)] Task<ForgetReceipt[]> ForgetMany(string[] subjects, string requestId);
 }
 
 /// <summary>The registry's side for requests (same grain as <see cref="IForgetRequests"/>).</summary>

@@ -29,7 +29,11 @@ public sealed partial class CallAuthorizationFilter(
         var method = context.InterfaceMethod;
         var (rule, roles) = CallRules.Of(method);
         if (rule == CallRule.NotOurs) return context.Invoke();
-        if (key.IsInternalCall()) return Run(context);
+        if (key.IsInternalCall())
+        {
+            AuditCaller.Inherit();
+            return Run(context);
+        }
 
         switch (rule)
         {

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
+using Unlearning.Wire;
 
 namespace Unlearning.Silo.Security;
 
@@ -108,7 +109,7 @@ public sealed class InternalCallStamp : IOutgoingGrainCallFilter
 
     public Task Invoke(IOutgoingGrainCallContext context)
     {
-        if (_key.Mark is { } mark && CallRules.IsOurs(context.InterfaceMethod) && (!_grainCallsOnly || context.SourceId is not null))
+        if (_key.Mark is { } mark && CallRules.IsOurs(context.InterfaceMethod) && (!_grainCallsOnly || context.SourceId is not null || SiloServiceCall.IsActive))
             RequestContext.Set(Key, mark);
         return context.Invoke();
     }

@@ -169,9 +169,9 @@ public sealed class HttpApiTests(HttpApiFixture silo, ITestOutputHelper output) 
         var admin = silo.Token("unknown", Roles.Admin);
         var cases = new (Func<Task<HttpResponseMessage>> Call, HttpStatusCode Status, string Detail)[]
         {
-            (() => Http.GetAsync($"{Models}/no-such-model/status", admin), HttpStatusCode.NotFound, "model 'no-such-model' does not exist"),
+            (() => Http.GetAsync($"{Models}/no-such-model/status", admin), HttpStatusCode.NotFound, "unknown model 'no-such-model': it does not exist"),
             (() => Http.PostJsonAsync($"{Models}/no-such-model/predict", admin, JsonRows(HoldoutRows().Take(1))), HttpStatusCode.NotFound,
-                "model 'no-such-model' does not exist"),
+                "unknown model 'no-such-model': it does not exist"),
             (() => Http.GetAsync($"{Models}/bad%20name!/status", admin), HttpStatusCode.BadRequest, "invalid model name 'bad name!'"),
             (() => Http.PostAsync($"{Models}/{Model}/forget", admin), HttpStatusCode.UnsupportedMediaType, "the body must be application/json"),
             (() => Http.PostJsonAsync($"{Models}/{Model}/records", admin, "{}"), HttpStatusCode.UnsupportedMediaType,
