@@ -423,7 +423,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
 
     private Task EnsureLoadedAsync()
     {
-        if (_loading is null || _loading.IsFaulted) _loading = LoadAsync();
+        if (_loading is null || _loading.IsFaulted || _loading.IsCanceled) _loading = LoadAsync();
         return _loading;
     }
 

@@ -61,6 +61,8 @@ public sealed class SecretNoiseTests(ClusterFixture cluster)
         await Call(nameof(IModelGrain.Verify), model.Verify);
         await Call(nameof(IModelGrain.AuditPredictions), () => model.AuditPredictions(audit, audit, 10));
         await Assert.ThrowsAsync<InvalidOperationException>(() => model.Explain(rows, 3)); // certified models do not explain
+        // Last: it removes the model.
+        await Call(nameof(IModelGrain.Delete), model.Delete);
 
         var covered = replies.Select(r => r.Method).Append(nameof(IModelGrain.Explain)).ToHashSet();
         var contract = typeof(IModelGrain).GetMethods(BindingFlags.Public | BindingFlags.Instance).Select(m => m.Name).ToHashSet();

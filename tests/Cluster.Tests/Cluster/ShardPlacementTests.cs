@@ -38,7 +38,9 @@ public sealed class ShardPlacementTests(ITestOutputHelper output)
             victim.Kill();
             output.WriteLine($"SIGKILLed {victim.Name}, which held {placed[victim]} shards");
 
-            // The dead silo's shards reactivate at the next call to them, once membership has declared it dead.
+            // The dead silo's shards reactivate at the next call to them, once membership has declared it dead: called
+            // before that, placement still counts the silo among the compatible ones.
+            await WaitUntilDeclaredDeadAsync(cluster);
             var survivors = cluster.Silos.Where(s => s != victim).ToArray();
             var deadline = DateTime.UtcNow.AddSeconds(120);
             Dictionary<SiloProcess, int> after;
@@ -80,4 +82,25 @@ public sealed class ShardPlacementTests(ITestOutputHelper output)
 
     private static string Describe(Dictionary<SiloProcess, int> placement) =>
         string.Join(", ", placement.OrderBy(p => p.Key.Name, StringComparer.Ordinal).Select(p => $"{p.Key.Name}: {p.Value}"));
+
+    /// <summary>Waits (up to two minutes) until the membership table shows a silo of the cluster dead, then lets gossip reach the survivors.</summary>
+    private static async Task WaitUntilDeclaredDeadAsync(PostgresCluster cluster)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(cluster.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand(
+                "SELECT count(*) FROM membership_silo WHERE deployment_id = @cluster AND status = 6", connection);
+            command.Parameters.AddWithValue("cluster", cluster.ClusterId);
+            if ((long)(await command.ExecuteScalarAsync())! > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                return;
+            }
+            await Task.Delay(500);
+        }
+        throw new TimeoutException("membership did not declare the killed silo dead within two minutes");
+    }
 }
