@@ -23,6 +23,10 @@ public sealed class HttpApiClient : IDisposable
         _ca = PeerCertificates.FromPemFile(caFile);
         var handler = new SocketsHttpHandler
         {
+            // The client waits this long for the server's "100 Continue" (or its early answer) before it sends a body
+            // anyway; the default second is too short on a busy machine, and a body sent to a server that has already
+            // refused it ends in a broken pipe instead of the server's answer.
+            Expect100ContinueTimeout = TimeSpan.FromMinutes(1),
             SslOptions = new SslClientAuthenticationOptions
             {
                 // The name must match (the silo's certificate is for 127.0.0.1); the chain must end at the development CA.
