@@ -26,7 +26,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
     private readonly ILogger<ModelGrain> _logger;
     private readonly TimeProvider _time;
     private readonly AuditTrail _audit;
-    private readonly ReceiptSigner _signer;
+    private readonly ReceiptIssuer _receipts;
     private readonly UnlearningMetrics _metrics;
     // Reentrant turns may write the row at once (a commit's decision, a sweep, train): one write at a time.
     private readonly CoalescingWriter _writer;
@@ -53,7 +53,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         _logger = logger;
         _time = time;
         _audit = audit;
-        _signer = signer;
+        _receipts = new ReceiptIssuer(signer, audit, metrics);
         _metrics = metrics;
         _writer = new CoalescingWriter(() => _state.WriteStateAsync());
     }
@@ -308,15 +308,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
             }
         }
         // Signed and logged once the subject is gone from what predictions use: neither delays compliance.
-        var method = ReceiptPolicy.MethodOf(config, acceptance.RecordsRemoved, final);
-        // One reading for the histogram and the receipt: the receipt's milliseconds fall in the bucket it was counted in.
-        var elapsed = stopwatch.Elapsed;
-        _metrics.Forgotten(Name, acceptance.RecordsRemoved > 0 ? method : null, elapsed);
-        var signed = await _signer.SignAsync(new ForgetReceipt(requestId, Name, subject, index, acceptance.RecordsRemoved,
-            acceptance.SlicesToRetrain, acceptance.VersionBefore, final.Version, method, (long)elapsed.TotalMilliseconds,
-            _shards.Current.Members.Length, CompliantAt: compliantAt));
-        await _audit.ForgotAsync(signed);
-        return signed;
+        return await _receipts.IssueAsync(config, requestId, subject, acceptance, final, stopwatch.Elapsed, compliantAt, _shards.Current.Members.Length);
     }
 
     public async Task<DeleteResult> Delete()

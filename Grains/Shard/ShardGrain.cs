@@ -130,7 +130,7 @@ public sealed class ShardGrain : Grain, IShardGrain
     {
         var config = await EnsureConfiguredAsync(setup);
         await EnsureRecordsAsync();
-        var (fresh, unchanged) = Classify(ingestId, records, config);
+        var (fresh, unchanged) = StagedBatch.Classify(records, ingestId, config, Index, _arriving, r => Held(r, config));
         if (fresh.Length == 0) return new StageResult(0, unchanged);
 
         foreach (var record in fresh) _arriving.Add(record.Id);
@@ -194,51 +194,14 @@ public sealed class ShardGrain : Grain, IShardGrain
     {
         var config = await EnsureConfiguredAsync(setup);
         await EnsureRecordsAsync();
-        return [.. records.Where(r => _records.Find(r.Id, Partitioning.SliceOf(r.Id, config.Slices)) is { Ingest: null } stored && stored.Chunk.SameContent(stored.Row, r))
-            .Select(r => r.Id)];
+        return [.. records.Where(r => Held(r, config) is { Ingest: null, SameContent: true }).Select(r => r.Id)];
     }
 
-    /// <summary>
-    /// Splits a staged batch into records new to the shard and records it already holds exactly as sent, committed or
-    /// staged by this same ingest (a resent batch). A record held with other content, staged by another ingest, or
-    /// arriving in a concurrent batch fails the whole batch. Ids are unique per shard: the shard of a record follows
-    /// its subject, so an id reused for a subject of another shard is not seen here (see the README's "Input files").
-    /// </summary>
-    private (DataRecord[] Fresh, int Unchanged) Classify(string ingestId, DataRecord[] records, ModelConfig config)
-    {
-        var conflicting = new List<string>();
-        var elsewhere = new List<string>();
-        var fresh = new List<DataRecord>(records.Length);
-        var unchanged = 0;
-        foreach (var record in records)
-        {
-            var owner = Partitioning.ShardOf(record.Subject, config.Shards);
-            if (owner != Index)
-                throw new ArgumentException($"record {Quoted.Value(record.Id)} belongs to shard {owner}, not {Index}");
-            if (_arriving.Contains(record.Id))
-            {
-                elsewhere.Add(record.Id);
-            }
-            else if (_records.Find(record.Id, Partitioning.SliceOf(record.Id, config.Slices)) is var (chunk, row, ingest))
-            {
-                if (ingest is not null && ingest != ingestId) elsewhere.Add(record.Id);
-                else if (chunk.SameContent(row, record)) unchanged++;
-                else conflicting.Add(record.Id);
-            }
-            else
-            {
-                fresh.Add(record);
-            }
-        }
-        if (conflicting.Count > 0)
-            throw new ArgumentException($"duplicate record ids already in model '{config.Name}' with other content: {Quoted.List(conflicting)}");
-        if (elsewhere.Count > 0)
-        {
-            throw new ArgumentException(
-                $"record ids being ingested by another ingest of model '{config.Name}' (wait for it, or abort it): {Quoted.List(elsewhere)}");
-        }
-        return ([.. fresh], unchanged);
-    }
+    /// <summary>How this shard holds <paramref name="record"/>'s id already, or null; its records must be loaded.</summary>
+    private HeldCopy? Held(DataRecord record, ModelConfig config) =>
+        _records.Find(record.Id, Partitioning.SliceOf(record.Id, config.Slices)) is var (chunk, row, ingest)
+            ? new HeldCopy(chunk.SameContent(row, record), ingest)
+            : null;
 
     public async Task StartTraining(ShardSetup setup)
     {
