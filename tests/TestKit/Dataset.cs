@@ -30,6 +30,23 @@ public sealed class Dataset(string name, string[] featureNames, string[] labels,
     public ModelConfig Config(string model, int shards, int slices, EnsembleMode ensemble = EnsembleMode.Average) =>
         new(model, FeatureNames, Labels, shards, slices, ModelConfig.DefaultLambda, ensemble, ModelConfig.DefaultMaxIterations);
 
+    /// <summary>
+    /// A certified model of one slice per shard, as the tests build it: lambda 0.01, delta 1e-5, sigma 1, centres and
+    /// scales the mean and population standard deviation of every record of the set; noise seed 0 draws a secret one.
+    /// </summary>
+    public ModelConfig CertifiedConfig(string model, int shards, double epsilon = 10, ulong noiseSeed = 0)
+    {
+        var columns = Enumerable.Range(0, FeatureCount);
+        var centres = columns.Select(j => Records.Average(r => r.Features[j])).ToArray();
+        var scales = columns.Select(j => Math.Sqrt(Records.Average(r => Math.Pow(r.Features[j] - centres[j], 2)))).ToArray();
+        return Config(model, shards, 1) with
+        {
+            Lambda = 1e-2,
+            Method = UnlearningMethod.Certified,
+            Certified = new CertifiedOptions(epsilon, 1e-5, 1.0, centres, scales, noiseSeed),
+        };
+    }
+
     /// <summary>A fixed 80/20 split by a stable hash of the record id.</summary>
     public (DataRecord[] Train, DataRecord[] Holdout) Split()
     {

@@ -9,18 +9,8 @@ namespace Unlearning.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class CertifiedForgetTests(ClusterFixture cluster)
 {
-    private static ModelConfig Certified(Dataset data, string name, int shards, double epsilon, ulong seed = 12345)
-    {
-        var columns = Enumerable.Range(0, data.FeatureNames.Length);
-        var centres = columns.Select(j => data.Records.Average(r => r.Features[j])).ToArray();
-        var scales = columns.Select(j => Math.Sqrt(data.Records.Average(r => Math.Pow(r.Features[j] - centres[j], 2)))).ToArray();
-        return data.Config(name, shards, 1) with
-        {
-            Lambda = 1e-2,
-            Method = UnlearningMethod.Certified,
-            Certified = new CertifiedOptions(epsilon, 1e-5, 1.0, centres, scales, seed),
-        };
-    }
+    private static ModelConfig Certified(Dataset data, string name, int shards, double epsilon, ulong seed = 12345) =>
+        data.CertifiedConfig(name, shards, epsilon, seed);
 
     /// <summary>What <c>create --unlearning certified --epsilon 1 --delta 1e-4</c> sends: no sigma, no lambda, the default removals.</summary>
     private static ModelConfig Defaults(Dataset data, string name, int shards)

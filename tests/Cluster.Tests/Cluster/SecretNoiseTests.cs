@@ -21,15 +21,7 @@ public sealed class SecretNoiseTests(ClusterFixture cluster)
         var data = Dataset.Wdbc();
         var (train, holdout) = data.Split();
         var name = ClusterFixture.UniqueName("secret");
-        var columns = Enumerable.Range(0, data.FeatureNames.Length);
-        var centres = columns.Select(j => data.Records.Average(r => r.Features[j])).ToArray();
-        var scales = columns.Select(j => Math.Sqrt(data.Records.Average(r => Math.Pow(r.Features[j] - centres[j], 2)))).ToArray();
-        var config = data.Config(name, 2, 1) with
-        {
-            Lambda = 1e-2,
-            Method = UnlearningMethod.Certified,
-            Certified = new CertifiedOptions(10, 1e-5, 1.0, centres, scales, Seed),
-        };
+        var config = data.CertifiedConfig(name, 2, noiseSeed: Seed);
         var model = cluster.Model(name);
         var rows = Rows(holdout.Take(5));
         var audit = new AuditRows(rows, [.. holdout.Take(5).Select(r => r.Label)], [.. holdout.Take(5).Select(r => r.Subject)]);

@@ -36,15 +36,7 @@ public sealed class VerifyTests(ClusterFixture cluster, ITestOutputHelper output
         var data = Dataset.Wdbc();
         var (train, _) = data.Split();
         var name = ClusterFixture.UniqueName("verifyc");
-        var columns = Enumerable.Range(0, data.FeatureNames.Length);
-        var centres = columns.Select(j => data.Records.Average(r => r.Features[j])).ToArray();
-        var scales = columns.Select(j => Math.Sqrt(data.Records.Average(r => Math.Pow(r.Features[j] - centres[j], 2)))).ToArray();
-        var config = data.Config(name, 2, 1) with
-        {
-            Lambda = 1e-2,
-            Method = UnlearningMethod.Certified,
-            Certified = new CertifiedOptions(10, 1e-5, 1.0, centres, scales),
-        };
+        var config = data.CertifiedConfig(name, 2);
         var model = cluster.Model(name);
         await model.Create(config);
         await model.Ingest(train);

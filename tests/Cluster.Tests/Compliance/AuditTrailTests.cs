@@ -66,7 +66,7 @@ public sealed class AuditTrailTests(ITestOutputHelper output)
         Assert.Equal(none.RequestId, asked["entries"]![0]!["requestId"]!.GetValue<string>());
 
         // The store: the subject's keyed hash is there (the audit rows were read), its id nowhere.
-        var stored = StorageAudit.SqliteRows(storage.SqlitePath).Concat(StorageAudit.SqliteFiles(storage.SqlitePath)).ToList();
+        var stored = StorageAudit.SqliteStore(storage.SqlitePath);
         Assert.NotEmpty(StorageAudit.Find(stored, [new Needle("hash", Encoding.UTF8.GetBytes(forget.SubjectHash!))]));
         Assert.Empty(StorageAudit.Find(stored, [new Needle(Family, Encoding.UTF8.GetBytes(Family)), new Needle(Nobody, Encoding.UTF8.GetBytes(Nobody))]));
 

@@ -20,7 +20,7 @@ public sealed class ComplianceStorageTests(ITestOutputHelper output)
         using var directory = new TempDirectory("compliance");
         var storage = new StorageOptions { Provider = StorageProvider.Sqlite, DataDirectory = directory.Path };
         var path = storage.SqlitePath;
-        await ForgetDeleteAndAuditAsync(storage, () => Task.FromResult(StorageAudit.SqliteRows(path).Concat(StorageAudit.SqliteFiles(path)).ToList()));
+        await ForgetDeleteAndAuditAsync(storage, () => Task.FromResult(StorageAudit.SqliteStore(path)));
     }
 
     [Fact]
@@ -32,10 +32,8 @@ public sealed class ComplianceStorageTests(ITestOutputHelper output)
         var filesAudited = false;
         await ForgetDeleteAndAuditAsync(storage, async () =>
         {
-            var rows = await StorageAudit.PostgresRowsAsync(database.ConnectionString);
-            var files = await StorageAudit.PostgresGrainStateFilesAsync(database.ConnectionString);
-            filesAudited = files is not null;
-            return files is null ? rows : [.. rows, .. files];
+            (var found, filesAudited) = await StorageAudit.PostgresStoreAsync(database.ConnectionString);
+            return found;
         });
         Assert.True(filesAudited || !SharedData.RequiredByCi, "CI could not read the PostgreSQL table files");
     }

@@ -25,7 +25,7 @@ public sealed class ForgetStorageTests(ITestOutputHelper output)
             stored: () =>
             {
                 walAudited |= File.Exists(path + "-wal");
-                return Task.FromResult(StorageAudit.SqliteRows(path).Concat(StorageAudit.SqliteFiles(path)).ToList());
+                return Task.FromResult(StorageAudit.SqliteStore(path));
             },
             afterForgets: () => Task.CompletedTask);
 
@@ -45,10 +45,8 @@ public sealed class ForgetStorageTests(ITestOutputHelper output)
         await ForgetAndAuditAsync(storage,
             stored: async () =>
             {
-                var rows = await StorageAudit.PostgresRowsAsync(database.ConnectionString);
-                var files = await StorageAudit.PostgresGrainStateFilesAsync(database.ConnectionString);
-                filesAudited = files is not null;
-                return files is null ? rows : [.. rows, .. files];
+                (var found, filesAudited) = await StorageAudit.PostgresStoreAsync(database.ConnectionString);
+                return found;
             },
             afterForgets: async () =>
             {

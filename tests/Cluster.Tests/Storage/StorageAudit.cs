@@ -72,6 +72,20 @@ public static class StorageAudit
         return result;
     }
 
+    /// <summary>All a SQLite store holds: every value of its rows, and the raw bytes of its files.</summary>
+    public static List<(string Where, byte[] Bytes)> SqliteStore(string path) => [.. SqliteRows(path), .. SqliteFiles(path)];
+
+    /// <summary>
+    /// All a PostgreSQL store holds: every value of its rows, and the raw bytes of grain_state's files when this process
+    /// can read them (<c>FilesRead</c>; .ci/run's server always).
+    /// </summary>
+    public static async Task<(List<(string Where, byte[] Bytes)> Found, bool FilesRead)> PostgresStoreAsync(string connectionString)
+    {
+        var rows = await PostgresRowsAsync(connectionString);
+        var files = await PostgresGrainStateFilesAsync(connectionString);
+        return (files is null ? rows : [.. rows, .. files], files is not null);
+    }
+
     /// <summary>The raw bytes of a SQLite database file and of its journal and WAL, when they exist.</summary>
     public static List<(string Where, byte[] Bytes)> SqliteFiles(string path) =>
         new[] { path, path + "-journal", path + "-wal", path + "-shm" }

@@ -164,18 +164,7 @@ public sealed class CertifiedLearnerTests
 
     private static DataRecord[] Sorted() => [.. Data.Records.OrderBy(r => r.Id, StringComparer.Ordinal)];
 
-    private static ModelConfig CertifiedModelConfig()
-    {
-        var columns = Enumerable.Range(0, Data.FeatureNames.Length);
-        var centres = columns.Select(j => Data.Records.Average(r => r.Features[j])).ToArray();
-        var scales = columns.Select(j => Math.Sqrt(Data.Records.Average(r => Math.Pow(r.Features[j] - centres[j], 2)))).ToArray();
-        return Data.Config("certified-learner", 1, 1) with
-        {
-            Lambda = 1e-2,
-            Method = UnlearningMethod.Certified,
-            Certified = new CertifiedOptions(10, 1e-5, 1.0, centres, scales, 12345),
-        };
-    }
+    private static ModelConfig CertifiedModelConfig() => Data.CertifiedConfig("certified-learner", 1, noiseSeed: 12345);
 
     /// <summary>One shard's records (one slice, sorted by id) and state around a learner.</summary>
     private sealed class LearnerHarness
