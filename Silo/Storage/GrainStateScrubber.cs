@@ -26,6 +26,9 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
     /// <summary>Arbitrary, fixed: only one silo vacuums grain_state at a time.</summary>
     private const long VacuumLock = 0x756e6c6561726f;
 
+    /// <summary>How long a forget's scrub waits for older transactions to end before it vacuums anyway.</summary>
+    private static readonly TimeSpan HorizonWait = TimeSpan.FromSeconds(30);
+
     public bool IsActive => options.EffectiveProvider == StorageProvider.Postgres && options.Vacuum != VacuumMode.Off;
 
     /// <summary>Vacuums the partitions holding these grains' rows now (PostgreSQL), waiting for a vacuum another silo runs.</summary>
@@ -55,6 +58,7 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
             if (grainKeys is not null)
             {
                 // A forget's scrub: only the partitions its grains live in, no bookkeeping of the whole table.
+                await WaitForOlderTransactionsAsync(connection, cancellationToken);
                 var relations = await RelationsHoldingAsync(connection, grainKeys, cancellationToken);
                 foreach (var relation in relations) await VacuumAsync(connection, relation, cancellationToken);
                 logger.LogDebug("Vacuumed {Relations} ({Mode}) in {Elapsed} ms", string.Join(", ", relations), options.Vacuum, started.ElapsedMilliseconds);
@@ -85,6 +89,32 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
             await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@lock)", connection);
             release.Parameters.AddWithValue("lock", VacuumLock);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Waits until no other session of this database runs a transaction begun before now. A vacuum keeps every dead row
+    /// version that a running transaction might still see (VACUUM FULL copies it into the new files), so a version a
+    /// forget has just replaced survives a vacuum that runs beside a statement begun before the forget's write. Sessions
+    /// of other databases do not hold back this database's tables. After <see cref="HorizonWait"/> it vacuums anyway and
+    /// says so: the periodic vacuum clears what is left once that transaction ends.
+    /// </summary>
+    private async Task WaitForOlderTransactionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() " +
+            "AND (backend_xid IS NOT NULL OR backend_xmin IS NOT NULL) AND xact_start < @since", connection);
+        command.Parameters.AddWithValue("since", await ScalarAsync<DateTime>(connection, "SELECT clock_timestamp()", cancellationToken));
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while ((long)(await command.ExecuteScalarAsync(cancellationToken))! > 0)
+        {
+            if (waited.Elapsed >= HorizonWait)
+            {
+                logger.LogWarning("A transaction open for over {Seconds} s holds back the vacuum of a forget: row versions it may still see " +
+                    "stay in the table files until the periodic vacuum after it ends", (int)HorizonWait.TotalSeconds);
+                return;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
         }
     }
 
