@@ -46,11 +46,16 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
         if (!IsActive) return false;
         await using var connection = new NpgsqlConnection(options.Postgres);
         await connection.OpenAsync(cancellationToken);
-        await using (var take = new NpgsqlCommand(wait ? "SELECT pg_advisory_lock(@lock), true" : "SELECT pg_try_advisory_lock(@lock)", connection))
+        await using (var take = new NpgsqlCommand("SELECT pg_try_advisory_lock(@lock)", connection))
         {
             take.Parameters.AddWithValue("lock", VacuumLock);
-            if (wait) await take.ExecuteNonQueryAsync(cancellationToken);
-            else if (!(bool)(await take.ExecuteScalarAsync(cancellationToken))!) return false;
+            // Polled, not waited for in pg_advisory_lock: a statement waiting there holds a snapshot, which would hold
+            // back the vacuum it waits for (see WaitForOlderTransactionsAsync).
+            while (!(bool)(await take.ExecuteScalarAsync(cancellationToken))!)
+            {
+                if (!wait) return false;
+                await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+            }
         }
         try
         {

@@ -128,26 +128,26 @@ public static class StorageAudit
         await connection.OpenAsync();
         await using (var checkpoint = new NpgsqlCommand("CHECKPOINT", connection)) await checkpoint.ExecuteNonQueryAsync();
         string dataDirectory;
-        var relations = new List<string>();
+        var relations = new List<(string Path, string Name)>();
         await using (var command = new NpgsqlCommand("SELECT current_setting('data_directory')", connection))
             dataDirectory = (string)(await command.ExecuteScalarAsync())!;
         await using (var command = new NpgsqlCommand(
             // The table, or its partitions when it is partitioned (the parent has no files), and their TOAST tables.
             "WITH tables AS (SELECT 'grain_state'::regclass AS oid UNION SELECT inhrelid FROM pg_inherits WHERE inhparent = 'grain_state'::regclass) " +
-            "SELECT pg_relation_filepath(c.oid) FROM pg_class c " +
+            "SELECT pg_relation_filepath(c.oid), c.relname FROM pg_class c " +
             "WHERE (c.oid IN (SELECT oid FROM tables) OR c.oid IN (SELECT reltoastrelid FROM pg_class WHERE oid IN (SELECT oid FROM tables))) " +
             "AND pg_relation_filepath(c.oid) IS NOT NULL", connection))
         await using (var reader = await command.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) relations.Add(reader.GetString(0));
+            while (await reader.ReadAsync()) relations.Add((reader.GetString(0), reader.GetString(1)));
         var files = new List<(string, byte[])>();
-        foreach (var relation in relations)
+        foreach (var (relation, name) in relations)
         {
             var basePath = Path.Combine(dataDirectory, relation);
             for (var segment = 0; ; segment++)
             {
                 var file = segment == 0 ? basePath : $"{basePath}.{segment}";
                 if (!File.Exists(file)) break;
-                try { files.Add(($"file {relation}{(segment == 0 ? "" : "." + segment)}", ReadShared(file))); }
+                try { files.Add(($"file {relation}{(segment == 0 ? "" : "." + segment)} ({name})", ReadShared(file))); }
                 catch (UnauthorizedAccessException) { return null; }
             }
         }
