@@ -93,7 +93,10 @@ internal sealed class IngestCoordinator(
         }
     }
 
-    public IngestOutcome OutcomeOf(string ingestId) => Find(ingestId) switch
+    public IngestOutcome OutcomeOf(string ingestId) => OutcomeIn(state, ingestId);
+
+    /// <summary>What a shard should do with an ingest's staged records, from the model's stored state alone.</summary>
+    public static IngestOutcome OutcomeIn(ModelState state, string ingestId) => state.Ingests.Find(e => e.Id == ingestId) switch
     {
         { Status: IngestStatus.Staging } => IngestOutcome.Pending,
         { IsCommit: true } => IngestOutcome.Committed,

@@ -132,12 +132,13 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         await _ingests.AbortAsync(ingestId, "the client aborted it");
     }
 
-    public async Task<IngestOutcome> IngestOutcome(string ingestId)
-    {
-        if (_state.State.Config is null) return Wire.IngestOutcome.Aborted;
-        await EnsureLoadedAsync();
-        return _ingests.OutcomeOf(ingestId);
-    }
+    /// <summary>
+    /// Answered from the stored state, without loading the shards: a shard asks while it activates, and a load would wait
+    /// for that very shard's activation (a model and its shards reactivating together after a silo died deadlocked so).
+    /// </summary>
+    public Task<IngestOutcome> IngestOutcome(string ingestId) => Task.FromResult(_state.State.Config is null
+        ? Wire.IngestOutcome.Aborted
+        : IngestCoordinator.OutcomeIn(_state.State, ingestId));
 
     public async Task<TrainResult> Train()
     {
