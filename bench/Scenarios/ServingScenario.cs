@@ -16,7 +16,7 @@ public sealed class ServingScenario : IScenario
         "Predictions through the Orleans client from concurrent callers, each calling again as soon as it is answered: single rows " +
         "from many callers, and 1,000-row batches. The limit is Orleans itself, so the same client in the same run also calls a " +
         "no-op `[Reentrant]` grain activated on the model grain's silo, so both take the same hops (`Ping(int)`, and `Sink(double[][])` that only counts the rows it is sent). Runs of the workloads " +
-        "alternate, every other round backwards, so noise and the previous workload's garbage hit them alike. Targets: single-row prediction rate at least 70% of the no-op call rate; batched at least " +
+        "alternate, every other round backwards, with a full garbage collection before each, so noise hits them alike. Targets: single-row prediction rate at least 70% of the no-op call rate; batched at least " +
         "1M rows/s. The same predictions also go through `IUnlearningClient` (the client library, over the same Orleans client), each run right beside the raw call: target, the library costs at most 5% of the raw grain call's rate (the median of the runs' ratios). Latencies are the medians over runs of each run's p50 and p99. The same workloads then run on a cluster with mutual TLS, and " +
         "on one with mutual TLS and a token on every call (a reader's JWT, checked by the silos' grain call filter and then served from " +
         "their cache): target, tokens cost at most 10% of the single-row rate with TLS alone.";
@@ -178,9 +178,9 @@ public sealed class ServingScenario : IScenario
 
         var workloads = new (string Name, int Callers, Func<int, int, Task> Call)[]
         {
-            ("no-op Ping", settings.ServingCallers, (c, i) => ping.Ping(i)),
             ("Predict 1 row", settings.ServingCallers, (c, i) => model.Predict(singles[(c * 7919 + i) % singles.Length])),
             ("library Predict 1 row", settings.ServingCallers, (c, i) => library.PredictAsync(built.Name, singles[(c * 7919 + i) % singles.Length])),
+            ("no-op Ping", settings.ServingCallers, (c, i) => ping.Ping(i)),
             ("no-op Sink", settings.BatchCallers, (c, i) => ping.Sink(batches[(c + i) % batches.Length])),
             ("Predict batch", settings.BatchCallers, (c, i) => model.Predict(batches[(c + i) % batches.Length])),
             ("library Predict batch", settings.BatchCallers, (c, i) => library.PredictAsync(built.Name, batches[(c + i) % batches.Length])),
@@ -190,10 +190,13 @@ public sealed class ServingScenario : IScenario
         BenchContext.Progress($"{context.WarmupRuns} warm-up + {context.Runs} runs of {workloads.Length} workloads, {settings.ServingDuration.TotalSeconds:0.#} s each");
         for (var run = 0; run < context.WarmupRuns + context.Runs; run++)
         {
-            // Every other run goes through the workloads backwards: each then follows a different one (the garbage of a
-            // batched workload is collected during the next), so no workload always pays for its predecessor.
+            // Every other run goes through the workloads backwards, so that of two side by side each goes first in turn,
+            // and the single-row ones only ever follow single-row ones; the garbage a workload left is collected before
+            // the next begins, so none pays for its predecessor.
             foreach (var (name, callers, call) in run % 2 == 0 ? workloads : Enumerable.Reverse(workloads))
             {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
                 var result = await ClosedLoopAsync(callers, run < context.WarmupRuns ? warmup : settings.ServingDuration, call);
                 if (run >= context.WarmupRuns) results[name].Add(result);
             }

@@ -15,16 +15,9 @@ internal static class ComplianceCommands
         return command;
     }
 
-    public static Command Delete(CliContext cli)
-    {
-        var model = CommandArguments.Model();
-        var command = new Command("delete", "Delete a model with its records, checkpoints and weights from every store (admin)") { model };
-        command.SetAction((parse, cancellationToken) => cli.RunAsync(parse, cancellationToken, async (invocation, ct) =>
-        {
-            invocation.Output.Deleted(await invocation.Client.DeleteModelAsync(parse.GetRequiredValue(model), ct));
-        }));
-        return command;
-    }
+    public static Command Delete(CliContext cli) => ModelCallCommand.Create(cli, "delete",
+        "Delete a model with its records, checkpoints and weights from every store (admin)",
+        static (client, model, ct) => client.DeleteModelAsync(model, ct), static (output, deleted) => output.Deleted(deleted));
 
     public static Command ForgetStatus(CliContext cli)
     {
