@@ -14,9 +14,10 @@ namespace Unlearning.Client;
 /// <see cref="GuardedRequestGrain"/>: reads retried, long writes watched). A new cluster call is one method here and one
 /// line in <see cref="IUnlearningClient"/>: check the arguments with <see cref="ModelRules"/>, then
 /// <c>SessionAsync(model, ct, grain =&gt; grain.NewCall(...))</c>; add it to <see cref="GuardedModelGrain"/> as a read
-/// (retried) or a write (watched, never retried).
+/// (retried) or a write (watched, never retried). The privacy office's and auditors' calls (models, forget requests,
+/// the audit log, the signing keys) are in <c>UnlearningClient.Compliance.cs</c>.
 /// </summary>
-public sealed class UnlearningClient : IUnlearningClient
+public sealed partial class UnlearningClient : IUnlearningClient
 {
     // Grain references cost an allocation and a lookup each; a service calls few models many times.
     private const int CachedModels = 1_024;
@@ -289,53 +290,6 @@ public sealed class UnlearningClient : IUnlearningClient
             await MembershipAuditRun.RunAsync(grain, await grain.GetConfig(), forgotten, holdout, retained, seed));
     }
 
-    /// <inheritdoc />
-    public Task<ModelSummary[]> ListModelsAsync(CancellationToken cancellationToken = default) =>
-        OnceAsync<IModelCatalog, ModelSummary[]>(IModelCatalog.Key, static catalog => catalog.List(), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<DeleteResult> DeleteModelAsync(string model, CancellationToken cancellationToken = default) =>
-        CallAsync(ModelRules.Name(model), 0, static (grain, _) => grain.Delete(), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<SubjectForget[]> SubmitForgetAsync(string requestId, ForgetOrder order, CancellationToken cancellationToken = default)
-    {
-        RequestRules.Id(requestId);
-        RequestRules.Checked(order);
-        return RequestAsync(requestId, cancellationToken, request => request.Submit(order));
-    }
-
-    /// <inheritdoc />
-    public Task<ForgetRequestStatus> GetForgetRequestAsync(string requestId, CancellationToken cancellationToken = default) =>
-        RequestAsync(RequestRules.Id(requestId), cancellationToken, static request => request.GetStatus());
-
-    /// <inheritdoc />
-    public Task<OverdueRequest[]> ListOverdueRequestsAsync(CancellationToken cancellationToken = default) =>
-        OnceAsync<IForgetRequests, OverdueRequest[]>(IForgetRequests.Key, static requests => requests.Overdue(), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<SubjectAudit> FindSubjectInAuditLogAsync(string subject, CancellationToken cancellationToken = default)
-    {
-        ModelRules.Id(subject, nameof(subject));
-        return OnceAsync<IAuditGrain, SubjectAudit>(IAuditGrain.Key, log => log.FindSubject(subject), cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<AuditVerification> VerifyAuditLogAsync(CancellationToken cancellationToken = default) =>
-        OnceAsync<IAuditGrain, AuditVerification>(IAuditGrain.Key, static log => log.Verify(), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<AuditPage> ReadAuditLogAsync(long from = 0, int count = ClientLimits.DefaultAuditPage, CancellationToken cancellationToken = default)
-    {
-        if (from < 0) throw new ArgumentOutOfRangeException(nameof(from), from, $"from must be a sequence number (1 or more), or 0 for the last entries, not {from}");
-        ModelRules.Range(count, 1, AuditLimits.MaxPage, nameof(count));
-        return OnceAsync<IAuditGrain, AuditPage>(IAuditGrain.Key, log => log.Read(from, count), cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<ReceiptSigningKeys> GetSigningKeysAsync(CancellationToken cancellationToken = default) =>
-        OnceAsync<ISigningKeyGrain, ReceiptSigningKeys>(ISigningKeyGrain.Key, static keys => keys.GetPublicKeys(), cancellationToken);
-
     /// <summary>
     /// One read of the model's grain (<see cref="CallPolicy.ReadAsync"/>) without a guarded grain in between: the common
     /// case of a service (connected, the grain reference cached) costs one bounded attempt and nothing else.
@@ -380,22 +334,6 @@ public sealed class UnlearningClient : IUnlearningClient
         var grains = await _cluster.GrainsAsync(cancellationToken);
         var session = Session(cancellationToken);
         return (new GuardedModelGrain(Grain(grains, model), session, _policy), session);
-    }
-
-    /// <summary>Calls to the forget request <paramref name="requestId"/>'s grain (guarded: <see cref="GuardedRequestGrain"/>), as one operation.</summary>
-    private async Task<T> RequestAsync<T>(string requestId, CancellationToken cancellationToken, Func<IForgetRequestGrain, Task<T>> work)
-    {
-        var request = (await _cluster.GrainsAsync(cancellationToken)).GetGrain<IForgetRequestGrain>(requestId);
-        using var session = Session(cancellationToken);
-        return await session.RunAsync((request, work, _policy), static (s, session) => s.work(new GuardedRequestGrain(s.request, session, s._policy))).ConfigureAwait(false);
-    }
-
-    /// <summary>One call to one of the cluster's own grains (catalog, requests, audit log, keys): one attempt, stopped with the session.</summary>
-    private async Task<T> OnceAsync<TGrain, T>(string key, Func<TGrain, Task<T>> call, CancellationToken cancellationToken) where TGrain : IGrainWithStringKey
-    {
-        var grain = (await _cluster.GrainsAsync(cancellationToken)).GetGrain<TGrain>(key);
-        using var session = Session(cancellationToken);
-        return await session.RunAsync((grain, call), static (s, session) => s.call(s.grain).WaitAsync(session.Stop)).ConfigureAwait(false);
     }
 
     private CallSession Session(CancellationToken cancellationToken) => new(cancellationToken, _cluster.Lost, _cluster.Where);
