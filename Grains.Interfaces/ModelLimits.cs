@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Unlearning;
 
 /// <summary>
@@ -17,8 +19,12 @@ public static class ModelLimits
     /// <summary>Most training records an explanation names per direction and row.</summary>
     public const int MaxTop = 100;
 
+    // Checked on every call a client makes: a vectorised search, no allocation.
+    private static readonly SearchValues<char> NameChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.");
+
     public static bool IsValidName(string? name) =>
-        name is { Length: >= 1 and <= MaxNameLength } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+        name is { Length: >= 1 and <= MaxNameLength } && !name.AsSpan().ContainsAnyExcept(NameChars);
 
     public const string NameRule = "1-64 letters, digits, '-', '_' or '.'";
 

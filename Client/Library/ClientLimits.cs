@@ -23,4 +23,7 @@ public static class ClientLimits
 
     /// <summary>Records the model holds that a membership audit samples as its control, unless said otherwise.</summary>
     public const int DefaultRetained = 1_000;
+
+    /// <summary>Audit log entries read in one page, unless said otherwise.</summary>
+    public const int DefaultAuditPage = 100;
 }

@@ -3,7 +3,8 @@ using Unlearning.Client.Csv;
 namespace Unlearning.Client;
 
 /// <summary>
-/// The unlearning cluster as typed, asynchronous calls: every command of the <c>unlearn</c> CLI. Inputs are checked as
+/// The unlearning cluster as typed, asynchronous calls: every command of the <c>unlearn</c> CLI that reaches the cluster
+/// (models, compliance and audit calls included). Inputs are checked as
 /// the CLI checks them before anything is sent (an <see cref="ArgumentException"/> or <see cref="CsvFormatException"/>
 /// names the problem); large inputs go to the cluster in batches; reads ride out a silo's death
 /// (<see cref="UnlearningResilienceOptions"/>); writes are never sent twice by the client. Calls the cluster refuses throw
@@ -107,4 +108,46 @@ public interface IUnlearningClient
     /// </summary>
     Task<MembershipAuditReport> AuditMembershipAsync(string model, CsvSource forgotten, CsvSource holdout, int retained = 1_000, int seed = 1,
         CancellationToken cancellationToken = default);
+    /// <summary>Every model the cluster holds (its catalog), with method, shards, records and version as each reports them now: one attempt, not retried.</summary>
+    Task<ModelSummary[]> ListModelsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes a model with its records, checkpoints and weights from every store (administrators). Watched, never sent
+    /// again: after an <see cref="AnswerLostException"/>, list the models to learn whether it is gone.
+    /// </summary>
+    Task<DeleteResult> DeleteModelAsync(string model, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends a part of the stored forget request <paramref name="requestId"/> (its order: the subjects, and the model, or
+    /// every model that holds them when <see cref="ForgetOrder.Model"/> is null) and returns when every subject of it is
+    /// forgotten: one result per subject, in order. The request is stored before anything is forgotten and completes even
+    /// if a silo dies; the same id and part sent again answers as the first time and forgets nothing twice, so after an
+    /// <see cref="AnswerLostException"/> the part may simply be sent again. At most
+    /// <see cref="RequestLimits.MaxSubjectsPerPart"/> subjects a part.
+    /// </summary>
+    Task<SubjectForget[]> SubmitForgetAsync(string requestId, ForgetOrder order, CancellationToken cancellationToken = default);
+
+    /// <summary>Where the forget request <paramref name="requestId"/> stands (accepted, completed, failed), with the receipts of its parts done (a read).</summary>
+    Task<ForgetRequestStatus> GetForgetRequestAsync(string requestId, CancellationToken cancellationToken = default);
+
+    /// <summary>The forget requests older than the cluster's deadline and not completed, oldest first: one attempt, not retried.</summary>
+    Task<OverdueRequest[]> ListOverdueRequestsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// What the cluster's audit log says about <paramref name="subject"/> (auditors): whether, when and from which models it
+    /// was forgotten. The cluster hashes the subject with its keys, which never leave it; the look-up is itself logged.
+    /// </summary>
+    Task<SubjectAudit> FindSubjectInAuditLogAsync(string subject, CancellationToken cancellationToken = default);
+
+    /// <summary>Walks the audit log's hash chain as stored; the answer names the first entry altered, removed or reordered (auditors).</summary>
+    Task<AuditVerification> VerifyAuditLogAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Up to <paramref name="count"/> audit log entries (1 to <see cref="AuditLimits.MaxPage"/>) from sequence number
+    /// <paramref name="from"/> on (the first is 1); with <paramref name="from"/> 0, the last <paramref name="count"/> (auditors).
+    /// </summary>
+    Task<AuditPage> ReadAuditLogAsync(long from = 0, int count = ClientLimits.DefaultAuditPage, CancellationToken cancellationToken = default);
+
+    /// <summary>The public keys the cluster signs forget receipts with (the current one and the earlier ones), to check receipts offline.</summary>
+    Task<ReceiptSigningKeys> GetSigningKeysAsync(CancellationToken cancellationToken = default);
 }

@@ -8,14 +8,16 @@ using Unlearning.Client.Operations;
 namespace Unlearning.Client;
 
 /// <summary>
-/// <see cref="IUnlearningClient"/> over an Orleans client. Every method checks its input, then runs in a
-/// <see cref="ModelSession"/>: calls to the model's grain guarded (reads through the resilience pipeline, long writes
-/// watched), stopped by the caller's token or a lost connection. A new cluster call is one method here and one line in
-/// <see cref="IUnlearningClient"/>: check the arguments with <see cref="ModelRules"/>, then
+/// <see cref="IUnlearningClient"/> over an Orleans client. Every method checks its input, then calls the cluster in a
+/// <see cref="CallSession"/>, stopped by the caller's token or a lost connection: a single read straight through the
+/// <see cref="CallPolicy"/> (<c>ReadAsync</c>), anything else through a guarded grain (<see cref="GuardedModelGrain"/>,
+/// <see cref="GuardedRequestGrain"/>: reads retried, long writes watched). A new cluster call is one method here and one
+/// line in <see cref="IUnlearningClient"/>: check the arguments with <see cref="ModelRules"/>, then
 /// <c>SessionAsync(model, ct, grain =&gt; grain.NewCall(...))</c>; add it to <see cref="GuardedModelGrain"/> as a read
-/// (retried) or a write (watched, never retried).
+/// (retried) or a write (watched, never retried). The privacy office's and auditors' calls (models, forget requests,
+/// the audit log, the signing keys) are in <c>UnlearningClient.Compliance.cs</c>.
 /// </summary>
-public sealed class UnlearningClient : IUnlearningClient
+public sealed partial class UnlearningClient : IUnlearningClient
 {
     // Grain references cost an allocation and a lookup each; a service calls few models many times.
     private const int CachedModels = 1_024;
@@ -54,7 +56,7 @@ public sealed class UnlearningClient : IUnlearningClient
 
     /// <inheritdoc />
     public Task<ModelConfig> GetConfigAsync(string model, CancellationToken cancellationToken = default) =>
-        CallAsync(ModelRules.Name(model), 0, static (grain, _) => grain.GetConfig(), cancellationToken);
+        ReadAsync(ModelRules.Name(model), 0, static (grain, _) => grain.GetConfig(), cancellationToken);
 
     /// <inheritdoc />
     public Task<IngestOutcome> IngestAsync(string model, CsvSource records, string? ingestId = null, CancellationToken cancellationToken = default)
@@ -116,7 +118,7 @@ public sealed class UnlearningClient : IUnlearningClient
     {
         ModelRules.Name(model);
         var size = RowBatchSize(rows, nameof(rows));
-        if (rows.Length <= size) return CallAsync(model, rows, static (grain, rows) => grain.Predict(rows), cancellationToken);
+        if (rows.Length <= size) return ReadAsync(model, rows, static (grain, rows) => grain.Predict(rows), cancellationToken);
         return SessionAsync(model, cancellationToken, async grain =>
         {
             var answers = new List<PredictionBatch>();
@@ -136,13 +138,14 @@ public sealed class UnlearningClient : IUnlearningClient
     public async IAsyncEnumerable<PredictedRows> PredictAsync(string model, CsvSource rows, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        using var session = await OpenAsync(ModelRules.Name(model), cancellationToken);
-        var config = await session.CallAsync(0, static (grain, _) => grain.GetConfig());
+        var (grain, session) = await OpenAsync(ModelRules.Name(model), cancellationToken);
+        using var _ = session;
+        var config = await session.RunAsync(grain, static (grain, _) => grain.GetConfig());
         var layout = ColumnLayout.ForSchema(rows.Records.Header, LabelColumn.Ignored, config.FeatureNames);
         foreach (var batch in rows.Records.ReadBatches(layout, Batches.RowsFor(config.FeatureCount)))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var answer = await session.CallAsync(batch.Features, static (grain, features) => grain.Predict(features));
+            var answer = await session.RunAsync((grain, batch.Features), static (s, _) => s.grain.Predict(s.Features));
             Batches.CheckAnswered(answer.Predictions.Length, batch.Count, "predictions");
             rows.Answered(batch.Count);
             yield return new PredictedRows(config, batch.Ids, answer.Predictions, answer.Version, answer.ShardsUsed.Length);
@@ -192,7 +195,7 @@ public sealed class UnlearningClient : IUnlearningClient
 
     /// <inheritdoc />
     public Task<ModelStatus> GetStatusAsync(string model, CancellationToken cancellationToken = default) =>
-        CallAsync(ModelRules.Name(model), 0, static (grain, _) => grain.GetStatus(), cancellationToken);
+        ReadAsync(ModelRules.Name(model), 0, static (grain, _) => grain.GetStatus(), cancellationToken);
 
     /// <inheritdoc />
     public async IAsyncEnumerable<ModelStatus> WatchStatusAsync(string model, TimeSpan interval, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -208,7 +211,7 @@ public sealed class UnlearningClient : IUnlearningClient
 
     /// <inheritdoc />
     public Task<CertificationStatus> GetCertificationAsync(string model, CancellationToken cancellationToken = default) =>
-        CallAsync(ModelRules.Name(model), 0, static (grain, _) => grain.GetCertification(), cancellationToken);
+        ReadAsync(ModelRules.Name(model), 0, static (grain, _) => grain.GetCertification(), cancellationToken);
 
     /// <inheritdoc />
     public Task<int[]> CountRecordsAsync(string model, IReadOnlyList<string> subjects, CancellationToken cancellationToken = default)
@@ -257,13 +260,14 @@ public sealed class UnlearningClient : IUnlearningClient
     {
         ArgumentNullException.ThrowIfNull(rows);
         Top(top);
-        using var session = await OpenAsync(ModelRules.Name(model), cancellationToken);
-        var config = await session.CallAsync(0, static (grain, _) => grain.GetConfig());
+        var (grain, session) = await OpenAsync(ModelRules.Name(model), cancellationToken);
+        using var _ = session;
+        var config = await session.RunAsync(grain, static (grain, _) => grain.GetConfig());
         var layout = ColumnLayout.ForSchema(rows.Records.Header, LabelColumn.Ignored, config.FeatureNames);
         foreach (var batch in rows.Records.ReadBatches(layout, Batches.RowsFor(config.FeatureCount, ClientLimits.ExplainBatchRows)))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var explanations = (await session.CallAsync((batch.Features, top), static (grain, a) => grain.Explain(a.Features, a.top))).Rows;
+            var explanations = (await session.RunAsync((grain, batch.Features, top), static (s, _) => s.grain.Explain(s.Features, s.top))).Rows;
             Batches.CheckAnswered(explanations.Length, batch.Count, "explanations");
             rows.Answered(batch.Count);
             yield return new ExplainedRows(config, batch.Ids, explanations);
@@ -286,30 +290,63 @@ public sealed class UnlearningClient : IUnlearningClient
             await MembershipAuditRun.RunAsync(grain, await grain.GetConfig(), forgotten, holdout, retained, seed));
     }
 
-    /// <summary>One call to the model's grain, with its argument.</summary>
-    private async Task<T> CallAsync<TArgument, T>(string model, TArgument argument, Func<IModelGrain, TArgument, Task<T>> call, CancellationToken cancellationToken)
+    /// <summary>
+    /// One read of the model's grain (<see cref="CallPolicy.ReadAsync"/>) without a guarded grain in between: the common
+    /// case of a service (connected, the grain reference cached) costs one bounded attempt and nothing else.
+    /// </summary>
+    private Task<T> ReadAsync<TArgument, T>(string model, TArgument argument, Func<IModelGrain, TArgument, Task<T>> read, CancellationToken cancellationToken)
     {
-        using var session = await OpenAsync(model, cancellationToken);
-        return await session.CallAsync(argument, call);
+        var grains = _cluster.GrainsAsync(cancellationToken);
+        return grains.IsCompletedSuccessfully
+            ? ReadAsync(Grain(grains.Result, model), argument, read, cancellationToken)
+            : CallAsync(model, argument, read, cancellationToken);
     }
 
-    /// <summary>Any number of calls to the model's grain, as one operation.</summary>
+    private Task<T> ReadAsync<TArgument, T>(IModelGrain grain, TArgument argument, Func<IModelGrain, TArgument, Task<T>> read, CancellationToken cancellationToken)
+    {
+        // A session without a token of the caller's links nothing: nothing to dispose.
+        return cancellationToken.CanBeCanceled
+            ? LinkedReadAsync(grain, argument, read, cancellationToken)
+            : _policy.ReadAsync(grain, argument, read, Session(cancellationToken));
+    }
+
+    private async Task<T> LinkedReadAsync<TArgument, T>(IModelGrain grain, TArgument argument, Func<IModelGrain, TArgument, Task<T>> read, CancellationToken cancellationToken)
+    {
+        using var session = Session(cancellationToken);
+        return await _policy.ReadAsync(grain, argument, read, session).ConfigureAwait(false);
+    }
+
+    /// <summary>One call to the model's grain, with its argument: a read if <paramref name="call"/> reads, a watched write if it writes.</summary>
+    private Task<T> CallAsync<TArgument, T>(string model, TArgument argument, Func<IModelGrain, TArgument, Task<T>> call, CancellationToken cancellationToken) =>
+        SessionAsync(model, cancellationToken, grain => call(grain, argument));
+
+    /// <summary>Any number of calls to the model's grain (guarded: <see cref="GuardedModelGrain"/>), as one operation.</summary>
     private async Task<T> SessionAsync<T>(string model, CancellationToken cancellationToken, Func<IModelGrain, Task<T>> work)
     {
-        using var session = await OpenAsync(model, cancellationToken);
-        return await session.RunAsync(work);
+        var grain = Grain(await _cluster.GrainsAsync(cancellationToken), model);
+        using var session = Session(cancellationToken);
+        return await session.RunAsync((grain, work, _policy), static (s, session) => s.work(new GuardedModelGrain(s.grain, session, s._policy))).ConfigureAwait(false);
     }
 
-    private async ValueTask<ModelSession> OpenAsync(string model, CancellationToken cancellationToken)
+    /// <summary>The model's guarded grain for a stream of calls (a CSV source read batch by batch), and the session that stops them.</summary>
+    private async ValueTask<(IModelGrain Grain, CallSession Session)> OpenAsync(string model, CancellationToken cancellationToken)
     {
         var grains = await _cluster.GrainsAsync(cancellationToken);
+        var session = Session(cancellationToken);
+        return (new GuardedModelGrain(Grain(grains, model), session, _policy), session);
+    }
+
+    private CallSession Session(CancellationToken cancellationToken) => new(cancellationToken, _cluster.Lost, _cluster.Where);
+
+    private IModelGrain Grain(IGrainFactory grains, string model)
+    {
         if (!_grains.TryGetValue(model, out var grain))
         {
             grain = grains.GetGrain<IModelGrain>(model);
             if (_grains.Count < CachedModels) _grains.TryAdd(model, grain);
         }
 
-        return new ModelSession(grain, _policy, cancellationToken, _cluster.Lost, _cluster.Where);
+        return grain;
     }
 
     private static string IngestId(string? ingestId) => ingestId is null ? Guid.NewGuid().ToString("N") : ModelRules.Id(ingestId, nameof(ingestId));

@@ -16,8 +16,8 @@ public sealed class ServingScenario : IScenario
         "Predictions through the Orleans client from concurrent callers, each calling again as soon as it is answered: single rows " +
         "from many callers, and 1,000-row batches. The limit is Orleans itself, so the same client in the same run also calls a " +
         "no-op `[Reentrant]` grain activated on the model grain's silo, so both take the same hops (`Ping(int)`, and `Sink(double[][])` that only counts the rows it is sent). Runs of the workloads " +
-        "alternate, so noise hits them alike. Targets: single-row prediction rate at least 70% of the no-op call rate; batched at least " +
-        "1M rows/s. The same predictions also go through `IUnlearningClient` (the client library, over the same Orleans client): target, the library costs at most 5% of the raw grain call's rate. Latencies are the medians over runs of each run's p50 and p99. The same workloads then run on a cluster with mutual TLS, and " +
+        "alternate, every other round backwards, with a full garbage collection before each, so noise hits them alike. Targets: single-row prediction rate at least 70% of the no-op call rate; batched at least " +
+        "1M rows/s. The same predictions also go through `IUnlearningClient` (the client library, over the same Orleans client), each run right beside the raw call: target, the library costs at most 5% of the raw grain call's rate (the median of the runs' ratios). Latencies are the medians over runs of each run's p50 and p99. The same workloads then run on a cluster with mutual TLS, and " +
         "on one with mutual TLS and a token on every call (a reader's JWT, checked by the silos' grain call filter and then served from " +
         "their cache): target, tokens cost at most 10% of the single-row rate with TLS alone.";
 
@@ -86,13 +86,15 @@ public sealed class ServingScenario : IScenario
                      (caseBatch, "Predict batch", "library Predict batch", settings.BatchRows),
                  })
         {
-            double rawRate = Rate(raw, rowsPerCall), libraryRate = Rate(viaLibrary, rowsPerCall);
+            // Each run measures the two side by side (one right after the other, in turn first): the ratio is the median of
+            // each run's own ratio, so the machine's load drifting between runs cancels out.
+            double rawRate = Rate(raw, rowsPerCall), libraryRate = Rate(viaLibrary, rowsPerCall), ratio = plain.PairedRatio(viaLibrary, raw);
             recorder.Add(new ResultRow
             {
                 Case = caseName, Metric = "Predict through IUnlearningClient", Value = libraryRate, Unit = rowsPerCall == 1 ? "calls/s" : "rows/s",
                 Samples = Samples(viaLibrary, rowsPerCall), Target = ">= 95% of the raw grain call (the library costs at most 5%)",
-                PeerName = "raw IModelGrain.Predict", PeerValue = rawRate, Ratio = libraryRate / rawRate, RatioUnit = "%",
-                Verdict = libraryRate / rawRate >= 0.95 ? Verdict.Pass : Verdict.Miss,
+                PeerName = "raw IModelGrain.Predict", PeerValue = rawRate, Ratio = ratio, RatioUnit = "%",
+                Verdict = ratio >= 0.95 ? Verdict.Pass : Verdict.Miss,
                 Note = $"p50 {Format.Milliseconds(P50(viaLibrary))} vs {Format.Milliseconds(P50(raw))}, p99 {Format.Milliseconds(P99(viaLibrary))} vs {Format.Milliseconds(P99(raw))}",
             });
         }
@@ -176,11 +178,11 @@ public sealed class ServingScenario : IScenario
 
         var workloads = new (string Name, int Callers, Func<int, int, Task> Call)[]
         {
-            ("no-op Ping", settings.ServingCallers, (c, i) => ping.Ping(i)),
             ("Predict 1 row", settings.ServingCallers, (c, i) => model.Predict(singles[(c * 7919 + i) % singles.Length])),
+            ("library Predict 1 row", settings.ServingCallers, (c, i) => library.PredictAsync(built.Name, singles[(c * 7919 + i) % singles.Length])),
+            ("no-op Ping", settings.ServingCallers, (c, i) => ping.Ping(i)),
             ("no-op Sink", settings.BatchCallers, (c, i) => ping.Sink(batches[(c + i) % batches.Length])),
             ("Predict batch", settings.BatchCallers, (c, i) => model.Predict(batches[(c + i) % batches.Length])),
-            ("library Predict 1 row", settings.ServingCallers, (c, i) => library.PredictAsync(built.Name, singles[(c * 7919 + i) % singles.Length])),
             ("library Predict batch", settings.BatchCallers, (c, i) => library.PredictAsync(built.Name, batches[(c + i) % batches.Length])),
         };
         var results = workloads.ToDictionary(w => w.Name, _ => new List<ClosedLoopResult>());
@@ -188,8 +190,13 @@ public sealed class ServingScenario : IScenario
         BenchContext.Progress($"{context.WarmupRuns} warm-up + {context.Runs} runs of {workloads.Length} workloads, {settings.ServingDuration.TotalSeconds:0.#} s each");
         for (var run = 0; run < context.WarmupRuns + context.Runs; run++)
         {
-            foreach (var (name, callers, call) in workloads)
+            // Every other run goes through the workloads backwards, so that of two side by side each goes first in turn,
+            // and the single-row ones only ever follow single-row ones; the garbage a workload left is collected before
+            // the next begins, so none pays for its predecessor.
+            foreach (var (name, callers, call) in run % 2 == 0 ? workloads : Enumerable.Reverse(workloads))
             {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
                 var result = await ClosedLoopAsync(callers, run < context.WarmupRuns ? warmup : settings.ServingDuration, call);
                 if (run >= context.WarmupRuns) results[name].Add(result);
             }
@@ -210,5 +217,8 @@ public sealed class ServingScenario : IScenario
         public double P50(string name) => Stats.Median([.. Results[name].Select(r => r.P50)]);
         public double P99(string name) => Stats.Median([.. Results[name].Select(r => r.P99)]);
         public double[] Samples(string name, int rowsPerCall = 1) => [.. Results[name].Select(r => r.Rate * rowsPerCall)];
+
+        /// <summary>The median over runs of each run's rate of <paramref name="name"/> over that of <paramref name="peer"/>.</summary>
+        public double PairedRatio(string name, string peer) => Stats.Median([.. Results[name].Zip(Results[peer], (a, b) => a.Rate / b.Rate)]);
     }
 }

@@ -61,11 +61,11 @@ internal static class AuditCommand
         {
             if (parse.GetValue(subject) is { } id)
             {
-                invocation.Output.SubjectAudited(await invocation.CallAsync<IAuditGrain, SubjectAudit>(IAuditGrain.Key, log => log.FindSubject(id), ct));
+                invocation.Output.SubjectAudited(await invocation.Client.FindSubjectInAuditLogAsync(id, ct));
             }
             else if (parse.GetValue(verify))
             {
-                var verification = await invocation.CallAsync<IAuditGrain, AuditVerification>(IAuditGrain.Key, log => log.Verify(), ct);
+                var verification = await invocation.Client.VerifyAuditLogAsync(ct);
                 invocation.Output.AuditVerified(verification);
                 if (!verification.Intact)
                     throw new AuditChainBrokenException($"audit log entry {verification.FirstBad}: {verification.Problem}");
@@ -73,7 +73,7 @@ internal static class AuditCommand
             else
             {
                 var start = parse.GetResult(from) is null ? 0 : parse.GetValue(from);
-                var page = await invocation.CallAsync<IAuditGrain, AuditPage>(IAuditGrain.Key, log => log.Read(start, parse.GetValue(count)), ct);
+                var page = await invocation.Client.ReadAuditLogAsync(start, parse.GetValue(count), ct);
                 invocation.Output.AuditListed(page);
             }
         }));

@@ -10,23 +10,14 @@ internal static class ComplianceCommands
         var command = new Command("models", "List every model with its method, shards, records, version and creation time");
         command.SetAction((parse, cancellationToken) => cli.RunAsync(parse, cancellationToken, async (invocation, ct) =>
         {
-            var catalog = await invocation.GrainAsync<IModelCatalog>(IModelCatalog.Key, ct);
-            invocation.Output.Models(await invocation.Bounded(catalog.List()));
+            invocation.Output.Models(await invocation.Client.ListModelsAsync(ct));
         }));
         return command;
     }
 
-    public static Command Delete(CliContext cli)
-    {
-        var model = CommandArguments.Model();
-        var command = new Command("delete", "Delete a model with its records, checkpoints and weights from every store (admin)") { model };
-        command.SetAction((parse, cancellationToken) => cli.RunAsync(parse, cancellationToken, async (invocation, ct) =>
-        {
-            var grain = await invocation.ModelAsync(parse.GetRequiredValue(model), ct);
-            invocation.Output.Deleted(await grain.Delete());
-        }));
-        return command;
-    }
+    public static Command Delete(CliContext cli) => ModelCallCommand.Create(cli, "delete",
+        "Delete a model with its records, checkpoints and weights from every store (admin)",
+        static (client, model, ct) => client.DeleteModelAsync(model, ct), static (output, deleted) => output.Deleted(deleted));
 
     public static Command ForgetStatus(CliContext cli)
     {
@@ -62,13 +53,11 @@ internal static class ComplianceCommands
         {
             if (parse.GetValue(overdue))
             {
-                var requests = await invocation.GrainAsync<IForgetRequests>(IForgetRequests.Key, ct);
-                invocation.Output.Overdue(await invocation.Bounded(requests.Overdue()));
+                invocation.Output.Overdue(await invocation.Client.ListOverdueRequestsAsync(ct));
                 return;
             }
 
-            var request = await invocation.RequestAsync(parse.GetRequiredValue(requestId), ct);
-            invocation.Output.RequestStatus(await request.GetStatus());
+            invocation.Output.RequestStatus(await invocation.Client.GetForgetRequestAsync(parse.GetRequiredValue(requestId), ct));
         }));
         return command;
     }

@@ -116,9 +116,8 @@ internal static class ForgetCommand
                 return;
             }
 
-            var request = await invocation.RequestAsync(id, ct);
             var who = parse.GetRequiredValue(subject);
-            var result = (await request.Submit(new ForgetOrder(name, [who])))[0];
+            var result = (await invocation.Client.SubmitForgetAsync(id, new ForgetOrder(name, [who]), ct))[0];
             if (name is null) invocation.Output.ForgotEverywhere(id, who, result.Receipts);
             else invocation.Output.Forgot(result.Receipts.Single());
         }));
@@ -137,14 +136,13 @@ internal static class ForgetCommand
         }
 
         using var file = SubjectFile.Open(path);
-        var request = await invocation.RequestAsync(id, ct);
         var part = 0;
         await invocation.Progress.RunAsync("Forgetting", file.Length, () => file.Position, async advance =>
         {
             foreach (var subjects in file.ReadParts(PartSize))
             {
                 ct.ThrowIfCancellationRequested();
-                var results = await request.Submit(new ForgetOrder(model, subjects, ++part));
+                var results = await invocation.Client.SubmitForgetAsync(id, new ForgetOrder(model, subjects, ++part), ct);
                 invocation.Output.ForgotInBatch([.. results.SelectMany(r => r.Receipts)]);
                 advance();
             }

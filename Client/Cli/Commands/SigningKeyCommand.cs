@@ -19,7 +19,7 @@ internal static class SigningKeyCommand
                 result.AddError("only the public key can be printed (--public)");
         });
         command.SetAction((parse, cancellationToken) => cli.RunAsync(parse, cancellationToken, async (invocation, ct) =>
-            invocation.Output.SigningKey(await invocation.CallAsync<ISigningKeyGrain, ReceiptSigningKeys>(ISigningKeyGrain.Key, keys => keys.GetPublicKeys(), ct))));
+            invocation.Output.SigningKey(await invocation.Client.GetSigningKeysAsync(ct))));
         return command;
     }
 }

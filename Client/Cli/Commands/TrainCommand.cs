@@ -4,14 +4,6 @@ namespace Unlearning.Cli.Commands;
 
 internal static class TrainCommand
 {
-    public static Command Create(CliContext cli)
-    {
-        var model = CommandArguments.Model();
-        var command = new Command("train", "Train every shard of a model on its records; returns once all serve") { model };
-        command.SetAction((parse, cancellationToken) => cli.RunAsync(parse, cancellationToken, async (invocation, ct) =>
-        {
-            invocation.Output.Trained(await invocation.Client.TrainAsync(parse.GetRequiredValue(model), ct));
-        }));
-        return command;
-    }
+    public static Command Create(CliContext cli) => ModelCallCommand.Create(cli, "train", "Train every shard of a model on its records; returns once all serve",
+        static (client, model, ct) => client.TrainAsync(model, ct), static (output, trained) => output.Trained(trained));
 }

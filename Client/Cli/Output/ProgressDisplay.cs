@@ -19,26 +19,23 @@ internal sealed class ProgressDisplay(IAnsiConsole stderr, bool enabled, bool st
     /// </summary>
     public Task RunAsync(string description, CsvSource source, Func<Task> work, bool printsRows = false)
     {
-        if (!enabled || source.Length < MinBytes || (printsRows && stdoutIsTerminal))
+        long read = 0;
+        return RunAsync(description, source.Length, () => read, async advance =>
         {
-            return work();
-        }
-
-        return stderr.Progress()
-            .AutoClear(true)
-            .StartAsync(async context =>
+            source.Progress = new Bar(bytes =>
             {
-                var task = context.AddTask(description, maxValue: source.Length);
-                source.Progress = new Bar(task);
-                try
-                {
-                    await work();
-                }
-                finally
-                {
-                    source.Progress = null;
-                }
+                read = bytes;
+                advance();
             });
+            try
+            {
+                await work();
+            }
+            finally
+            {
+                source.Progress = null;
+            }
+        }, printsRows);
     }
 
     /// <summary>As <see cref="RunAsync(string, CsvSource, Func{Task}, bool)"/>, for any file of <paramref name="length"/> bytes read up to <paramref name="position"/>; <paramref name="work"/> calls the callback it receives after each part.</summary>
@@ -60,8 +57,8 @@ internal sealed class ProgressDisplay(IAnsiConsole stderr, bool enabled, bool st
         return new ProgressDisplay(console, !json && console.Profile.Out.IsTerminal, Terminal.On(stdout).Profile.Out.IsTerminal);
     }
 
-    private sealed class Bar(ProgressTask task) : IProgress<CsvProgress>
+    private sealed class Bar(Action<long> bytesRead) : IProgress<CsvProgress>
     {
-        public void Report(CsvProgress value) => task.Value = value.BytesRead;
+        public void Report(CsvProgress value) => bytesRead(value.BytesRead);
     }
 }

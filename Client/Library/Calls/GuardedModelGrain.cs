@@ -1,18 +1,20 @@
-using Polly;
-
 namespace Unlearning.Client.Calls;
 
 /// <summary>
 /// A model grain whose calls never leave the caller waiting on an answer that will not come. Every call stops when
-/// <paramref name="stop"/> fires (a deadline, a lost connection, the caller). Reads go through the policy's resilience
+/// <paramref name="session"/> stops (a deadline, a lost connection, the caller). Reads go through the policy's resilience
 /// pipeline: tried again, each attempt bounded, so a read sent to a silo that dies is answered by the model's next
 /// activation. Writes are never tried again. Long writes (training, forgets, commits, analyses) are watched: when the
 /// activation that took the call is gone, its answer never comes, and the call fails at once saying so. The call itself
 /// may still have run.
 /// </summary>
-internal sealed class GuardedModelGrain(IModelGrain model, CancellationToken stop, CallPolicy policy) : IModelGrain
+internal sealed class GuardedModelGrain(IModelGrain model, CallSession session, CallPolicy policy) : IModelGrain
 {
-    private UnlearningResilienceOptions Settings => policy.Options;
+    /// <summary>A grain whose calls only <paramref name="stop"/> stops (no connection watched: a test's, the chaos run's).</summary>
+    public GuardedModelGrain(IModelGrain model, CancellationToken stop, CallPolicy policy)
+        : this(model, new CallSession(stop, CancellationToken.None, "(no connection watched)"), policy)
+    {
+    }
 
     public Task<ModelConfig> GetConfig() => ReadAsync(static m => m.GetConfig());
     public Task<PredictionBatch> Predict(double[][] rows) => ReadAsync(rows, static (m, rows) => m.Predict(rows));
@@ -22,9 +24,9 @@ internal sealed class GuardedModelGrain(IModelGrain model, CancellationToken sto
     public Task<int[]> CountRecords(string[] subjects) => ReadAsync(subjects, static (m, subjects) => m.CountRecords(subjects));
     public Task<string> Activation() => ReadAsync(static m => m.Activation());
 
-    public Task<ModelConfig> Create(ModelConfig config) => model.Create(config).WaitAsync(stop);
-    public Task<IngestResult> StageIngest(string ingestId, DataRecord[] records) => model.StageIngest(ingestId, records).WaitAsync(stop);
-    public Task AbortIngest(string ingestId) => model.AbortIngest(ingestId).WaitAsync(stop);
+    public Task<ModelConfig> Create(ModelConfig config) => model.Create(config).WaitAsync(session.Stop);
+    public Task<IngestResult> StageIngest(string ingestId, DataRecord[] records) => model.StageIngest(ingestId, records).WaitAsync(session.Stop);
+    public Task AbortIngest(string ingestId) => model.AbortIngest(ingestId).WaitAsync(session.Stop);
 
     public Task<IngestResult> Ingest(DataRecord[] records) => WatchedAsync(() => model.Ingest(records));
     public Task<IngestResult> CommitIngest(string ingestId) => WatchedAsync(() => model.CommitIngest(ingestId));
@@ -37,48 +39,11 @@ internal sealed class GuardedModelGrain(IModelGrain model, CancellationToken sto
     public Task<AuditPredictions> AuditPredictions(AuditRows forgotten, AuditRows holdout, int retainedSample) =>
         WatchedAsync(() => model.AuditPredictions(forgotten, holdout, retainedSample));
 
-    private Task<T> ReadAsync<T>(Func<IModelGrain, Task<T>> read) => ReadAsync(read, static (m, read) => read(m));
+    private Task<T> ReadAsync<T>(Func<IModelGrain, Task<T>> read) => policy.ReadAsync(model, read, static (m, read) => read(m), session);
 
-    /// <summary>A call that changes nothing: through the read pipeline, which tries it again while it fails for want of an answer.</summary>
-    private async Task<T> ReadAsync<TArgument, T>(TArgument argument, Func<IModelGrain, TArgument, Task<T>> read)
-    {
-        var context = ResilienceContextPool.Shared.Get(stop);
-        try
-        {
-            ReadPipeline.Begin(context, policy.Time);
-            return await policy.Reads.ExecuteAsync(
-                static async (context, state) => await state.read(state.model, state.argument).WaitAsync(context.CancellationToken),
-                context, (model, argument, read));
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-    }
+    /// <summary>A call that changes nothing: tried again while it fails for want of an answer (<see cref="CallPolicy.ReadAsync"/>).</summary>
+    private Task<T> ReadAsync<TArgument, T>(TArgument argument, Func<IModelGrain, TArgument, Task<T>> read) => policy.ReadAsync(model, argument, read, session);
 
-    /// <summary>A long call, with the model's activation asked now and then: if it changes, or stops answering, the call is lost.</summary>
-    private async Task<T> WatchedAsync<T>(Func<Task<T>> call)
-    {
-        var activation = await Activation();
-        var running = call();
-        var unanswered = 0;
-        while (true)
-        {
-            await Task.WhenAny(running, Task.Delay(Settings.WatchInterval, policy.Time, stop));
-            stop.ThrowIfCancellationRequested();
-            if (running.IsCompleted) return await running;
-            string now;
-            try
-            {
-                now = await model.Activation().WaitAsync(Settings.ReadAttemptTimeout, policy.Time, stop);
-            }
-            catch (Exception error) when (ReadPipeline.IsUnanswered(error) && !stop.IsCancellationRequested)
-            {
-                if (++unanswered >= Settings.UnansweredChecks) throw new AnswerLostException("the model's silo stopped answering");
-                continue;
-            }
-            unanswered = 0;
-            if (now != activation) throw new AnswerLostException("the silo running the call went away and the model lives on another now");
-        }
-    }
+    /// <summary>A long call, watched (<see cref="CallPolicy.WatchedAsync"/>): if the model's activation changes, or stops answering, the call is lost.</summary>
+    private Task<T> WatchedAsync<T>(Func<Task<T>> call) => policy.WatchedAsync(model, static m => m.Activation(), call, session, "model");
 }

@@ -33,15 +33,21 @@ internal static class ReadPipeline
             .AddTimeout(options.ReadAttemptTimeout);
     }
 
-    /// <summary>Marks <paramref name="context"/> as the start of a read: its retry window runs from now.</summary>
-    public static void Begin(ResilienceContext context, TimeProvider time) => context.Properties.Set(Started, time.GetTimestamp());
+    /// <summary>Marks <paramref name="context"/> as a read begun at <paramref name="started"/> (a timestamp of the policy's time): its retry window runs from then.</summary>
+    public static void Begin(ResilienceContext context, long started) => context.Properties.Set(Started, started);
 
     /// <summary>A failure that says nothing about the read itself: no answer came (the silo died, the attempt timed out).</summary>
     public static bool IsUnanswered(Exception error) =>
         error is TimeoutException or TimeoutRejectedException or OrleansMessageRejectionException or SiloUnavailableException or ConnectionFailedException;
 
     private static bool WithinWindow(ResilienceContext context, UnlearningResilienceOptions options, TimeProvider time) =>
-        options.ReadRetryWindow == Timeout.InfiniteTimeSpan
-        || !context.Properties.TryGetValue(Started, out var started)
-        || time.GetElapsedTime(started) < options.ReadRetryWindow;
+        !context.Properties.TryGetValue(Started, out var started) || WithinWindow(started, options, time);
+
+    /// <summary>As the pipeline's timeout strategy says that an attempt timed out.</summary>
+    public static TimeoutRejectedException AttemptTimedOut(UnlearningResilienceOptions options, Exception inner) =>
+        new($"The operation didn't complete within the allowed timeout of '{options.ReadAttemptTimeout}'.", options.ReadAttemptTimeout, inner);
+
+    /// <summary>Whether a read begun at <paramref name="started"/> may still be tried again.</summary>
+    public static bool WithinWindow(long started, UnlearningResilienceOptions options, TimeProvider time) =>
+        options.ReadRetryWindow == Timeout.InfiniteTimeSpan || time.GetElapsedTime(started) < options.ReadRetryWindow;
 }

@@ -12,14 +12,8 @@ internal sealed class ConnectionWatch : IClusterConnectionStatusObserver
     // Never disposed: it has no timer, and whoever holds its token may ask it after the connection is gone.
     private CancellationTokenSource _lost = new();
 
-    /// <summary>Cancelled once the current connection is lost.</summary>
-    public CancellationToken Lost
-    {
-        get
-        {
-            lock (_lock) return _lost.Token;
-        }
-    }
+    /// <summary>Cancelled once the current connection is lost (read on every call: no lock, the source is only ever replaced whole).</summary>
+    public CancellationToken Lost => Volatile.Read(ref _lost).Token;
 
     public bool IsLost => Lost.IsCancellationRequested;
 
@@ -35,7 +29,7 @@ internal sealed class ConnectionWatch : IClusterConnectionStatusObserver
 
         lock (_lock)
         {
-            if (_lost.IsCancellationRequested) _lost = new CancellationTokenSource();
+            if (_lost.IsCancellationRequested) Volatile.Write(ref _lost, new CancellationTokenSource());
         }
     }
 
