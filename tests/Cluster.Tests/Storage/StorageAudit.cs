@@ -38,9 +38,23 @@ public static class StorageAudit
         foreach (var (where, bytes) in haystacks)
         {
             foreach (var needle in all)
-                if (bytes.AsSpan().IndexOf(needle.Bytes) >= 0) found.Add($"{needle.What} in {where}");
+            {
+                var at = bytes.AsSpan().IndexOf(needle.Bytes);
+                if (at < 0) continue;
+                // In a file, what surrounds a hit tells which kind of row (or dead row version) held it.
+                found.Add(where.StartsWith("file ", StringComparison.Ordinal)
+                    ? $"{needle.What} in {where} near \"{Printable(bytes, at - 120, needle.Bytes.Length + 240)}\""
+                    : $"{needle.What} in {where}");
+            }
         }
         return found;
+    }
+
+    private static string Printable(byte[] bytes, int start, int length)
+    {
+        start = Math.Max(0, start);
+        length = Math.Min(length, bytes.Length - start);
+        return new string([.. bytes.AsSpan(start, length).ToArray().Select(b => b is >= 32 and < 127 ? (char)b : '.')]);
     }
 
     /// <summary>Every value of every row of every table of a SQLite database, as bytes.</summary>
