@@ -56,7 +56,13 @@ public sealed class HttpApiClient : IDisposable
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, HttpContent? content = null)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
+        // A request made here does not take the client's defaults (HTTP/1.1 otherwise).
+        using var request = new HttpRequestMessage(method, path)
+        {
+            Content = content,
+            Version = _http.DefaultRequestVersion,
+            VersionPolicy = _http.DefaultVersionPolicy,
+        };
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return await _http.SendAsync(request);
     }
