@@ -27,13 +27,20 @@ internal sealed class IngestCoordinator(
     /// <summary>Entries found staging when the model activated: the shards their earlier batches went to are unknown.</summary>
     private readonly HashSet<string> _shardsUnknown = new(state.Ingests.Where(e => e.Status == IngestStatus.Staging).Select(e => e.Id), StringComparer.Ordinal);
 
+    /// <summary>
+    /// One-shot ingests found staging when the model activated: the call that staged each died with the activation
+    /// before it committed, so nobody can commit it; the first sweep aborts them rather than waiting for the expiry,
+    /// which would hold their records' ids from a retried ingest.
+    /// </summary>
+    private readonly HashSet<string> _orphaned = new(state.Ingests.Where(e => e.Status == IngestStatus.Staging && e.OneShot).Select(e => e.Id), StringComparer.Ordinal);
+
     /// <summary>The ingest <paramref name="ingestId"/>, opened (and stored) if new; refused once decided.</summary>
-    public async Task OpenAsync(string ingestId)
+    public async Task OpenAsync(string ingestId, bool oneShot = false)
     {
         var entry = Find(ingestId);
         if (entry is null)
         {
-            entry = new IngestEntry { Id = ingestId, Status = IngestStatus.Staging, Opened = time.GetUtcNow() };
+            entry = new IngestEntry { Id = ingestId, Status = IngestStatus.Staging, Opened = time.GetUtcNow(), OneShot = oneShot };
             state.Ingests.Add(entry);
             await writeState();
         }
@@ -110,10 +117,12 @@ internal sealed class IngestCoordinator(
         foreach (var entry in state.Ingests.Where(e => e.Status == IngestStatus.Staging).ToArray())
         {
             var last = _lastBatch.TryGetValue(entry.Id, out var at) ? at : _lastBatch[entry.Id] = now;
-            if (now - last <= options.StagedIngestExpiry) continue;
+            var orphaned = _orphaned.Remove(entry.Id);
+            if (!orphaned && now - last <= options.StagedIngestExpiry) continue;
             try
             {
-                await AbortAsync(entry.Id, $"no batch for {options.StagedIngestExpiry.TotalMinutes:0} minutes");
+                await AbortAsync(entry.Id, orphaned ? "the model stopped before the ingest's call committed it"
+                    : $"no batch for {options.StagedIngestExpiry.TotalMinutes:0} minutes");
             }
             catch (IngestNotSettledException)
             {

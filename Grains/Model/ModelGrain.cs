@@ -87,7 +87,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         IngestResult staged;
         try
         {
-            staged = await StageIngest(ingestId, records);
+            staged = await StageAsync(ingestId, records, oneShot: true);
         }
         catch
         {
@@ -97,14 +97,16 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         return (await CommitIngest(ingestId)) with { Unchanged = staged.Unchanged };
     }
 
-    public async Task<IngestResult> StageIngest(string ingestId, DataRecord[] records)
+    public Task<IngestResult> StageIngest(string ingestId, DataRecord[] records) => StageAsync(ingestId, records, oneShot: false);
+
+    private async Task<IngestResult> StageAsync(string ingestId, DataRecord[] records, bool oneShot)
     {
         var config = RequireConfig();
         RecordValidation.CheckIngestId(ingestId);
         RecordValidation.CheckBatchSize(records.Length, _options.MaxBatchRows);
         RecordValidation.CheckRecords(records, config);
         await EnsureLoadedAsync();
-        await _ingests.OpenAsync(ingestId);
+        await _ingests.OpenAsync(ingestId, oneShot);
         var byShard = records.GroupBy(r => Partitioning.ShardOf(r.Subject, config.Shards)).ToArray();
         _ingests.Sending(ingestId, byShard.Select(group => group.Key));
         // The subject index learns of the subjects before any of their records can be part of the model.

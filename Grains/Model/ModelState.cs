@@ -43,6 +43,8 @@ public sealed class IngestEntry
     [Id(5)] public int Accepted { get; set; }
     /// <summary>Why it was aborted.</summary>
     [Id(6)] public string? Reason { get; set; }
+    /// <summary>Staged and committed within one <c>Ingest</c> call: no later batch or commit can come from its caller.</summary>
+    [Id(7)] public bool OneShot { get; set; }
 
     public bool IsDecided => Status is not IngestStatus.Staging;
     public bool IsCommit => Status is IngestStatus.Committing or IngestStatus.Committed;

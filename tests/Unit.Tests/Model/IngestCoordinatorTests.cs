@@ -129,6 +129,21 @@ public sealed class IngestCoordinatorTests
     }
 
     [Fact]
+    public async Task A_one_shot_ingest_found_staging_at_activation_is_aborted_at_the_first_sweep_and_a_staged_one_waits()
+    {
+        var state = new ModelState();
+        state.Ingests.Add(new IngestEntry { Id = "lost-call", Status = IngestStatus.Staging, OneShot = true });
+        state.Ingests.Add(new IngestEntry { Id = "client-staged", Status = IngestStatus.Staging });
+        var h = new Harness(state); // a new activation of a model whose earlier one died mid-ingest
+
+        await h.Coordinator.SweepAsync();
+
+        Assert.Equal(IngestOutcome.Aborted, h.Coordinator.OutcomeOf("lost-call"));
+        Assert.Equal("the model stopped before the ingest's call committed it", state.Ingests.Single(e => e.Id == "lost-call").Reason);
+        Assert.Equal(IngestOutcome.Pending, h.Coordinator.OutcomeOf("client-staged"));
+    }
+
+    [Fact]
     public async Task Staging_that_stops_expires_and_settled_entries_are_forgotten_after_the_retention()
     {
         var h = new Harness();
