@@ -27,11 +27,7 @@ public sealed class HttpApiClient : IDisposable
         {
             SslOptions = new SslClientAuthenticationOptions
             {
-                // The name must match (the silo's certificate is for 127.0.0.1); the chain must end at the development CA.
-                RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                    (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
-                    && certificate is System.Security.Cryptography.X509Certificates.X509Certificate2 server
-                    && _ca.IsTrusted(server, chain, ServerAuth),
+                RemoteCertificateValidationCallback = IsTrustedServer,
             },
         };
         // HTTP/2, as curl and most clients negotiate over TLS; a request may ask for HTTP/1.1 (SendAsync).
@@ -76,10 +72,7 @@ public sealed class HttpApiClient : IDisposable
     {
         using var tcp = new System.Net.Sockets.TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, _port);
-        await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, certificate, chain, errors) =>
-            (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
-            && certificate is System.Security.Cryptography.X509Certificates.X509Certificate2 server
-            && _ca.IsTrusted(server, chain, ServerAuth));
+        await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, IsTrustedServer);
         await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
             TargetHost = "127.0.0.1",
@@ -128,6 +121,13 @@ public sealed class HttpApiClient : IDisposable
         response.Content.Headers.ContentType = Header("Content-Type") is { } type ? MediaTypeHeaderValue.Parse(type) : null;
         return response;
     }
+
+    /// <summary>The name must match (the silo's certificate is for 127.0.0.1); the chain must end at the development CA.</summary>
+    private bool IsTrustedServer(object sender, System.Security.Cryptography.X509Certificates.X509Certificate? certificate,
+        System.Security.Cryptography.X509Certificates.X509Chain? chain, SslPolicyErrors errors) =>
+        (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
+        && certificate is System.Security.Cryptography.X509Certificates.X509Certificate2 server
+        && _ca.IsTrusted(server, chain, ServerAuth);
 
     private static int ReadChunkSize(string? line) =>
         int.Parse((line ?? "0").Split(';')[0].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
