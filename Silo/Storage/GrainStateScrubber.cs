@@ -50,7 +50,7 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
         {
             take.Parameters.AddWithValue("lock", VacuumLock);
             // Polled, not waited for in pg_advisory_lock: a statement waiting there holds a snapshot, which would hold
-            // back the vacuum it waits for (see WaitForOlderTransactionsAsync).
+            // back the vacuum it waits for (see WaitForOlderSnapshotsAsync).
             while (!(bool)(await take.ExecuteScalarAsync(cancellationToken))!)
             {
                 if (!wait) return false;
@@ -63,7 +63,7 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
             if (grainKeys is not null)
             {
                 // A forget's scrub: only the partitions its grains live in, no bookkeeping of the whole table.
-                await WaitForOlderTransactionsAsync(connection, cancellationToken);
+                await WaitForOlderSnapshotsAsync(connection, cancellationToken);
                 var relations = await RelationsHoldingAsync(connection, grainKeys, cancellationToken);
                 foreach (var relation in relations) await VacuumAsync(connection, relation, cancellationToken);
                 logger.LogDebug("Vacuumed {Relations} ({Mode}) in {Elapsed} ms", string.Join(", ", relations), options.Vacuum, started.ElapsedMilliseconds);
@@ -98,18 +98,25 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
     }
 
     /// <summary>
-    /// Waits until no other session of this database runs a transaction begun before now. A vacuum keeps every dead row
-    /// version that a running transaction might still see (VACUUM FULL copies it into the new files), so a version a
-    /// forget has just replaced survives a vacuum that runs beside a statement begun before the forget's write. Sessions
-    /// of other databases do not hold back this database's tables. After <see cref="HorizonWait"/> it vacuums anyway and
-    /// says so: the periodic vacuum clears what is left once that transaction ends.
+    /// Waits until every snapshot of another session of this database sees every transaction committed before now. A
+    /// vacuum keeps every dead row version that a snapshot might still see (VACUUM FULL copies it into the new files), so
+    /// a version a forget has just replaced survives a vacuum that runs beside such a snapshot. Which transactions hold
+    /// one is not a matter of when they began: a transaction begun after the forget still gets an old snapshot horizon
+    /// (xmin) while one that began before it runs. So this waits on the horizons themselves: until no other session holds
+    /// a transaction id or a snapshot horizon older than the next transaction id at the start (sessions of other databases
+    /// do not hold back this database's tables; sessions still starting up, not yet in a database, do). After
+    /// <see cref="HorizonWait"/> it vacuums anyway and says so: the periodic vacuum clears what is left once they end.
     /// </summary>
-    private async Task WaitForOlderTransactionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private async Task WaitForOlderSnapshotsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
+        // The next transaction id as this session sees it (64 bits); snapshots and ids in pg_stat_activity are 32-bit.
+        var next = ulong.Parse(await ScalarAsync<string>(connection, "SELECT pg_snapshot_xmax(pg_current_snapshot())::text", cancellationToken),
+            System.Globalization.CultureInfo.InvariantCulture);
         await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() " +
-            "AND (backend_xid IS NOT NULL OR backend_xmin IS NOT NULL) AND xact_start < @since", connection);
-        command.Parameters.AddWithValue("since", await ScalarAsync<DateTime>(connection, "SELECT clock_timestamp()", cancellationToken));
+            "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND (datname = current_database() OR datname IS NULL) " +
+            "AND ((backend_xid IS NOT NULL AND age(backend_xid) > age(@next::xid)) OR (backend_xmin IS NOT NULL AND age(backend_xmin) > age(@next::xid)))",
+            connection);
+        command.Parameters.AddWithValue("next", (next % (1UL << 32)).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while ((long)(await command.ExecuteScalarAsync(cancellationToken))! > 0)
         {

@@ -20,21 +20,8 @@ public sealed class ScrubHorizonTests(ITestOutputHelper output)
     {
         await using var database = await TestPostgres.CreateDatabaseAsync("horizon");
         if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
-        var storage = new StorageOptions { Provider = StorageProvider.Postgres, Postgres = database.ConnectionString, VacuumInterval = TimeSpan.FromHours(1) };
-        var data = Dataset.Wdbc();
-        var train = StorageAudit.WithUniqueFeatures(data.Split().Train).ToArray();
-        var name = ClusterFixture.UniqueName("horizon");
-        await using var cluster = await StorageCluster.StartAsync(storage);
-        var model = cluster.Model(name);
-        await model.Create(data.Config(name, 2, 2));
-        await model.Ingest(train);
-        await model.Train();
-        var subject = train[11].Subject;
-        var needles = StorageAudit.NeedlesOf(train.Where(r => r.Subject == subject));
-        var (before, filesRead) = await StorageAudit.PostgresStoreAsync(database.ConnectionString);
-        Assert.True(filesRead || !SharedData.RequiredByCi, "CI could not read the PostgreSQL table files");
-        if (!filesRead) return; // the rows alone cannot show a dead version: outside CI, without access to the files
-        Assert.NotEmpty(StorageAudit.Find(before, needles));
+        await using var trained = await TrainedAsync(database.ConnectionString);
+        if (trained is null) return;
 
         // A session that took its snapshot before the forget, as a long report or a backup would: it may still see the
         // subject's row versions, so no vacuum may drop them while it runs.
@@ -45,15 +32,105 @@ public sealed class ScrubHorizonTests(ITestOutputHelper output)
         await using (var read = new NpgsqlCommand("SELECT 1", reader, snapshot)) await read.ExecuteScalarAsync();
 
         var clock = Stopwatch.StartNew();
-        var forget = model.Forget(subject);
+        var forget = trained.Model.Forget(trained.Subject);
         await Task.Delay(Held);
         Assert.False(forget.IsCompleted, "the forget's scrub did not wait for the older transaction");
         await snapshot.CommitAsync();
         Assert.True((await forget).RecordsRemoved > 0);
         output.WriteLine($"forget returned {clock.ElapsedMilliseconds} ms after it was sent; the older transaction ended after {Held.TotalMilliseconds} ms");
 
-        var (after, _) = await StorageAudit.PostgresStoreAsync(database.ConnectionString);
-        var left = StorageAudit.Find(after, needles);
-        Assert.True(left.Count == 0, "still stored after the forget:\n" + string.Join("\n", left.Take(20)));
+        await trained.AssertGoneAsync();
+    }
+
+    [Fact]
+    public async Task A_forget_beside_overlapping_transactions_begun_after_it_still_leaves_no_trace_in_the_table_files()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync("horizon");
+        if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
+        await using var trained = await TrainedAsync(database.ConnectionString);
+        if (trained is null) return;
+
+        // Busy sessions whose transactions overlap, each begun while older ones run: one begun after the forget's write
+        // still has a snapshot horizon from before it. Waiting only for the transactions begun before the scrub is not
+        // enough; the vacuum must wait until no snapshot is that old.
+        using var stop = new CancellationTokenSource();
+        var overlapping = OverlappingTransactionsAsync(database.ConnectionString, stop.Token);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var clock = Stopwatch.StartNew();
+        Assert.True((await trained.Model.Forget(trained.Subject)).RecordsRemoved > 0);
+        output.WriteLine($"forget returned {clock.ElapsedMilliseconds} ms after it was sent, beside transactions of {Overlap.TotalMilliseconds * Overlapping} ms");
+        await stop.CancelAsync();
+        await overlapping;
+
+        await trained.AssertGoneAsync();
+    }
+
+    private static readonly TimeSpan Overlap = TimeSpan.FromMilliseconds(100);
+    private const int Overlapping = 4;
+
+    /// <summary>Transactions with ids and snapshots, a new one every <see cref="Overlap"/>, each open while the next <see cref="Overlapping"/> begin.</summary>
+    private static async Task OverlappingTransactionsAsync(string connectionString, CancellationToken stop)
+    {
+        var open = new Queue<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)>();
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(CancellationToken.None);
+                var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, CancellationToken.None);
+                await using (var take = new NpgsqlCommand("SELECT pg_current_xact_id()", connection, transaction)) await take.ExecuteScalarAsync(CancellationToken.None);
+                open.Enqueue((connection, transaction));
+                if (open.Count > Overlapping) await EndAsync(open.Dequeue());
+                await Task.Delay(Overlap, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            while (open.Count > 0) await EndAsync(open.Dequeue());
+        }
+
+        static async Task EndAsync((NpgsqlConnection Connection, NpgsqlTransaction Transaction) session)
+        {
+            await session.Transaction.CommitAsync();
+            await session.Connection.DisposeAsync();
+        }
+    }
+
+    /// <summary>A model of unique records trained on PostgreSQL, and one subject to forget; null when this process cannot read the table files.</summary>
+    private async Task<Trained?> TrainedAsync(string connectionString)
+    {
+        var storage = new StorageOptions { Provider = StorageProvider.Postgres, Postgres = connectionString, VacuumInterval = TimeSpan.FromHours(1) };
+        var data = Dataset.Wdbc();
+        var train = StorageAudit.WithUniqueFeatures(data.Split().Train).ToArray();
+        var name = ClusterFixture.UniqueName("horizon");
+        var cluster = await StorageCluster.StartAsync(storage);
+        var model = cluster.Model(name);
+        await model.Create(data.Config(name, 2, 2));
+        await model.Ingest(train);
+        await model.Train();
+        var subject = train[11].Subject;
+        var trained = new Trained(cluster, model, subject, StorageAudit.NeedlesOf(train.Where(r => r.Subject == subject)), connectionString);
+        var (before, filesRead) = await StorageAudit.PostgresStoreAsync(connectionString);
+        Assert.True(filesRead || !SharedData.RequiredByCi, "CI could not read the PostgreSQL table files");
+        if (!filesRead)
+        {
+            await trained.DisposeAsync();
+            return null; // the rows alone cannot show a dead version: outside CI, without access to the files
+        }
+        Assert.NotEmpty(StorageAudit.Find(before, trained.Needles));
+        return trained;
+    }
+
+    private sealed record Trained(StorageCluster Cluster, IModelGrain Model, string Subject, Needle[] Needles, string ConnectionString) : IAsyncDisposable
+    {
+        public async Task AssertGoneAsync()
+        {
+            var (after, _) = await StorageAudit.PostgresStoreAsync(ConnectionString);
+            var left = StorageAudit.Find(after, Needles);
+            Assert.True(left.Count == 0, "still stored after the forget:\n" + string.Join("\n", left.Take(20)));
+        }
+
+        public ValueTask DisposeAsync() => Cluster.DisposeAsync();
     }
 }
