@@ -19,7 +19,7 @@ internal static class ApiProblems
         KeyNotFoundException => (StatusCodes.Status404NotFound, OneLine(error.Message)),
         UnauthenticatedException => (StatusCodes.Status401Unauthorized, OneLine(error.Message)),
         ForbiddenException => (StatusCodes.Status403Forbidden, OneLine(error.Message)),
-        IngestNotSettledException or AnswerLostException => (StatusCodes.Status503ServiceUnavailable, OneLine(error.Message)),
+        IngestNotSettledException or AnswerLostException or StoreFailedException => (StatusCodes.Status503ServiceUnavailable, OneLine(error.Message)),
         TimeoutException => (StatusCodes.Status504GatewayTimeout, "the cluster did not answer in time; a write may still have been carried out"),
         InvalidOperationException => (StatusCodes.Status409Conflict, OneLine(error.Message)),
         _ => (StatusCodes.Status500InternalServerError, "the cluster failed to answer; the silo's log has the error's type"),

@@ -27,6 +27,7 @@ public static class StorageSetup
         silo.Services.AddSingleton<IForgottenDataScrubber>(services => services.GetRequiredService<GrainStateScrubber>());
         silo.Services.AddHostedService<GrainStateScrubberService>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaInstallation>();
+        silo.Services.AddSingleton<IIncomingGrainCallFilter, StoreFailureFilter>();
 
         switch (storage.Provider)
         {
