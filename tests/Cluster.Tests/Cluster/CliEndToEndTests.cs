@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Unlearning.Cli;
 using Unlearning.Tests.Support;
 
 namespace Unlearning.Tests.Cluster;
@@ -24,14 +23,7 @@ public sealed class CliEndToEndTests : IAsyncLifetime
 
     private static readonly string DataFolder = Path.Combine(AppContext.BaseDirectory, "data");
 
-    private async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        string[] connection = ["--gateway", $"127.0.0.1:{_silo.GatewayPort}", "--cluster-id", _clusterId];
-        var exit = await Unlearn.RunAsync([.. args, .. connection], stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private Task<CliRun> RunAsync(params string[] args) => CliRun.RunAsync([.. args, "--gateway", $"127.0.0.1:{_silo.GatewayPort}", "--cluster-id", _clusterId]);
 
     private async Task<JsonElement> JsonAsync(params string[] args)
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Unlearning.Cli;
 using Unlearning.Tests.Support;
 using Xunit.Abstractions;
 
@@ -27,12 +26,10 @@ public sealed class ClientTimeoutTests(ITestOutputHelper output) : IAsyncLifetim
 
     private async Task<(int Exit, string Stderr, TimeSpan Took)> RunAsync(params string[] args)
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
         var clock = Stopwatch.StartNew();
-        var exit = await Unlearn.RunAsync([.. args, "--gateway", $"127.0.0.1:{_silo.GatewayPort}", "--cluster-id", _clusterId], stdout, stderr);
+        var (exit, _, stderr) = await CliRun.RunAsync([.. args, "--gateway", $"127.0.0.1:{_silo.GatewayPort}", "--cluster-id", _clusterId]);
         output.WriteLine($"{string.Join(' ', args)}: exit {exit} after {clock.Elapsed.TotalSeconds:F1} s: {stderr}");
-        return (exit, stderr.ToString().Trim(), clock.Elapsed);
+        return (exit, stderr.Trim(), clock.Elapsed);
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Unlearning.Cli;
 using Unlearning.Tests.Storage;
 using Unlearning.Tests.Support;
 
@@ -47,8 +46,7 @@ public sealed class StreamingIngestTests : IAsyncLifetime
         var rows = WriteRecords(file, minimumBytes: 2 * HeapCap + (8L << 20));
         Assert.True(new FileInfo(file).Length > 2 * HeapCap);
 
-        var created = await Unlearn.RunAsync(["create", model, "--schema", schema, "--shards", "2", "--slices", "1", .. Connection()], new StringWriter(), new StringWriter());
-        Assert.Equal(0, created);
+        await CliRun.SucceedAsync(["create", model, "--schema", schema, "--shards", "2", "--slices", "1", .. Connection()]);
 
         var (exit, stdout, stderr) = await RunCappedAsync(["ingest", model, file, "--json", .. Connection()]);
         Assert.True(exit == 0, $"ingest under a {HeapCap >> 20} MiB heap cap exited {exit}: {stderr}");

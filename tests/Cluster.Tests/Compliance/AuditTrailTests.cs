@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using Orleans.TestingHost;
-using Unlearning.Cli;
 using Unlearning.Compliance;
 using Unlearning.Silo.Storage;
 using Unlearning.TestKit;
@@ -222,13 +221,8 @@ public sealed class AuditTrailTests(ITestOutputHelper output)
         Assert.Contains(problem, stderr);
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(StorageCluster cluster, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await Unlearn.RunAsync([.. args, "--gateway", "127.0.0.1:1"], stdout, stderr, (_, _) => Task.FromResult(cluster.Client));
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<CliRun> RunAsync(StorageCluster cluster, params string[] args) =>
+        CliRun.RunAsync([.. args, "--gateway", "127.0.0.1:1"], (_, _) => Task.FromResult(cluster.Client));
 
     /// <summary>The audit log's first segment row, read and written through the silo's own storage provider, as a tamperer with the store could.</summary>
     private sealed class SegmentStore(StorageCluster cluster, GrainId log)

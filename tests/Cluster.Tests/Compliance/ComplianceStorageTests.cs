@@ -29,13 +29,9 @@ public sealed class ComplianceStorageTests(ITestOutputHelper output)
         await using var database = await TestPostgres.CreateDatabaseAsync("compliance");
         if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
         var storage = new StorageOptions { Provider = StorageProvider.Postgres, Postgres = database.ConnectionString, VacuumInterval = TimeSpan.FromHours(1) };
-        var filesAudited = false;
-        await ForgetDeleteAndAuditAsync(storage, async () =>
-        {
-            (var found, filesAudited) = await StorageAudit.PostgresStoreAsync(database.ConnectionString);
-            return found;
-        });
-        Assert.True(filesAudited || !SharedData.RequiredByCi, "CI could not read the PostgreSQL table files");
+        var audit = new PostgresStoreAudit(database.ConnectionString);
+        await ForgetDeleteAndAuditAsync(storage, audit.StoredAsync);
+        audit.AssertFilesAuditedUnderCi();
     }
 
     private async Task ForgetDeleteAndAuditAsync(StorageOptions storage, Func<Task<List<(string Where, byte[] Bytes)>>> stored)

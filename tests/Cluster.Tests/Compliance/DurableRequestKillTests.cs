@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Unlearning.Cli;
 using Unlearning.Tests.Storage;
 using Unlearning.Tests.Support;
 using Xunit.Abstractions;
@@ -114,17 +113,14 @@ public sealed class DurableRequestKillTests(ITestOutputHelper output)
 
     private static async Task<JsonElement> RunAsync(string[] target, params string[] args)
     {
-        var (exit, stdout, stderr) = await Run(target, args);
-        Assert.True(exit == 0, $"'{args[0]}' exited {exit}: {stderr}");
-        return JsonDocument.Parse(stdout).RootElement;
+        var run = await Run(target, args);
+        Assert.True(run.Exit == 0, $"'{args[0]}' exited {run.Exit}: {run.Stderr}");
+        return run.Json;
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> Run(string[] target, params string[] args)
+    private static Task<CliRun> Run(string[] target, params string[] args)
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
         string[] json = args.Contains("--json") ? [] : ["--json"];
-        var exit = await Unlearn.RunAsync([.. args, .. json, .. target], stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
+        return CliRun.RunAsync([.. args, .. json, .. target]);
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Unlearning.Cli;
 using Unlearning.Tests.Storage;
 using Unlearning.Tests.Support;
 using Xunit.Abstractions;
@@ -92,18 +91,7 @@ public sealed class ThreeSiloComplianceTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<string> CliAsync(string[] args)
-    {
-        var (exit, stdout, stderr) = await RunAsync(args);
-        Assert.True(exit == 0, $"'{args[0]}' exited {exit}: {stderr}");
-        return stdout;
-    }
+    private static async Task<string> CliAsync(string[] args) => (await CliRun.SucceedAsync(args)).Stdout;
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await Unlearn.RunAsync(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<CliRun> RunAsync(string[] args) => CliRun.RunAsync(args);
 }

@@ -1,4 +1,3 @@
-using Unlearning.Cli;
 using Unlearning.Client.Security;
 using Unlearning.TestKit;
 using Unlearning.Tests.Security;
@@ -56,12 +55,9 @@ public sealed class HttpApiFixture : IAsyncLifetime
     }
 
     /// <summary>The CLI, in this process, over the grain API with the development client certificate.</summary>
-    public async Task<(int Exit, string Stdout, string Stderr)> CliAsync(params string[] args)
+    public async Task<CliRun> CliAsync(params string[] args)
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await Unlearn.RunAsync([.. args, "--gateway", $"127.0.0.1:{Silo.GatewayPort}", "--cluster-id", ClusterId, .. Credentials.ClientArguments],
-            stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString().Trim());
+        var run = await CliRun.RunAsync([.. args, "--gateway", $"127.0.0.1:{Silo.GatewayPort}", "--cluster-id", ClusterId, .. Credentials.ClientArguments]);
+        return run with { Stderr = run.Stderr.Trim() };
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Unlearning.Cli;
 using Unlearning.TestKit;
 using Unlearning.Tests.Storage;
 using Unlearning.Tests.Support;
@@ -56,10 +55,8 @@ public sealed class LogScrubbingTests(ITestOutputHelper output)
         var answers = new StringBuilder();
         foreach (var (args, expected) in steps)
         {
-            var stdout = new StringWriter();
-            var stderr = new StringWriter();
-            var exit = await Unlearn.RunAsync([.. args, "--json", "--gateway", $"127.0.0.1:{silo.GatewayPort}", "--cluster-id", clusterId,
-                "--token", admin, .. credentials.ClientArguments], stdout, stderr);
+            var (exit, stdout, stderr) = await CliRun.RunAsync([.. args, "--json", "--gateway", $"127.0.0.1:{silo.GatewayPort}", "--cluster-id", clusterId,
+                "--token", admin, .. credentials.ClientArguments]);
             Assert.True(exit == expected, $"{string.Join(' ', args.Take(2))} exited {exit}: {stderr}");
             answers.Append(stdout).Append(stderr);
         }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
-using Unlearning.Cli;
 using Unlearning.Client.Security;
 using Unlearning.Tests.Storage;
 using Unlearning.Tests.Support;
@@ -29,15 +28,9 @@ public sealed class SecureClusterTests(ITestOutputHelper output)
             var token = credentials.Token(Roles.Admin);
             var train = Path.Combine(AppContext.BaseDirectory, "data", "wdbc_train.csv");
 
-            async Task<JsonElement> Cli(params string[] args)
-            {
-                var stdout = new StringWriter();
-                var stderr = new StringWriter();
-                var exit = await Unlearn.RunAsync([.. args, "--json", "--postgres", database.ConnectionString, "--cluster-id", clusterId,
-                    "--token", token, .. credentials.ClientArguments], stdout, stderr);
-                Assert.True(exit == 0, $"{string.Join(' ', args.Take(2))} exited {exit}: {stderr}");
-                return JsonDocument.Parse(stdout.ToString().Split('\n')[0]).RootElement;
-            }
+            async Task<JsonElement> Cli(params string[] args) =>
+                (await CliRun.SucceedAsync([.. args, "--json", "--postgres", database.ConnectionString, "--cluster-id", clusterId,
+                    "--token", token, .. credentials.ClientArguments])).Json;
 
             await Cli("create", "spread", "--schema", train, "--shards", "8", "--slices", "1");
             await Cli("ingest", "spread", train);

@@ -1,4 +1,3 @@
-using Unlearning.Cli;
 using Unlearning.Tests.Support;
 
 namespace Unlearning.Tests.Security;
@@ -46,13 +45,11 @@ public sealed class SecureSiloFixture : IAsyncLifetime
     }
 
     /// <summary>The CLI, in this process, against the silo with the development client certificate (unless the arguments give TLS options).</summary>
-    public async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
+    public async Task<CliRun> RunAsync(params string[] args)
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
         IEnumerable<string> tls = args.Contains("--tls-ca") || args.Contains("--plain") ? [] : Credentials.ClientArguments;
         string[] connection = ["--gateway", $"127.0.0.1:{Silo.GatewayPort}", "--cluster-id", ClusterId, .. tls];
-        var exit = await Unlearn.RunAsync([.. args.Where(a => a != "--plain"), .. connection], stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString().Trim());
+        var run = await CliRun.RunAsync([.. args.Where(a => a != "--plain"), .. connection]);
+        return run with { Stderr = run.Stderr.Trim() };
     }
 }

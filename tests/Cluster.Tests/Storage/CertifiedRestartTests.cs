@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Unlearning.Cli;
 using Unlearning.Tests.Support;
 
 namespace Unlearning.Tests.Storage;
@@ -52,12 +51,6 @@ public sealed class CertifiedRestartTests
         File.WriteAllText(path, csv.ToString());
     }
 
-    private static async Task<JsonElement> CliAsync(SiloProcess silo, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await Unlearn.RunAsync([.. args, "--json", "--gateway", $"127.0.0.1:{silo.GatewayPort}"], stdout, stderr);
-        Assert.True(exit == 0, $"{string.Join(' ', args)} exited {exit}: {stderr}\n{silo.Output}");
-        return JsonDocument.Parse(stdout.ToString()).RootElement;
-    }
+    private static async Task<JsonElement> CliAsync(SiloProcess silo, params string[] args) =>
+        (await CliRun.SucceedAsync([.. args, "--json", "--gateway", $"127.0.0.1:{silo.GatewayPort}"], () => $"\n{silo.Output}")).Json;
 }

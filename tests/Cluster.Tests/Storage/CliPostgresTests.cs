@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Unlearning.Cli;
 using Unlearning.Tests.Support;
 using Xunit.Abstractions;
 
@@ -50,12 +49,5 @@ public sealed class CliPostgresTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<JsonElement> RunAsync(string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await Unlearn.RunAsync(args, stdout, stderr);
-        Assert.True(exit == 0, $"'{args[0]}' exited {exit}: {stderr}");
-        return JsonDocument.Parse(stdout.ToString()).RootElement;
-    }
+    private static async Task<JsonElement> RunAsync(string[] args) => (await CliRun.SucceedAsync(args)).Json;
 }

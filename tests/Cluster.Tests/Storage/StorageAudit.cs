@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Unlearning.TestKit;
 
 namespace Unlearning.Tests.Storage;
 
@@ -182,4 +183,23 @@ public static class StorageAudit
         stream.CopyTo(copy);
         return copy.ToArray();
     }
+}
+
+/// <summary>
+/// A PostgreSQL database audited again at each <see cref="StoredAsync"/>, remembering whether the last audit could read the
+/// table files as well as the rows.
+/// </summary>
+public sealed class PostgresStoreAudit(string connectionString)
+{
+    public bool FilesAudited { get; private set; }
+
+    public async Task<List<(string Where, byte[] Bytes)>> StoredAsync()
+    {
+        (var found, FilesAudited) = await StorageAudit.PostgresStoreAsync(connectionString);
+        return found;
+    }
+
+    /// <summary>.ci/run runs as root with the server's files on this machine: there the files are always audited.</summary>
+    public void AssertFilesAuditedUnderCi() =>
+        Assert.True(FilesAudited || !SharedData.RequiredByCi, "CI could not read the PostgreSQL table files");
 }

@@ -29,7 +29,9 @@ public sealed class PostgresCluster : IAsyncDisposable
             "--Membership:TableRefreshTimeout", "00:00:02", "--Membership:IAmAliveTablePublishTimeout", "00:00:05",
             "--Storage:VacuumInterval", "00:00:02",
             "--Unlearning:SweepInterval", "00:00:01",
-            "--Logging:LogLevel:Default", "Warning",
+            // Orleans' warnings, and what the product's own code says (shown when a test fails), each line timed.
+            "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Unlearning", "Information",
+            "--Logging:Console:FormatterOptions:TimestampFormat", "HH:mm:ss.fff ",
         ];
     }
 
