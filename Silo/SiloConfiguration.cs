@@ -5,6 +5,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Unlearning.Client;
 using Unlearning.Compliance;
+using Unlearning.Placement;
 using Unlearning.Silo.Kubernetes;
 using Unlearning.Silo.Management;
 using Unlearning.Silo.Security;
@@ -32,6 +33,7 @@ public static class SiloConfiguration
         silo.AddUnlearningTelemetry();
         silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout);
         silo.AddUnlearningCompliance(configuration);
+        silo.Services.AddPlacementDirector<ShardSpreadPlacement, ShardSpreadPlacementDirector>();
         silo.AddUnlearningSecurity(configuration);
         return silo.AddUnlearningStorage(storage);
     }

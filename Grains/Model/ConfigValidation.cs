@@ -71,4 +71,14 @@ internal static class ConfigValidation
         if (duplicates.Length > 0)
             throw new ArgumentException($"duplicate {what} names: {string.Join(", ", duplicates.Take(5))}");
     }
+
+    /// <summary>
+    /// Whether <paramref name="requested"/> asks for the model <paramref name="stored"/> describes, value for value (the
+    /// stored config keeps no noise seed).
+    /// </summary>
+    public static bool SameRequest(ModelConfig stored, ModelConfig requested)
+    {
+        var normalised = requested.Certified is { } certified ? requested with { Certified = certified with { NoiseSeed = 0 } } : requested;
+        return System.Text.Json.JsonSerializer.Serialize(stored) == System.Text.Json.JsonSerializer.Serialize(normalised);
+    }
 }

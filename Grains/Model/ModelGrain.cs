@@ -63,19 +63,31 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
     public async Task<ModelConfig> Create(ModelConfig config)
     {
         ConfigValidation.Validate(config, Name);
-        if (_state.State.Config is not null)
-            throw new InvalidOperationException($"model '{Name}' already exists");
-        if (config.Certified is { } certified)
+        if (_state.State.Config is { } existing)
         {
-            _state.State.NoiseKey = NoiseKeys.For(certified, _options);
-            // The key is the secret; the config a client may read back holds no trace of it.
-            config = config with { Certified = certified with { NoiseSeed = 0 } };
+            // A create that failed after its first write (the catalog or the audit log out of reach) is finished by the
+            // same create sent again; any other create of an existing model is refused.
+            if (!_state.State.CreatePending || !ConfigValidation.SameRequest(existing, config))
+                throw new InvalidOperationException($"model '{Name}' already exists");
+            config = existing;
         }
-        _state.State.Config = config;
-        await _writer.WriteAsync();
+        else
+        {
+            if (config.Certified is { } certified)
+            {
+                _state.State.NoiseKey = NoiseKeys.For(certified, _options);
+                // The key is the secret; the config a client may read back holds no trace of it.
+                config = config with { Certified = certified with { NoiseSeed = 0 } };
+            }
+            _state.State.Config = config;
+            _state.State.CreatePending = true;
+            await _writer.WriteAsync();
+        }
         await Catalog.Registered(Name, config.Method, config.Shards);
         _logger.LogInformation("Created model {Model} with {Shards} shards of {Slices} slices", Name, config.Shards, config.Slices);
         await _audit.CreatedAsync(Name, config);
+        _state.State.CreatePending = false;
+        await _writer.WriteAsync();
         return config;
     }
 

@@ -13,6 +13,8 @@ public sealed class ModelState
     [Id(2)] public List<IngestEntry> Ingests { get; set; } = [];
     /// <summary>A certified model's secret noise key: the shards draw every refit's noise from it. Never sent to a client.</summary>
     [Id(3)] public byte[]? NoiseKey { get; set; }
+    /// <summary>Stored, but not yet in the catalog and the audit log: the same create sent again finishes it.</summary>
+    [Id(4)] public bool CreatePending { get; set; }
 }
 
 [GenerateSerializer, Alias("Unlearning.IngestStatus")]
