@@ -24,32 +24,11 @@ public sealed class Standardizer
         var means = new double[d];
         var scales = new double[d];
         foreach (var part in parts)
-        {
-            for (var i = 0; i < part.Rows; i++)
-            {
-                var row = part.Row(i);
-                for (var j = 0; j < d; j++) means[j] += row[j];
-            }
-        }
-        for (var j = 0; j < d; j++) means[j] /= Math.Max(n, 1);
+            for (var i = 0; i < part.Rows; i++) Add(part.Row(i), means);
+        Divide(means, n);
         foreach (var part in parts)
-        {
-            for (var i = 0; i < part.Rows; i++)
-            {
-                var row = part.Row(i);
-                for (var j = 0; j < d; j++)
-                {
-                    var centred = row[j] - means[j];
-                    scales[j] += centred * centred;
-                }
-            }
-        }
-        for (var j = 0; j < d; j++)
-        {
-            var std = Math.Sqrt(scales[j] / Math.Max(n, 1));
-            scales[j] = std > 1e-12 ? std : 1.0;
-        }
-        return new Standardizer(means, scales);
+            for (var i = 0; i < part.Rows; i++) AddSquaredDeviations(part.Row(i), means, scales);
+        return Finish(means, scales, n);
     }
 
     /// <summary>Fitted on contiguous row-major rows of <paramref name="featureCount"/> values: the same bits as on parts holding them in order.</summary>
@@ -58,27 +37,41 @@ public sealed class Standardizer
         int d = featureCount, n = rows.Length / featureCount;
         var means = new double[d];
         var scales = new double[d];
-        for (var i = 0; i < n; i++)
+        for (var i = 0; i < n; i++) Add(rows.Slice(i * d, d), means);
+        Divide(means, n);
+        for (var i = 0; i < n; i++) AddSquaredDeviations(rows.Slice(i * d, d), means, scales);
+        return Finish(means, scales, n);
+    }
+
+    // The steps of both fits, shared so that they give the same bits: sums in row order, then one division each.
+    private static void Add(ReadOnlySpan<double> row, double[] sums)
+    {
+        for (var j = 0; j < sums.Length; j++) sums[j] += row[j];
+    }
+
+    private static void Divide(double[] sums, int n)
+    {
+        for (var j = 0; j < sums.Length; j++) sums[j] /= Math.Max(n, 1);
+    }
+
+    private static void AddSquaredDeviations(ReadOnlySpan<double> row, double[] means, double[] squares)
+    {
+        for (var j = 0; j < squares.Length; j++)
         {
-            var row = rows.Slice(i * d, d);
-            for (var j = 0; j < d; j++) means[j] += row[j];
+            var centred = row[j] - means[j];
+            squares[j] += centred * centred;
         }
-        for (var j = 0; j < d; j++) means[j] /= Math.Max(n, 1);
-        for (var i = 0; i < n; i++)
+    }
+
+    /// <summary>The standardizer from the means and the sums of squared deviations of <paramref name="n"/> rows (a constant feature keeps scale 1).</summary>
+    private static Standardizer Finish(double[] means, double[] squares, int n)
+    {
+        for (var j = 0; j < squares.Length; j++)
         {
-            var row = rows.Slice(i * d, d);
-            for (var j = 0; j < d; j++)
-            {
-                var centred = row[j] - means[j];
-                scales[j] += centred * centred;
-            }
+            var std = Math.Sqrt(squares[j] / Math.Max(n, 1));
+            squares[j] = std > 1e-12 ? std : 1.0;
         }
-        for (var j = 0; j < d; j++)
-        {
-            var std = Math.Sqrt(scales[j] / Math.Max(n, 1));
-            scales[j] = std > 1e-12 ? std : 1.0;
-        }
-        return new Standardizer(means, scales);
+        return new Standardizer(means, squares);
     }
 
     /// <summary>Standardises contiguous row-major rows where they are, element by element as <see cref="TransformInto"/> does.</summary>

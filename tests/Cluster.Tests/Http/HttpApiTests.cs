@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Unlearning.Client.Security;
 using Unlearning.Tests.Security;
 using Xunit.Abstractions;
 
@@ -66,31 +65,13 @@ public sealed class HttpApiTests(HttpApiFixture silo, ITestOutputHelper output) 
         }
     }
 
-    public static TheoryData<string, string> BadTokens() => new()
-    {
-        { "missing", "unauthenticated: the request carries no token" },
-        { "expired", "unauthenticated: the token is refused (expired)" },
-        { "tampered", "unauthenticated: the token is refused (bad signature)" },
-        { "wrong issuer", "unauthenticated: the token is refused (wrong issuer)" },
-        { "wrong audience", "unauthenticated: the token is refused (wrong audience)" },
-        { "not a token", "unauthenticated: the token is refused (malformed)" },
-    };
+    public static TheoryData<string, string> BadTokens() => SecureCredentials.BadTokenKinds("unauthenticated: the request carries no token");
 
     [Theory]
     [MemberData(nameof(BadTokens))]
     public async Task A_missing_or_invalid_token_is_answered_401_with_a_problem(string kind, string message)
     {
-        var credentials = silo.Credentials;
-        var token = kind switch
-        {
-            "missing" => null,
-            // Valid for an hour, two hours ago: past the 30 s of clock skew.
-            "expired" => credentials.Token(new TokenRequest([Roles.Admin]), DateTimeOffset.UtcNow.AddHours(-2)),
-            "tampered" => SecureCredentials.RaiseToAdmin(credentials.Token(Roles.Reader)),
-            "wrong issuer" => credentials.Token(new TokenRequest([Roles.Admin]) { Issuer = "someone-else" }),
-            "wrong audience" => credentials.Token(new TokenRequest([Roles.Admin]) { Audience = "another-service" }),
-            _ => "not-a-token",
-        };
+        var token = silo.Credentials.BadToken(kind);
 
         foreach (var call in new Func<Task<HttpResponseMessage>>[]
         {

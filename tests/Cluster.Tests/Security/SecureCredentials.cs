@@ -57,6 +57,33 @@ public sealed class SecureCredentials : IDisposable
         return $"{parts[0]}.{raised}.{parts[2]}";
     }
 
+    /// <summary>
+    /// The kinds of bad token the trust boundary refuses, each with how the refusal starts; <paramref name="missing"/> is
+    /// what a call without a token is told (the grain API and the HTTP API word it differently).
+    /// </summary>
+    public static TheoryData<string, string> BadTokenKinds(string missing) => new()
+    {
+        { "missing", missing },
+        { "expired", "unauthenticated: the token is refused (expired)" },
+        { "tampered", "unauthenticated: the token is refused (bad signature)" },
+        { "wrong issuer", "unauthenticated: the token is refused (wrong issuer)" },
+        { "wrong audience", "unauthenticated: the token is refused (wrong audience)" },
+        { "not a token", "unauthenticated: the token is refused (malformed)" },
+    };
+
+    /// <summary>A token of one of the <see cref="BadTokenKinds"/>, each otherwise an admin's; null for "missing".</summary>
+    public string? BadToken(string kind) => kind switch
+    {
+        "missing" => null,
+        // Valid for an hour, two hours ago: past the 30 s of clock skew.
+        "expired" => Token(new TokenRequest([Roles.Admin]), DateTimeOffset.UtcNow.AddHours(-2)),
+        "tampered" => RaiseToAdmin(Token(Roles.Reader)),
+        "wrong issuer" => Token(new TokenRequest([Roles.Admin]) { Issuer = "someone-else" }),
+        "wrong audience" => Token(new TokenRequest([Roles.Admin]) { Audience = "another-service" }),
+        "not a token" => "not-a-token",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a kind of bad token"),
+    };
+
     public void Dispose() => _folder.Dispose();
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider

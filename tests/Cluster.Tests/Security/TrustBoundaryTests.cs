@@ -85,31 +85,13 @@ public sealed class TrustBoundaryTests(SecureSiloFixture silo, ITestOutputHelper
         }
     }
 
-    public static TheoryData<string, string> BadTokens() => new()
-    {
-        { "missing", "unauthenticated: the call carries no token" },
-        { "expired", "unauthenticated: the token is refused (expired)" },
-        { "tampered", "unauthenticated: the token is refused (bad signature)" },
-        { "wrong issuer", "unauthenticated: the token is refused (wrong issuer)" },
-        { "wrong audience", "unauthenticated: the token is refused (wrong audience)" },
-        { "not a token", "unauthenticated: the token is refused (malformed)" },
-    };
+    public static TheoryData<string, string> BadTokens() => SecureCredentials.BadTokenKinds("unauthenticated: the call carries no token");
 
     [Theory]
     [MemberData(nameof(BadTokens))]
     public async Task A_missing_or_invalid_token_is_unauthenticated_with_exit_code_3(string kind, string message)
     {
-        var credentials = silo.Credentials;
-        string[] token = kind switch
-        {
-            "missing" => [],
-            // Valid for an hour, two hours ago: past the 30 s of clock skew.
-            "expired" => ["--token", credentials.Token(new TokenRequest([Roles.Admin]), DateTimeOffset.UtcNow.AddHours(-2))],
-            "tampered" => ["--token", SecureCredentials.RaiseToAdmin(credentials.Token(Roles.Reader))],
-            "wrong issuer" => ["--token", credentials.Token(new TokenRequest([Roles.Admin]) { Issuer = "someone-else" })],
-            "wrong audience" => ["--token", credentials.Token(new TokenRequest([Roles.Admin]) { Audience = "another-service" })],
-            _ => ["--token", "not-a-token"],
-        };
+        string[] token = silo.Credentials.BadToken(kind) is { } bad ? ["--token", bad] : [];
 
         var (exit, stdout, stderr) = await silo.RunAsync(["status", Model, .. token]);
 
