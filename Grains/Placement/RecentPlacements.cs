@@ -4,8 +4,9 @@ namespace Unlearning.Placement;
 /// The silos this silo chose for each grain lately. Asked to place a grain again within <paramref name="window"/> of
 /// placing it, the earlier choice did not take: its silo was unreachable (killed, say, and not yet declared dead, so
 /// membership still lists it) or the activation failed there. Orleans then asks again, and a rule that depends on
-/// membership alone would give the same silo every time until membership caught up. So within the window a grain
-/// goes to the first silo, from its preferred one on in the agreed order, that was not chosen for it lately.
+/// membership alone would give the same silo every time until membership caught up. So within the window a grain is
+/// placed among the silos not chosen for it lately, by the same rule (its slot among them): the shards of a dead silo
+/// spread over the others rather than all falling to the one after it.
 /// </summary>
 internal sealed class RecentPlacements(TimeProvider time, TimeSpan window)
 {
@@ -14,21 +15,25 @@ internal sealed class RecentPlacements(TimeProvider time, TimeSpan window)
 
     private readonly Dictionary<GrainId, (List<SiloAddress> Chosen, long At)> _recent = [];
 
-    /// <summary>The silo for <paramref name="grain"/>: <paramref name="ordered"/>[<paramref name="preferred"/>] unless it was chosen for it lately.</summary>
-    public SiloAddress Choose(GrainId grain, IReadOnlyList<SiloAddress> ordered, int preferred)
+    /// <summary>
+    /// The silo for <paramref name="grain"/> among <paramref name="ordered"/> less those chosen for it lately, at
+    /// <paramref name="slotAmong"/>(how many are left) in that list.
+    /// </summary>
+    public SiloAddress Choose(GrainId grain, IReadOnlyList<SiloAddress> ordered, Func<int, int> slotAmong)
     {
         lock (_recent)
         {
             var now = time.GetTimestamp();
             if (_recent.Count > PruneAbove) Prune(now);
             var recent = _recent.TryGetValue(grain, out var entry) && time.GetElapsedTime(entry.At, now) < window ? entry.Chosen : [];
-            var choice = Enumerable.Range(0, ordered.Count).Select(k => ordered[(preferred + k) % ordered.Count]).FirstOrDefault(s => !recent.Contains(s));
-            if (choice is null)
+            var candidates = ordered.Where(silo => !recent.Contains(silo)).ToArray();
+            if (candidates.Length == 0)
             {
-                // Every silo was tried lately: start the round again from the preferred one.
+                // Every silo was tried lately: start the round again.
                 recent = [];
-                choice = ordered[preferred];
+                candidates = [.. ordered];
             }
+            var choice = candidates[slotAmong(candidates.Length)];
             _recent[grain] = ([.. recent, choice], now);
             return choice;
         }

@@ -26,7 +26,8 @@ public sealed class ShardSpreadPlacementDirector(TimeProvider time) : IPlacement
         if (silos.Length == 0)
             throw new OrleansException($"no silo can host {target.GrainIdentity.Type}");
         var ordered = silos.OrderBy(SiloOrder.Key, StringComparer.Ordinal).ToArray();
-        return Task.FromResult(_recent.Choose(target.GrainIdentity, ordered, SlotOf(target.GrainIdentity.Key.ToString(), ordered.Length)));
+        var key = target.GrainIdentity.Key.ToString()!;
+        return Task.FromResult(_recent.Choose(target.GrainIdentity, ordered, count => SlotOf(key, count)));
     }
 
     /// <summary>The silo slot, among <paramref name="silos"/>, for the grain keyed <paramref name="key"/> ("model/index").</summary>
