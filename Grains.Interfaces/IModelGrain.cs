@@ -62,6 +62,13 @@ public interface IModelGrain : IGrainWithStringKey
     /// </summary>
     [RequiresRole(Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor, Action = "watch a call in flight")]
     [Alias("Activation"), Orleans.Concurrency.AlwaysInterleave] Task<string> Activation();
+    /// <summary>
+    /// Which activation answers, and how the call a client named <paramref name="call"/> (<see cref="CallWatch.ContextKey"/>)
+    /// stands there: a client waiting on a long call asks now and then, and learns that its call is lost when the
+    /// activation changes or the call finished without its answer arriving.
+    /// </summary>
+    [RequiresRole(Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor, Action = "watch a call in flight")]
+    [Alias("Watch"), Orleans.Concurrency.AlwaysInterleave] Task<CallWatch> Watch(string call);
     /// <summary>How many records the model holds for each subject (0 once forgotten); staged records do not count.</summary>
     [RequiresRole(Roles.Reader, Action = "count a subject's records")]
     [Alias("CountRecords")] Task<int[]> CountRecords(string[] subjects);

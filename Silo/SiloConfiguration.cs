@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Unlearning.Calls;
 using Unlearning.Client;
 using Unlearning.Compliance;
 using Unlearning.Placement;
@@ -34,6 +35,8 @@ public static class SiloConfiguration
         silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout);
         silo.AddUnlearningCompliance(configuration);
         silo.Services.AddPlacementDirector<ShardSpreadPlacement, ShardSpreadPlacementDirector>();
+        silo.Services.AddSingleton<CallLedger>();
+        silo.Services.AddSingleton<IIncomingGrainCallFilter, CallLedgerFilter>();
         silo.AddUnlearningSecurity(configuration);
         return silo.AddUnlearningStorage(storage);
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Unlearning.Calls;
 using Unlearning.Catalog;
 using Unlearning.Compliance;
 using Unlearning.Learning;
@@ -35,6 +36,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
     private IngestCoordinator _ingests = null!;
     private ShardHealth _health = null!;
     private Task? _loading;
+    private readonly CallLedger _calls;
     private ModelCalibration _calibration = null!;
 
     public ModelGrain(
@@ -45,9 +47,11 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         TimeProvider time,
         AuditTrail audit,
         ReceiptSigner signer,
-        UnlearningMetrics metrics)
+        UnlearningMetrics metrics,
+        CallLedger calls)
     {
         _state = state;
+        _calls = calls;
         _options = options.Value;
         _scrubbers = [.. scrubbers];
         _logger = logger;
@@ -344,6 +348,9 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
     }
 
     public Task<string> Activation() => Task.FromResult(GrainContext.ActivationId.ToString());
+
+    public Task<CallWatch> Watch(string call) =>
+        Task.FromResult(new CallWatch(GrainContext.ActivationId.ToString(), _calls.Progress(call, GrainContext.GrainId)));
 
     public async Task<int[]> CountRecords(string[] subjects)
     {

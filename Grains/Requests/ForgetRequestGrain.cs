@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using Unlearning.Calls;
 using Unlearning.Catalog;
 using Unlearning.Logging;
 using Unlearning.Storage;
@@ -25,14 +26,17 @@ public sealed class ForgetRequestGrain : Grain, IForgetRequestGrain, IForgetRequ
     private readonly CoalescingWriter _writer;
     private readonly Dictionary<int, Task> _running = [];
     private readonly IForgottenDataScrubber[] _scrubbers;
+    private readonly CallLedger _calls;
 
     public ForgetRequestGrain(
         [PersistentState("request", StorageNames.Models)] IPersistentState<ForgetRequestState> state,
         IEnumerable<IForgottenDataScrubber> scrubbers,
+        CallLedger calls,
         ILogger<ForgetRequestGrain> logger,
         TimeProvider time)
     {
         _state = state;
+        _calls = calls;
         _scrubbers = [.. scrubbers];
         _logger = logger;
         _time = time;
@@ -92,6 +96,9 @@ public sealed class ForgetRequestGrain : Grain, IForgetRequestGrain, IForgetRequ
     }
 
     public Task<string> Activation() => Task.FromResult(GrainContext.ActivationId.ToString());
+
+    public Task<CallWatch> Watch(string call) =>
+        Task.FromResult(new CallWatch(GrainContext.ActivationId.ToString(), _calls.Progress(call, GrainContext.GrainId)));
 
     public async Task Resume()
     {

@@ -107,13 +107,13 @@ public static class HttpApiSetup
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         models.MapPost("/records", (string model, string? ingestId, HttpContext http, ModelEndpoints api) => api.Ingest(model, ingestId, http))
             .Calls(tokens, nameof(IModelGrain.StageIngest), nameof(IModelGrain.CommitIngest), nameof(IModelGrain.AbortIngest), nameof(IModelGrain.GetConfig),
-                nameof(IModelGrain.Activation))
+                nameof(IModelGrain.Watch))
             .WithName("IngestRecords").WithSummary("Add a CSV body's records, all or nothing (the CLI's ingest)")
             .Accepts<string>("text/csv")
             .Produces<IngestDocument>()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         models.MapPost("/train", (string model, HttpContext http, ModelEndpoints api) => api.Train(model, http))
-            .Calls(tokens, nameof(IModelGrain.Train), nameof(IModelGrain.Activation))
+            .Calls(tokens, nameof(IModelGrain.Train), nameof(IModelGrain.Watch))
             .WithName("TrainModel").WithSummary("Train every shard; answers once all serve (the CLI's train)")
             .Produces<TrainDocument>()
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -124,7 +124,7 @@ public static class HttpApiSetup
             .Produces<PredictionDocument[]>()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         models.MapPost("/forget", (string model, HttpContext http, ModelEndpoints api) => api.Forget(model, http))
-            .Calls(tokens, nameof(IModelGrain.Forget), nameof(IModelGrain.Activation))
+            .Calls(tokens, nameof(IModelGrain.Forget), nameof(IModelGrain.Watch))
             .WithName("ForgetSubject").WithSummary("Forget a data subject; answers with the receipt (the CLI's forget)")
             .Accepts<ForgetRequest>("application/json")
             .Produces<System.Text.Json.Nodes.JsonObject>()

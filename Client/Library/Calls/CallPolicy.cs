@@ -83,27 +83,32 @@ internal sealed class CallPolicy(ResiliencePipeline reads, UnlearningResilienceO
     }
 
     /// <summary>
-    /// A long write, <paramref name="call"/>, never tried again, with the grain's activation (<paramref name="activation"/>)
-    /// asked now and then: if it changes, or stops answering, the answer will not come and the call fails with
-    /// <see cref="AnswerLostException"/> naming <paramref name="what"/>. The call itself may still have run. Stopped by the
-    /// <paramref name="session"/> (run the watch inside <see cref="CallSession.RunAsync"/> to name a lost connection).
+    /// A long write, <paramref name="call"/>, never tried again, named by an id in the request context
+    /// (<see cref="CallWatch.ContextKey"/>) and watched through the grain (<paramref name="watch"/>) now and then: if its
+    /// activation changes or stops answering, or the call finished there and its answer has not come
+    /// <see cref="UnlearningResilienceOptions.UnansweredChecks"/> asks later (it went back through a gateway that went
+    /// away), the answer will not come and the call fails with <see cref="AnswerLostException"/> naming
+    /// <paramref name="what"/>. The call itself may still have run. Stopped by the <paramref name="session"/> (run the watch
+    /// inside <see cref="CallSession.RunAsync"/> to name a lost connection).
     /// </summary>
-    public async Task<T> WatchedAsync<TGrain, T>(TGrain grain, Func<TGrain, Task<string>> activation, Func<Task<T>> call, CallSession session,
+    public async Task<T> WatchedAsync<TGrain, T>(TGrain grain, Func<TGrain, string, Task<CallWatch>> watch, Func<Task<T>> call, CallSession session,
         string what)
     {
         var stop = session.Stop;
-        var first = await ReadAsync(grain, activation, static (grain, activation) => activation(grain), session).ConfigureAwait(false);
-        var running = call();
+        var id = Guid.NewGuid().ToString("N");
+        var first = await ReadAsync(grain, (watch, id), static (grain, w) => w.watch(grain, w.id), session).ConfigureAwait(false);
+        var running = Named(id, call);
         var unanswered = 0;
+        var sinceFinished = 0;
         while (true)
         {
             await Task.WhenAny(running, Task.Delay(options.WatchInterval, time, stop)).ConfigureAwait(false);
             stop.ThrowIfCancellationRequested();
             if (running.IsCompleted) return await running.ConfigureAwait(false);
-            string now;
+            CallWatch now;
             try
             {
-                now = await activation(grain).WaitAsync(options.ReadAttemptTimeout, time, stop).ConfigureAwait(false);
+                now = await watch(grain, id).WaitAsync(options.ReadAttemptTimeout, time, stop).ConfigureAwait(false);
             }
             catch (Exception error) when (ReadPipeline.IsUnanswered(error) && !stop.IsCancellationRequested)
             {
@@ -112,7 +117,25 @@ internal sealed class CallPolicy(ResiliencePipeline reads, UnlearningResilienceO
             }
 
             unanswered = 0;
-            if (now != first) throw new AnswerLostException($"the silo running the call went away and the {what} lives on another now");
+            if (now.Activation != first.Activation) throw new AnswerLostException($"the silo running the call went away and the {what} lives on another now");
+            if (now.Progress == CallProgress.Finished && ++sinceFinished >= options.UnansweredChecks)
+                throw new AnswerLostException($"the {what} finished the call but its answer never came back (the gateway it went through went away)");
+        }
+    }
+
+    /// <summary>Starts <paramref name="call"/> with <paramref name="id"/> in its request context, and only its own.</summary>
+    private static Task<T> Named<T>(string id, Func<Task<T>> call)
+    {
+        var before = RequestContext.Get(CallWatch.ContextKey);
+        RequestContext.Set(CallWatch.ContextKey, id);
+        try
+        {
+            return call();
+        }
+        finally
+        {
+            if (before is null) RequestContext.Remove(CallWatch.ContextKey);
+            else RequestContext.Set(CallWatch.ContextKey, before);
         }
     }
 }

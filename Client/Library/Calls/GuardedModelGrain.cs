@@ -23,6 +23,7 @@ internal sealed class GuardedModelGrain(IModelGrain model, CallSession session, 
     public Task<CertificationStatus> GetCertification() => ReadAsync(static m => m.GetCertification());
     public Task<int[]> CountRecords(string[] subjects) => ReadAsync(subjects, static (m, subjects) => m.CountRecords(subjects));
     public Task<string> Activation() => ReadAsync(static m => m.Activation());
+    public Task<CallWatch> Watch(string call) => ReadAsync(call, static (m, call) => m.Watch(call));
 
     public Task<ModelConfig> Create(ModelConfig config) => model.Create(config).WaitAsync(session.Stop);
     public Task<IngestResult> StageIngest(string ingestId, DataRecord[] records) => model.StageIngest(ingestId, records).WaitAsync(session.Stop);
@@ -45,5 +46,5 @@ internal sealed class GuardedModelGrain(IModelGrain model, CallSession session, 
     private Task<T> ReadAsync<TArgument, T>(TArgument argument, Func<IModelGrain, TArgument, Task<T>> read) => policy.ReadAsync(model, argument, read, session);
 
     /// <summary>A long call, watched (<see cref="CallPolicy.WatchedAsync"/>): if the model's activation changes, or stops answering, the call is lost.</summary>
-    private Task<T> WatchedAsync<T>(Func<Task<T>> call) => policy.WatchedAsync(model, static m => m.Activation(), call, session, "model");
+    private Task<T> WatchedAsync<T>(Func<Task<T>> call) => policy.WatchedAsync(model, static (m, id) => m.Watch(id), call, session, "model");
 }

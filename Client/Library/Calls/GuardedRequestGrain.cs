@@ -9,9 +9,11 @@ namespace Unlearning.Client.Calls;
 internal sealed class GuardedRequestGrain(IForgetRequestGrain request, CallSession session, CallPolicy policy) : IForgetRequestGrain
 {
     public Task<SubjectForget[]> Submit(ForgetOrder order) =>
-        policy.WatchedAsync(request, static r => r.Activation(), () => request.Submit(order), session, "forget request");
+        policy.WatchedAsync(request, static (r, id) => r.Watch(id), () => request.Submit(order), session, "forget request");
 
     public Task<ForgetRequestStatus> GetStatus() => policy.ReadAsync(request, 0, static (r, _) => r.GetStatus(), session);
 
     public Task<string> Activation() => policy.ReadAsync(request, 0, static (r, _) => r.Activation(), session);
+
+    public Task<CallWatch> Watch(string call) => policy.ReadAsync(request, call, static (r, call) => r.Watch(call), session);
 }

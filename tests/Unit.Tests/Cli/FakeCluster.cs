@@ -184,6 +184,8 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
 
     public Task<string> Activation() => Task.FromResult("fake");
 
+    public Task<CallWatch> Watch(string call) => Task.FromResult(new CallWatch("fake", CallProgress.Running));
+
     public VerificationReport? Verification { get; set; }
     public Func<AuditRows, AuditRows, int, AuditPredictions>? Audit { get; set; }
 
@@ -256,4 +258,6 @@ internal sealed class FakeRequestGrain(string id, FakeCluster cluster) : IForget
     public Task<ForgetRequestStatus> GetStatus() => throw new NotSupportedException();
 
     public Task<string> Activation() => Task.FromResult("fake");
+
+    public Task<CallWatch> Watch(string call) => Task.FromResult(new CallWatch("fake", CallProgress.Running));
 }

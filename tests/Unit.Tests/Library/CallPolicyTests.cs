@@ -57,4 +57,47 @@ public sealed class CallPolicyTests
         await caller.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stopped);
     }
+
+    private static readonly UnlearningResilienceOptions Watching = new()
+    {
+        ReadAttemptTimeout = TimeSpan.FromSeconds(5),
+        WatchInterval = TimeSpan.FromMilliseconds(20),
+        UnansweredChecks = 3,
+    };
+
+    [Fact]
+    public async Task A_watched_call_finished_on_the_cluster_whose_answer_never_comes_is_lost_and_says_so()
+    {
+        var policy = CallPolicy.Create(Watching);
+        var named = new List<object?>();
+        var progress = CallProgress.Running;
+        var watched = policy.WatchedAsync(0, (_, id) => { named.Add(id); return Task.FromResult(new CallWatch("a1", progress)); },
+            () => { named.Add(RequestContext.Get(CallWatch.ContextKey)); return Never; }, new CallSession(default, default, "here"), "model");
+        await Task.Delay(200);
+        Assert.False(watched.IsCompleted, "a call still running on the cluster is waited for");
+
+        progress = CallProgress.Finished;
+        var error = await Assert.ThrowsAsync<AnswerLostException>(() => watched);
+        Assert.Contains("finished the call but its answer never came back", error.Message);
+        // The call went out under the id the watch asks about, and the caller's context is left as it was.
+        Assert.All(named, id => Assert.Equal(named[0], id));
+        Assert.IsType<string>(named[0]);
+        Assert.Null(RequestContext.Get(CallWatch.ContextKey));
+    }
+
+    [Fact]
+    public async Task A_watched_call_answers_when_it_completes_and_is_lost_when_its_activation_changes()
+    {
+        var policy = CallPolicy.Create(Watching);
+        var answered = await policy.WatchedAsync(0, (_, _) => Task.FromResult(new CallWatch("a1", CallProgress.Finished)),
+            () => Task.FromResult(7), new CallSession(default, default, "here"), "model");
+        Assert.Equal(7, answered);
+
+        var activation = "a1";
+        var moved = policy.WatchedAsync(0, (_, _) => Task.FromResult(new CallWatch(activation, CallProgress.Unknown)),
+            () => Never, new CallSession(default, default, "here"), "model");
+        await Task.Delay(100);
+        activation = "a2";
+        Assert.Contains("lives on another now", (await Assert.ThrowsAsync<AnswerLostException>(() => moved)).Message);
+    }
 }

@@ -45,6 +45,7 @@ public sealed class CallRulesTests
         // Every command reads the config, and every long call polls the activation.
         { nameof(IModelGrain.GetConfig), [Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor] },
         { nameof(IModelGrain.Activation), [Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor] },
+        { nameof(IModelGrain.Watch), [Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor] },
     };
 
     [Theory]
@@ -65,6 +66,7 @@ public sealed class CallRulesTests
         { nameof(IForgetRequestGrain), nameof(IForgetRequestGrain.GetStatus), [Roles.Forgetter] },
         // As a model's: open to every role, and it tells nothing but which activation answers.
         { nameof(IForgetRequestGrain), nameof(IForgetRequestGrain.Activation), [Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor] },
+        { nameof(IForgetRequestGrain), nameof(IForgetRequestGrain.Watch), [Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor] },
         { nameof(IForgetRequests), nameof(IForgetRequests.Overdue), [Roles.Forgetter, Roles.Auditor] },
     };
 
@@ -123,7 +125,7 @@ public sealed class CallRulesTests
     public void An_http_endpoint_allows_the_roles_every_grain_call_it_makes_allows()
     {
         var ingest = GrainCalls.Of(nameof(IModelGrain.StageIngest), nameof(IModelGrain.CommitIngest), nameof(IModelGrain.AbortIngest),
-            nameof(IModelGrain.GetConfig), nameof(IModelGrain.Activation));
+            nameof(IModelGrain.GetConfig), nameof(IModelGrain.Watch));
         var predict = GrainCalls.Of(nameof(IModelGrain.Predict), nameof(IModelGrain.GetConfig));
 
         Assert.Equal("writer, admin", ingest.Allowed);
