@@ -31,7 +31,8 @@ public sealed class PostgresCluster : IAsyncDisposable
             "--Unlearning:SweepInterval", "00:00:01",
             // Orleans' warnings, and what the product's own code says (shown when a test fails), each line timed.
             "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Unlearning", "Information",
-            "--Logging:Console:FormatterOptions:TimestampFormat", "HH:mm:ss.fff ",
+            // (The timestamp is the simple formatter's option, and the formatter must be named for it to be read.)
+            "--Logging:Console:FormatterName", "simple", "--Logging:Console:FormatterOptions:TimestampFormat", "HH:mm:ss.fff ",
         ];
     }
 
