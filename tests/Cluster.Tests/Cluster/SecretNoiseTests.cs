@@ -50,6 +50,7 @@ public sealed class SecretNoiseTests(ClusterFixture cluster)
         await Call(nameof(IModelGrain.GetCertification), model.GetCertification);
         await Call(nameof(IModelGrain.CountRecords), () => model.CountRecords([train[3].Subject, train[4].Subject]));
         await Call(nameof(IModelGrain.Activation), model.Activation);
+        await Call(nameof(IModelGrain.Watch), () => model.Watch("a-call"));
         await Call(nameof(IModelGrain.Verify), model.Verify);
         await Call(nameof(IModelGrain.AuditPredictions), () => model.AuditPredictions(audit, audit, 10));
         await Assert.ThrowsAsync<InvalidOperationException>(() => model.Explain(rows, 3)); // certified models do not explain
