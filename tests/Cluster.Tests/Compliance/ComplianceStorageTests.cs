@@ -30,11 +30,13 @@ public sealed class ComplianceStorageTests(ITestOutputHelper output)
         if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
         var storage = new StorageOptions { Provider = StorageProvider.Postgres, Postgres = database.ConnectionString, VacuumInterval = TimeSpan.FromHours(1) };
         var audit = new PostgresStoreAudit(database.ConnectionString);
-        await ForgetDeleteAndAuditAsync(storage, audit.StoredAsync);
+        await ForgetDeleteAndAuditAsync(storage, audit.StoredAsync, audit.ExplainLeftoversAsync);
         audit.AssertFilesAuditedUnderCi();
     }
 
-    private async Task ForgetDeleteAndAuditAsync(StorageOptions storage, Func<Task<List<(string Where, byte[] Bytes)>>> stored)
+    /// <param name="explain">What a failure message adds about the needles left (PostgreSQL); null for nothing.</param>
+    private async Task ForgetDeleteAndAuditAsync(StorageOptions storage, Func<Task<List<(string Where, byte[] Bytes)>>> stored,
+        Func<IEnumerable<Needle>, Task<string>>? explain = null)
     {
         var data = Dataset.Wdbc();
         var person = $"person-{Guid.NewGuid():N}";
@@ -70,7 +72,8 @@ public sealed class ComplianceStorageTests(ITestOutputHelper output)
         Assert.Equal(2, result.Receipts.Length);
         Assert.All(result.Receipts, r => Assert.Equal(4, r.RecordsRemoved));
         var afterForget = StorageAudit.Find(await stored(), personNeedles);
-        Assert.True(afterForget.Count == 0, "the person is still stored:\n" + string.Join("\n", afterForget.Take(20)));
+        Assert.True(afterForget.Count == 0, "the person is still stored:\n" + string.Join("\n", afterForget.Take(20)) +
+            (afterForget.Count > 0 && explain is not null ? await explain(personNeedles) : ""));
 
         var doomedRecordNeedles = StorageAudit.NeedlesOf(doomedRecords.Where(r => r.Subject != person));
         // Positive control: the audit sees every one of the model's values while it is stored.

@@ -199,6 +199,35 @@ public sealed class PostgresStoreAudit(string connectionString)
         return found;
     }
 
+    /// <summary>
+    /// For a failure message about <paramref name="needles"/> still stored: the other sessions of the database now, and
+    /// whether one more VACUUM FULL of grain_state clears them (it does: the forget's vacuum ran while something held
+    /// them; it does not: they were written after it).
+    /// </summary>
+    public async Task<string> ExplainLeftoversAsync(IEnumerable<Needle> needles)
+    {
+        var text = new StringBuilder("\nother sessions of this database now:");
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using (var sessions = new NpgsqlCommand(
+                "SELECT pid, state, backend_xid::text, backend_xmin::text, xact_start, left(query, 80) FROM pg_stat_activity " +
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()", connection))
+            await using (var reader = await sessions.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    text.Append($"\n  pid {reader.GetValue(0)} {reader.GetValue(1)} xid {reader.GetValue(2)} xmin {reader.GetValue(3)} " +
+                        $"since {reader.GetValue(4)}: {reader.GetValue(5)}");
+                }
+            }
+            await using var vacuum = new NpgsqlCommand("VACUUM (FULL) grain_state", connection) { CommandTimeout = 0 };
+            await vacuum.ExecuteNonQueryAsync();
+        }
+        var left = StorageAudit.Find(await StoredAsync(), needles);
+        return text.Append($"\nafter one more VACUUM FULL of grain_state: {left.Count} hits left").ToString();
+    }
+
     /// <summary>.ci/run runs as root with the server's files on this machine: there the files are always audited.</summary>
     public void AssertFilesAuditedUnderCi() =>
         Assert.True(FilesAudited || !SharedData.RequiredByCi, "CI could not read the PostgreSQL table files");
