@@ -6,39 +6,20 @@ namespace Unlearning.Calls;
 /// </summary>
 public sealed class CallLedgerFilter(CallLedger ledger) : IIncomingGrainCallFilter
 {
-    public Task Invoke(IIncomingGrainCallContext context)
+    public Task Invoke(IIncomingGrainCallContext context) =>
+        RequestContext.Get(CallWatch.ContextKey) is string call ? InvokeWatchedAsync(context, call) : context.Invoke();
+
+    private async Task InvokeWatchedAsync(IIncomingGrainCallContext context, string call)
     {
-        if (RequestContext.Get(CallWatch.ContextKey) is not string call) return context.Invoke();
         var grain = context.TargetId;
         ledger.Started(call, grain);
-        Task invoked;
         try
         {
-            invoked = context.Invoke();
+            await context.Invoke();
         }
-        catch
+        finally
         {
             ledger.Finished(call, grain);
-            throw;
-        }
-        return invoked.IsCompleted ? Done(invoked) : WatchAsync(invoked);
-
-        Task Done(Task task)
-        {
-            ledger.Finished(call, grain);
-            return task;
-        }
-
-        async Task WatchAsync(Task task)
-        {
-            try
-            {
-                await task;
-            }
-            finally
-            {
-                ledger.Finished(call, grain);
-            }
         }
     }
 }
