@@ -72,13 +72,11 @@ internal static class ConfigValidation
             throw new ArgumentException($"duplicate {what} names: {string.Join(", ", duplicates.Take(5))}");
     }
 
-    /// <summary>
-    /// Whether <paramref name="requested"/> asks for the model <paramref name="stored"/> describes, value for value (the
-    /// stored config keeps no noise seed).
-    /// </summary>
-    public static bool SameRequest(ModelConfig stored, ModelConfig requested)
-    {
-        var normalised = requested.Certified is { } certified ? requested with { Certified = certified with { NoiseSeed = 0 } } : requested;
-        return System.Text.Json.JsonSerializer.Serialize(stored) == System.Text.Json.JsonSerializer.Serialize(normalised);
-    }
+    /// <summary>The config as the model stores it and a client may read it back: with no trace of a noise seed.</summary>
+    public static ModelConfig AsStored(ModelConfig config) =>
+        config.Certified is { } certified ? config with { Certified = certified with { NoiseSeed = 0 } } : config;
+
+    /// <summary>Whether <paramref name="requested"/> asks for the model <paramref name="stored"/> describes, value for value.</summary>
+    public static bool SameRequest(ModelConfig stored, ModelConfig requested) =>
+        System.Text.Json.JsonSerializer.Serialize(stored) == System.Text.Json.JsonSerializer.Serialize(AsStored(requested));
 }

@@ -77,12 +77,9 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         }
         else
         {
-            if (config.Certified is { } certified)
-            {
-                _state.State.NoiseKey = NoiseKeys.For(certified, _options);
-                // The key is the secret; the config a client may read back holds no trace of it.
-                config = config with { Certified = certified with { NoiseSeed = 0 } };
-            }
+            // The key is the secret; the config a client may read back holds no trace of it.
+            if (config.Certified is { } certified) _state.State.NoiseKey = NoiseKeys.For(certified, _options);
+            config = ConfigValidation.AsStored(config);
             _state.State.Config = config;
             _state.State.CreatePending = true;
             await _writer.WriteAsync();
