@@ -20,11 +20,10 @@ public interface IForgetRequestGrain : IGrainWithStringKey
     [RequiresRole(Roles.Forgetter, Action = "read a forget request's status")]
     [Alias("GetStatus")] Task<ForgetRequestStatus> GetStatus();
 
-    /// <summary>Which activation answers: a client waiting on <see cref="Submit"/> learns when its call is lost.</summary>
-    [RequiresRole(Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor, Action = "watch a call in flight")]
-    [Alias("Activation"), Orleans.Concurrency.AlwaysInterleave] Task<string> Activation();
-
-    /// <summary>Which activation answers, and how the call a client named <paramref name="call"/> stands there (<see cref="IModelGrain.Watch"/>).</summary>
+    /// <summary>
+    /// Which activation answers, and how the call a client named <paramref name="call"/> stands there: a client waiting on
+    /// <see cref="Submit"/> learns when its call is lost (<see cref="IModelGrain.Watch"/>).
+    /// </summary>
     [RequiresRole(Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor, Action = "watch a call in flight")]
     [Alias("Watch"), Orleans.Concurrency.AlwaysInterleave] Task<CallWatch> Watch(string call);
 }

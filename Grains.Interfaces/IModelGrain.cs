@@ -4,7 +4,7 @@ namespace Unlearning;
 /// A model, keyed by its name: what clients call. Holds the config, routes records and forgets to the model's
 /// shards, and answers predictions from the shards' current weights.
 /// Every method names the roles that may call it (<see cref="RequiresRoleAttribute"/>; admin may call all): the silo
-/// refuses a method without the mark. A model's configuration and <see cref="Activation"/> are open to every role, as
+/// refuses a method without the mark. A model's configuration and <see cref="Watch"/> are open to every role, as
 /// each command reads the one and every long call polls the other.
 /// </summary>
 [Alias("Unlearning.IModelGrain")]
@@ -57,15 +57,10 @@ public interface IModelGrain : IGrainWithStringKey
     [RequiresRole(Roles.Auditor, Action = "read certified budgets")]
     [Alias("GetCertification")] Task<CertificationStatus> GetCertification();
     /// <summary>
-    /// Which activation of the model answers: a client waiting on a long call asks now and then, and learns that its
-    /// call is lost (its silo died, the model lives elsewhere now) when the answer changes.
-    /// </summary>
-    [RequiresRole(Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor, Action = "watch a call in flight")]
-    [Alias("Activation"), Orleans.Concurrency.AlwaysInterleave] Task<string> Activation();
-    /// <summary>
-    /// Which activation answers, and how the call a client named <paramref name="call"/> (<see cref="CallWatch.ContextKey"/>)
-    /// stands there: a client waiting on a long call asks now and then, and learns that its call is lost when the
-    /// activation changes or the call finished without its answer arriving.
+    /// Which activation of the model answers, and how the call a client named <paramref name="call"/>
+    /// (<see cref="CallWatch.ContextKey"/>) stands there: a client waiting on a long call asks now and then, and learns
+    /// that its call is lost when the activation changes (its silo died, the model lives elsewhere now) or the call
+    /// finished without its answer arriving.
     /// </summary>
     [RequiresRole(Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor, Action = "watch a call in flight")]
     [Alias("Watch"), Orleans.Concurrency.AlwaysInterleave] Task<CallWatch> Watch(string call);

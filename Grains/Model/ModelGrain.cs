@@ -344,8 +344,6 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         return new DeleteResult(Name, held.Sum(), config.Shards);
     }
 
-    public Task<string> Activation() => Task.FromResult(GrainContext.ActivationId.ToString());
-
     public Task<CallWatch> Watch(string call) =>
         Task.FromResult(new CallWatch(GrainContext.ActivationId.ToString(), _calls.Progress(call, GrainContext.GrainId)));
 

@@ -95,8 +95,6 @@ public sealed class ForgetRequestGrain : Grain, IForgetRequestGrain, IForgetRequ
             State.Parts.Values.Sum(p => p.Count), receipts, State.Error));
     }
 
-    public Task<string> Activation() => Task.FromResult(GrainContext.ActivationId.ToString());
-
     public Task<CallWatch> Watch(string call) =>
         Task.FromResult(new CallWatch(GrainContext.ActivationId.ToString(), _calls.Progress(call, GrainContext.GrainId)));
 

@@ -22,7 +22,6 @@ internal sealed class GuardedModelGrain(IModelGrain model, CallSession session, 
     public Task<ModelStatus> GetStatus() => ReadAsync(static m => m.GetStatus());
     public Task<CertificationStatus> GetCertification() => ReadAsync(static m => m.GetCertification());
     public Task<int[]> CountRecords(string[] subjects) => ReadAsync(subjects, static (m, subjects) => m.CountRecords(subjects));
-    public Task<string> Activation() => ReadAsync(static m => m.Activation());
     public Task<CallWatch> Watch(string call) => ReadAsync(call, static (m, call) => m.Watch(call));
 
     public Task<ModelConfig> Create(ModelConfig config) => model.Create(config).WaitAsync(session.Stop);

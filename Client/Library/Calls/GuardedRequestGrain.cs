@@ -13,7 +13,5 @@ internal sealed class GuardedRequestGrain(IForgetRequestGrain request, CallSessi
 
     public Task<ForgetRequestStatus> GetStatus() => policy.ReadAsync(request, 0, static (r, _) => r.GetStatus(), session);
 
-    public Task<string> Activation() => policy.ReadAsync(request, 0, static (r, _) => r.Activation(), session);
-
     public Task<CallWatch> Watch(string call) => policy.ReadAsync(request, call, static (r, call) => r.Watch(call), session);
 }

@@ -49,7 +49,6 @@ public sealed class SecretNoiseTests(ClusterFixture cluster)
         await Call(nameof(IModelGrain.GetStatus), model.GetStatus);
         await Call(nameof(IModelGrain.GetCertification), model.GetCertification);
         await Call(nameof(IModelGrain.CountRecords), () => model.CountRecords([train[3].Subject, train[4].Subject]));
-        await Call(nameof(IModelGrain.Activation), model.Activation);
         await Call(nameof(IModelGrain.Watch), () => model.Watch("a-call"));
         await Call(nameof(IModelGrain.Verify), model.Verify);
         await Call(nameof(IModelGrain.AuditPredictions), () => model.AuditPredictions(audit, audit, 10));

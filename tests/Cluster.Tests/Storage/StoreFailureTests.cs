@@ -1,4 +1,3 @@
-using Npgsql;
 using Unlearning.Silo.Storage;
 using Unlearning.TestKit;
 using Unlearning.Tests.Support;
@@ -25,24 +24,16 @@ public sealed class StoreFailureTests
         await model.Create(data.Config(name, 2, 2));
 
         // The grains' table goes away under a running model: its next write fails in PostgreSQL.
-        await ExecuteAsync(database.ConnectionString, "ALTER TABLE grain_state RENAME TO grain_state_away");
+        await database.ExecuteAsync("ALTER TABLE grain_state RENAME TO grain_state_away");
         var failed = await Assert.ThrowsAsync<StoreFailedException>(() => model.Ingest(train[..50]));
         Assert.StartsWith($"{StoreFailedException.Prefix}PostgreSQL 42P01: ", failed.Message);
         Assert.Contains("grain_state", failed.Message);
 
-        await ExecuteAsync(database.ConnectionString, "ALTER TABLE grain_state_away RENAME TO grain_state");
+        await database.ExecuteAsync("ALTER TABLE grain_state_away RENAME TO grain_state");
         await model.Ingest(train);
         await model.Train();
         var status = await model.GetStatus();
         Assert.Equal(train.Length, status.Records);
         Assert.Equal(holdout.Length, (await model.Predict(ModelHelpers.Rows(holdout))).Predictions.Length);
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

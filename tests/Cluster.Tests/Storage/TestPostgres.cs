@@ -43,6 +43,15 @@ public sealed class TestDatabase(string server, string name, string connectionSt
     public string Name => name;
     public string ConnectionString => connectionString;
 
+    /// <summary>Runs <paramref name="sql"/> in the database, as an operator at psql would.</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

@@ -182,8 +182,6 @@ internal sealed class FakeModelGrain(string name) : IModelGrain
         return Task.FromResult(new ExplanationBatch([.. rows.Select(row => ExplainRow(row, top))], 7));
     }
 
-    public Task<string> Activation() => Task.FromResult("fake");
-
     public Task<CallWatch> Watch(string call) => Task.FromResult(new CallWatch("fake", CallProgress.Running));
 
     public VerificationReport? Verification { get; set; }
@@ -256,8 +254,6 @@ internal sealed class FakeRequestGrain(string id, FakeCluster cluster) : IForget
     }
 
     public Task<ForgetRequestStatus> GetStatus() => throw new NotSupportedException();
-
-    public Task<string> Activation() => Task.FromResult("fake");
 
     public Task<CallWatch> Watch(string call) => Task.FromResult(new CallWatch("fake", CallProgress.Running));
 }

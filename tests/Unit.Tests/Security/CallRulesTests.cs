@@ -44,7 +44,6 @@ public sealed class CallRulesTests
         { nameof(IModelGrain.Delete), [] },
         // Every command reads the config, and every long call polls the activation.
         { nameof(IModelGrain.GetConfig), [Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor] },
-        { nameof(IModelGrain.Activation), [Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor] },
         { nameof(IModelGrain.Watch), [Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor] },
     };
 
@@ -65,7 +64,6 @@ public sealed class CallRulesTests
         { nameof(IForgetRequestGrain), nameof(IForgetRequestGrain.Submit), [Roles.Forgetter] },
         { nameof(IForgetRequestGrain), nameof(IForgetRequestGrain.GetStatus), [Roles.Forgetter] },
         // As a model's: open to every role, and it tells nothing but which activation answers.
-        { nameof(IForgetRequestGrain), nameof(IForgetRequestGrain.Activation), [Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor] },
         { nameof(IForgetRequestGrain), nameof(IForgetRequestGrain.Watch), [Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor] },
         { nameof(IForgetRequests), nameof(IForgetRequests.Overdue), [Roles.Forgetter, Roles.Auditor] },
     };
