@@ -45,6 +45,7 @@ public sealed class RecentPlacementsTests
         var recent = new RecentPlacements(_clock, Window);
         var grains = Enumerable.Range(0, 12).Select(i => GrainId.Create("shard", $"m/{i}")).ToArray();
         foreach (var grain in grains) Assert.Equal(Silos[0], recent.Choose(grain, Silos, Slot(3 * grains.Length)));
+        _clock.Advance(TimeSpan.FromSeconds(1));
 
         // Silo 0 died, still listed: each grain placed again goes to its slot among silos 1 and 2, so they share them.
         var again = grains.Select((grain, i) => recent.Choose(grain, Silos, Slot(i))).ToArray();
@@ -54,10 +55,24 @@ public sealed class RecentPlacementsTests
     }
 
     [Fact]
+    public void Requests_racing_the_first_placement_get_the_same_silo_and_a_later_one_is_a_retry()
+    {
+        var recent = new RecentPlacements(_clock, Window);
+        Assert.Equal(Silos[1], recent.Choose(Shard, Silos, Slot(1)));
+        _clock.Advance(RecentPlacements.Settle / 2);
+        Assert.Equal(Silos[1], recent.Choose(Shard, Silos, Slot(1)));
+        Assert.Equal(Silos[1], recent.Choose(Shard, Silos, Slot(1)));
+
+        _clock.Advance(RecentPlacements.Settle);
+        Assert.Equal(Silos[2], recent.Choose(Shard, Silos, Slot(1)));
+    }
+
+    [Fact]
     public void After_the_window_a_grain_goes_to_its_slot_again()
     {
         var recent = new RecentPlacements(_clock, Window);
         Assert.Equal(Silos[0], recent.Choose(Shard, Silos, Slot(0)));
+        _clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(Silos[1], recent.Choose(Shard, Silos, Slot(0)));
 
         _clock.Advance(Window);
@@ -74,6 +89,7 @@ public sealed class RecentPlacementsTests
         // Membership declared it dead: the slot among the two left, as if it had never been chosen.
         SiloAddress[] survivors = [Silos[0], Silos[1]];
         Assert.Equal(Silos[1], recent.Choose(Shard, survivors, Slot(1)));
+        _clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(Silos[0], recent.Choose(Shard, survivors, Slot(1)));
     }
 
