@@ -52,7 +52,7 @@ public sealed class ClientTimeoutTests(ITestOutputHelper output) : IAsyncLifetim
         var random = new Random(7);
         var directions = Enumerable.Range(0, 10).Select(_ => Enumerable.Range(0, 20).Select(_ => random.NextDouble() - 0.5).ToArray()).ToArray();
         var csv = new StringBuilder("id," + string.Join(",", Enumerable.Range(0, 20).Select(j => $"f{j}")) + ",label\n");
-        for (var i = 0; i < 30_000; i++)
+        for (var i = 0; i < 100_000; i++)
         {
             var x = Enumerable.Range(0, 20).Select(_ => random.NextDouble() * 2 - 1).ToArray();
             var label = Enumerable.Range(0, 10).MaxBy(c => directions[c].Zip(x, (w, v) => w * v).Sum());
