@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 using Unlearning.Storage;
 
@@ -29,11 +30,33 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
     /// <summary>How long a forget's scrub waits for older transactions to end before it vacuums anyway.</summary>
     private static readonly TimeSpan HorizonWait = TimeSpan.FromSeconds(30);
 
+    private const int ScrubAttempts = 3;
+
     public bool IsActive => options.EffectiveProvider == StorageProvider.Postgres && options.Vacuum != VacuumMode.Off;
 
-    /// <summary>Vacuums the partitions holding these grains' rows now (PostgreSQL), waiting for a vacuum another silo runs.</summary>
-    public Task ScrubAsync(IReadOnlyCollection<string> grainKeys, CancellationToken cancellationToken) =>
-        RunAsync(grainKeys, onlyIfChanged: false, wait: true, cancellationToken);
+    /// <summary>
+    /// Vacuums the partitions holding these grains' rows now (PostgreSQL), waiting for a vacuum another silo runs. A
+    /// failed attempt is made again on a new connection: the forget that asked has already removed its records, and sending
+    /// it again would find nothing to remove and scrub nothing. (One known failure: a VACUUM FULL that must keep a dead
+    /// version whose TOAST data a pruning with a newer horizon has removed stops with "missing chunk number 0 for toast
+    /// value", PostgreSQL bug 18351; the next attempt, past that version's horizon, drops it.)
+    /// </summary>
+    public async Task ScrubAsync(IReadOnlyCollection<string> grainKeys, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RunAsync(grainKeys, onlyIfChanged: false, wait: true, cancellationToken);
+                return;
+            }
+            catch (DbException error) when (attempt < ScrubAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("The vacuum after a forget failed ({Error}); attempt {Attempt} of {Attempts} follows",
+                    error.Message, attempt + 1, ScrubAttempts);
+            }
+        }
+    }
 
     /// <summary>Vacuums all of grain_state now (PostgreSQL), waiting for a vacuum another silo runs.</summary>
     public Task ScrubAsync(CancellationToken cancellationToken = default) => RunAsync(null, onlyIfChanged: false, wait: true, cancellationToken);
@@ -91,34 +114,51 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
         }
         finally
         {
-            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@lock)", connection);
-            release.Parameters.AddWithValue("lock", VacuumLock);
-            await release.ExecuteNonQueryAsync(CancellationToken.None);
+            // A broken connection has ended its session, and the lock with it.
+            if (connection.State == System.Data.ConnectionState.Open)
+                await ReleaseAsync(connection);
         }
     }
 
+    private static async Task ReleaseAsync(NpgsqlConnection connection)
+    {
+        await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@lock)", connection);
+        release.Parameters.AddWithValue("lock", VacuumLock);
+        await release.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
     /// <summary>
-    /// Waits until every snapshot of another session of this database sees every transaction committed before now. A
-    /// vacuum keeps every dead row version that a snapshot might still see (VACUUM FULL copies it into the new files), so
-    /// a version a forget has just replaced survives a vacuum that runs beside such a snapshot. Which transactions hold
-    /// one is not a matter of when they began: a transaction begun after the forget still gets an old snapshot horizon
-    /// (xmin) while one that began before it runs. So this waits on the horizons themselves: until no other session holds
-    /// a transaction id or a snapshot horizon older than the next transaction id at the start (sessions of other databases
-    /// do not hold back this database's tables; sessions still starting up, not yet in a database, do). After
-    /// <see cref="HorizonWait"/> it vacuums anyway and says so: the periodic vacuum clears what is left once they end.
+    /// Waits until nothing holds the vacuum's horizon before now. A vacuum keeps every dead row version that some
+    /// snapshot might still see (VACUUM FULL copies it into the new files), so a version a forget has just replaced
+    /// survives a vacuum that runs while the horizon is older than the forget's write. Two things set that horizon:
+    /// <list type="bullet">
+    /// <item>the snapshots of the other sessions of this database: their snapshot horizons (xmin) and transaction ids.
+    /// Which transactions hold one is not a matter of when they began: a transaction begun after the forget still gets
+    /// an old horizon while one that began before it runs;</item>
+    /// <item>the vacuum's own snapshot, which starts at the oldest transaction running on the whole server, in any
+    /// database (another application's long write holds back a vacuum here although it cannot see these rows).</item>
+    /// </list>
+    /// So this waits until the oldest transaction running on the server, and every snapshot horizon of this database, is
+    /// at least the next transaction id at the start (sessions still starting up, not yet in a database, count as this
+    /// database's). After <see cref="HorizonWait"/> it vacuums anyway and says so: the periodic vacuum clears what is left
+    /// once they end.
     /// </summary>
     private async Task WaitForOlderSnapshotsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         // The next transaction id as this session sees it (64 bits); snapshots and ids in pg_stat_activity are 32-bit.
         var next = ulong.Parse(await ScalarAsync<string>(connection, "SELECT pg_snapshot_xmax(pg_current_snapshot())::text", cancellationToken),
             System.Globalization.CultureInfo.InvariantCulture);
+        // pg_current_snapshot()'s xmin is the oldest transaction running anywhere on the server, as the vacuum's snapshot
+        // will see it; pg_stat_activity shows this database's snapshot horizons (and is all a session may read of others).
         await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND (datname = current_database() OR datname IS NULL) " +
-            "AND ((backend_xid IS NOT NULL AND age(backend_xid) > age(@next::xid)) OR (backend_xmin IS NOT NULL AND age(backend_xmin) > age(@next::xid)))",
+            "SELECT (pg_snapshot_xmin(pg_current_snapshot()) < @next::xid8)::int + (SELECT count(*) FROM pg_stat_activity " +
+            "WHERE pid <> pg_backend_pid() AND (datname = current_database() OR datname IS NULL) " +
+            "AND ((backend_xid IS NOT NULL AND age(backend_xid) > age(@next32::xid)) OR (backend_xmin IS NOT NULL AND age(backend_xmin) > age(@next32::xid))))",
             connection);
-        command.Parameters.AddWithValue("next", (next % (1UL << 32)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("next", next.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("next32", (next % (1UL << 32)).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while ((long)(await command.ExecuteScalarAsync(cancellationToken))! > 0)
+        while (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0)
         {
             if (waited.Elapsed >= HorizonWait)
             {

@@ -43,6 +43,34 @@ public sealed class ScrubHorizonTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_forget_beside_an_older_transaction_in_another_database_still_leaves_no_trace_in_the_table_files()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync("horizon");
+        if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
+        await using var other = await TestPostgres.CreateDatabaseAsync("horizon_other");
+        await using var trained = await TrainedAsync(database.ConnectionString);
+        if (trained is null) return;
+
+        // A writing transaction of another application on the same server. It cannot see this database's rows, but the
+        // vacuum's own snapshot starts at the oldest transaction running on the whole server, and a vacuum keeps every
+        // version deleted after that: without waiting for it, the forgotten chunk is copied into the new table files.
+        await using var neighbour = new NpgsqlConnection(other!.ConnectionString);
+        await neighbour.OpenAsync();
+        await using var writing = await neighbour.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand("SELECT pg_current_xact_id()", neighbour, writing)) await take.ExecuteScalarAsync();
+
+        var clock = Stopwatch.StartNew();
+        var forget = trained.Model.Forget(trained.Subject);
+        await Task.Delay(Held);
+        Assert.False(forget.IsCompleted, "the forget's scrub did not wait for the older transaction in the other database");
+        await writing.CommitAsync();
+        Assert.True((await forget).RecordsRemoved > 0);
+        output.WriteLine($"forget returned {clock.ElapsedMilliseconds} ms after it was sent; the other database's transaction ended after {Held.TotalMilliseconds} ms");
+
+        await trained.AssertGoneAsync();
+    }
+
+    [Fact]
     public async Task A_forget_beside_overlapping_transactions_begun_after_it_still_leaves_no_trace_in_the_table_files()
     {
         await using var database = await TestPostgres.CreateDatabaseAsync("horizon");
