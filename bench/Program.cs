@@ -17,6 +17,7 @@ IScenario[] all =
     new CertifiedCalibrationScenario(),
     new AuditScenario(),
     new ScaleScenario(),
+    new SlicingScenario(),
 ];
 
 string? Resolve(string arg)

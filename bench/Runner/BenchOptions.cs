@@ -16,7 +16,7 @@ public sealed record BenchOptions(IReadOnlyList<string> Scenarios, BenchMode Mod
     public const string Usage = """
         usage: dotnet run -c Release --project bench -- [scenario...] [--full | --smoke] [--out DIR] [--data DIR]
 
-          scenario   any of: forget serving availability accuracy ingest growth certified audit scale (or their numbers: 1-9); default: all
+          scenario   any of: forget serving availability accuracy ingest growth certified audit scale slicing (or their numbers: 1-10); default: all
           --full     the large sizes (1M records); quick mode otherwise (a few minutes on 2 cores)
           --smoke    tiny sizes and one run, seconds: checks that every scenario still runs
           --out DIR  where latest.md, latest.json and the charts go

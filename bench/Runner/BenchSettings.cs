@@ -55,6 +55,9 @@ public sealed record BenchSettings
     // 9. scale
     public required Scenarios.ScaleSettings Scale { get; init; }
 
+    // 10. slicing: the slice counts compared, at SisaShards shards, on scenario 1's data and batch size
+    public int[] SlicingSlices { get; init; } = [1, 2, 4, 8];
+
     public static BenchSettings For(BenchMode mode) => mode switch
     {
         BenchMode.Smoke => new BenchSettings
@@ -148,6 +151,8 @@ public sealed record BenchSettings
                                                $"shard 0 forgets up to {set.RemovalCap:#,0} subjects or for {set.TimeCap.TotalMinutes:0} min"))),
             new("9 scale", $"{Scale.Records:#,0} records x {{{List(Scale.Features)}}} on each store (1 silo, S=16 R=4); {Scale.Models:#,0} models of " +
                            $"{Scale.ModelRecords:#,0} x {Scale.ModelFeatures} on SQLite (S=4 R=2); the CLI ingesting {Scale.CliRecords:#,0} x {Scale.CliFeatures}"),
+            new("10 slicing", $"S={SisaShards}, R in {{{List(SlicingSlices)}}} against full retrain S=1 R=1, on scenario 1's data sets (training split; " +
+                              $"accuracy on the held-out split); one forget ({OneForgetRuns} measured runs) and a batch of {ForgetBatch}; 200 ms pause before each model's forgets"),
         ];
     }
 }
