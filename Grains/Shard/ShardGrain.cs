@@ -474,7 +474,13 @@ public sealed class ShardGrain : Grain, IShardGrain
                 {
                     await ComputeMissingCheckpointsAsync();
                     Report();
-                    if (FullyTrained) await PublishAsync();
+                    if (!FullyTrained) continue;
+                    // Waiters first, push second: a waiter may be the model grain's own forget, and while that forget is
+                    // in flight the model grain can be deactivating (its directory partition was on a silo that died),
+                    // which holds the push until the forget ends: awaited the other way round, neither would end until
+                    // the push timed out (10 minutes). The waiters get the new weights in their answer.
+                    ReleaseTrainedWaiters();
+                    await PublishAsync();
                 }
             }
             catch (Exception error)
@@ -495,6 +501,11 @@ public sealed class ShardGrain : Grain, IShardGrain
         {
             DelayDeactivation(TimeSpan.Zero);
         }
+        ReleaseTrainedWaiters();
+    }
+
+    private void ReleaseTrainedWaiters()
+    {
         foreach (var waiter in _trainedWaiters) waiter.TrySetResult();
         _trainedWaiters.Clear();
     }
