@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orleans.Runtime.Placement;
 using Unlearning.Learning;
 
@@ -11,7 +12,7 @@ namespace Unlearning.Placement;
 /// A shard placed again soon after it was placed goes elsewhere (<see cref="RecentPlacements"/>): its silo is likely dead
 /// and not yet declared so.
 /// </summary>
-public sealed class ShardSpreadPlacementDirector(TimeProvider time) : IPlacementDirector
+public sealed class ShardSpreadPlacementDirector(TimeProvider time, ILogger<ShardSpreadPlacementDirector> logger) : IPlacementDirector
 {
     private const ulong ModelSeed = 0x5EED_5170;
 
@@ -27,7 +28,9 @@ public sealed class ShardSpreadPlacementDirector(TimeProvider time) : IPlacement
             throw new OrleansException($"no silo can host {target.GrainIdentity.Type}");
         var ordered = silos.OrderBy(SiloOrder.Key, StringComparer.Ordinal).ToArray();
         var key = target.GrainIdentity.Key.ToString()!;
-        return Task.FromResult(_recent.Choose(target.GrainIdentity, ordered, count => SlotOf(key, count)));
+        var choice = _recent.Choose(target.GrainIdentity, ordered, count => SlotOf(key, count));
+        logger.LogDebug("Placed {Grain} on {Silo} of {Silos}", key, choice, string.Join(" ", ordered.Select(SiloOrder.Key)));
+        return Task.FromResult(choice);
     }
 
     /// <summary>The silo slot, among <paramref name="silos"/>, for the grain keyed <paramref name="key"/> ("model/index").</summary>

@@ -19,6 +19,9 @@ public sealed class ShardPlacementTests(ITestOutputHelper output)
     {
         await using var cluster = await PostgresCluster.StartAsync("spread", 3);
         if (cluster is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
+        // Placement reads each silo's view of membership: a model created while a silo is not yet in every view would be
+        // spread by the views of that moment.
+        await WaitUntilAllActiveAsync(cluster, 3);
         using var host = await cluster.ConnectAsync(TimeSpan.FromSeconds(30));
         var client = host.Services.GetRequiredService<IClusterClient>();
         try
@@ -75,6 +78,9 @@ public sealed class ShardPlacementTests(ITestOutputHelper output)
                 await Task.Delay(500);
             }
             output.WriteLine($"after the kill: {Describe(after)}");
+            output.WriteLine(string.Join("\n", cluster.Silos.SelectMany(silo => silo.Output.Split('\n')
+                .Where(line => line.Contains("Placed ", StringComparison.Ordinal) || line.Contains("Placement", StringComparison.Ordinal))
+                .Select(line => $"{silo.Name}: {line.Trim()}"))));
             Assert.Equal(Shards, after.Values.Sum());
             Assert.Equal(2, after.Count);
             Assert.All(after, silo => Assert.InRange(silo.Value, 1, Shards / 2 + 1));
@@ -125,18 +131,36 @@ public sealed class ShardPlacementTests(ITestOutputHelper output)
     private static string Describe(Dictionary<SiloProcess, int> placement) =>
         string.Join(", ", placement.OrderBy(p => p.Key.Name, StringComparer.Ordinal).Select(p => $"{p.Key.Name}: {p.Value}"));
 
+    /// <summary>Waits until the membership table lists <paramref name="silos"/> active silos, then lets every silo read it.</summary>
+    private static async Task WaitUntilAllActiveAsync(PostgresCluster cluster, int silos)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (await MembershipCountAsync(cluster, status: 3) < silos)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"membership did not list {silos} active silos within two minutes");
+            await Task.Delay(250);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(3)); // longer than the silos' table refresh (2 s)
+    }
+
+    private static async Task<long> MembershipCountAsync(PostgresCluster cluster, int status)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(cluster.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT count(*) FROM membership_silo WHERE deployment_id = @cluster AND status = @status", connection);
+        command.Parameters.AddWithValue("cluster", cluster.ClusterId);
+        command.Parameters.AddWithValue("status", status);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>Waits (up to two minutes) until the membership table shows a silo of the cluster dead, then lets gossip reach the survivors.</summary>
     private static async Task WaitUntilDeclaredDeadAsync(PostgresCluster cluster)
     {
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (DateTime.UtcNow < deadline)
         {
-            await using var connection = new Npgsql.NpgsqlConnection(cluster.ConnectionString);
-            await connection.OpenAsync();
-            await using var command = new Npgsql.NpgsqlCommand(
-                "SELECT count(*) FROM membership_silo WHERE deployment_id = @cluster AND status = 6", connection);
-            command.Parameters.AddWithValue("cluster", cluster.ClusterId);
-            if ((long)(await command.ExecuteScalarAsync())! > 0)
+            if (await MembershipCountAsync(cluster, status: 6) > 0)
             {
                 await Task.Delay(TimeSpan.FromSeconds(3));
                 return;

@@ -94,11 +94,40 @@ public sealed class RecentPlacementsTests
     }
 
     [Fact]
+    public void What_failed_while_a_dead_silo_was_listed_does_not_count_once_it_is_declared_dead()
+    {
+        var recent = new RecentPlacements(_clock, Window);
+        Assert.Equal(Silos[0], recent.Choose(Shard, Silos, Slot(0)));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        // Silo 0 killed, still listed: placed again among the others. That activation fails as well (its directory
+        // partition was on silo 0).
+        Assert.Equal(Silos[1], recent.Choose(Shard, Silos, Slot(0)));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        // Silo 0 declared dead: the grain goes to its slot among the two left, as every other silo would place it.
+        SiloAddress[] survivors = [Silos[1], Silos[2]];
+        Assert.Equal(Silos[1], recent.Choose(Shard, survivors, Slot(0)));
+    }
+
+    [Fact]
+    public void A_grain_whose_silo_survives_a_membership_change_stays_there()
+    {
+        var recent = new RecentPlacements(_clock, Window);
+        Assert.Equal(Silos[2], recent.Choose(Shard, Silos, Slot(2)));
+        _clock.Advance(TimeSpan.FromMinutes(50)); // long after the retry window
+
+        // Silo 0 declared dead, and the grain asked for again (its directory entry was there): its slot among the two left
+        // would be silo 1, but it lives on silo 2.
+        SiloAddress[] survivors = [Silos[1], Silos[2]];
+        Assert.Equal(Silos[2], recent.Choose(Shard, survivors, Slot(2)));
+    }
+
+    [Fact]
     public void Many_grains_are_remembered_and_the_old_ones_forgotten()
     {
         var recent = new RecentPlacements(_clock, Window);
-        for (var i = 0; i < 3000; i++) Assert.Equal(Silos[i % 3], recent.Choose(GrainId.Create("shard", $"m/{i}"), Silos, Slot(i % 3)));
+        for (var i = 0; i < 70_000; i++) Assert.Equal(Silos[i % 3], recent.Choose(GrainId.Create("shard", $"m/{i}"), Silos, Slot(i % 3)));
         _clock.Advance(Window);
-        for (var i = 0; i < 3000; i++) Assert.Equal(Silos[i % 3], recent.Choose(GrainId.Create("shard", $"m/{i}"), Silos, Slot(i % 3)));
+        for (var i = 0; i < 70_000; i++) Assert.Equal(Silos[i % 3], recent.Choose(GrainId.Create("shard", $"m/{i}"), Silos, Slot(i % 3)));
     }
 }
