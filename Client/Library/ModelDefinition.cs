@@ -10,7 +10,7 @@ public sealed record ModelDefinition(string Name)
     public const int DefaultShards = 8;
 
     /// <summary>Slices per shard unless said otherwise (exact models).</summary>
-    public const int DefaultSlices = 4;
+    public const int DefaultSlices = 2;
 
     /// <summary>Certified removal updates weights in place; it has no slice checkpoints to retrain from.</summary>
     public const int CertifiedSlices = 1;
