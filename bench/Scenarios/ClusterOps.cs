@@ -65,6 +65,10 @@ public static class ClusterOps
         return context.Data.Shared(DataSets.Largest) ?? SyntheticData.Generate(250_000, 7);
     }
 
+    /// <summary>Slice checkpoints the model's shards have computed so far (cancelled fits do not count).</summary>
+    public static async Task<long> FitsAsync(IModelGrain model) =>
+        (await model.GetStatus()).Shards.Sum(s => s.SliceTrainings.Sum(n => (long)n));
+
     public static async Task<double> TimeAsync(Func<Task> action)
     {
         var stopwatch = Stopwatch.StartNew();

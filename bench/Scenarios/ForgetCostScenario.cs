@@ -114,10 +114,6 @@ public sealed class ForgetCostScenario : IScenario
     /// <summary>Certified removal must be at least this many times faster than a full retrain.</summary>
     public const double CertifiedTarget = 100;
 
-    /// <summary>Slice checkpoints the model's shards have computed so far (cancelled fits do not count).</summary>
-    private static async Task<long> FitsAsync(IModelGrain model) =>
-        (await model.GetStatus()).Shards.Sum(s => s.SliceTrainings.Sum(n => (long)n));
-
     private static async Task RunOnAsync(BenchContext context, ScenarioRecorder recorder, Dataset data,
         List<(string, double, double, double)> speedups, List<(string, double, double, double, double)> times)
     {

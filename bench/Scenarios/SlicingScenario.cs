@@ -143,7 +143,4 @@ public sealed class SlicingScenario : IScenario
     }
 
     private static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(200);
-
-    private static async Task<long> FitsAsync(IModelGrain model) =>
-        (await model.GetStatus()).Shards.Sum(s => s.SliceTrainings.Sum(n => (long)n));
 }
