@@ -25,10 +25,10 @@ public sealed class CliCommandTests : IDisposable
         var config = _cli.Fake.Cluster.Models["heart"].Config!;
         Assert.Equal(["b", "a"], config.FeatureNames);
         Assert.Equal(["No", "maybe", "yes"], config.Labels);
-        Assert.Equal((8, 4, ModelConfig.DefaultLambda, EnsembleMode.Average, ModelConfig.DefaultMaxIterations),
+        Assert.Equal((8, 2, ModelConfig.DefaultLambda, EnsembleMode.Average, ModelConfig.DefaultMaxIterations),
             (config.Shards, config.Slices, config.Lambda, config.Ensemble, config.MaxIterations));
         Assert.Equal(
-            """{"name":"heart","featureNames":["b","a"],"labels":["No","maybe","yes"],"shards":8,"slices":4,"lambda":0.0001,"ensemble":"average","maxIterations":1000,"method":"exact"}""",
+            """{"name":"heart","featureNames":["b","a"],"labels":["No","maybe","yes"],"shards":8,"slices":2,"lambda":0.0001,"ensemble":"average","maxIterations":1000,"method":"exact"}""",
             Assert.Single(result.StdoutLines));
     }
 

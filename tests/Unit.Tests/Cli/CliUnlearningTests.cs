@@ -21,7 +21,7 @@ public sealed partial class CliUnlearningTests : IDisposable
 
         Assert.Equal(0, result.ExitCode);
         var config = _cli.Fake.Cluster.Models["m"].Config!;
-        Assert.Equal((UnlearningMethod.Exact, 4, null), (config.Method, config.Slices, config.Certified));
+        Assert.Equal((UnlearningMethod.Exact, 2, null), (config.Method, config.Slices, config.Certified));
         Assert.Contains("exact", result.Stdout);
         Assert.DoesNotContain("Note:", result.Stdout);
     }
