@@ -44,18 +44,20 @@ internal sealed class RecentPlacements(TimeProvider time, TimeSpan window)
             var now = time.GetTimestamp();
             if (_recent.Count > _pruneAt) Prune(now);
             var known = _recent.TryGetValue(grain, out var entry) && time.GetElapsedTime(entry.At, now) < Remember;
-            if (known && time.GetElapsedTime(entry.At, now) < Settle && ordered.Contains(entry.Chosen[^1])) return entry.Chosen[^1];
-            var lately = known && time.GetElapsedTime(entry.At, now) < window;
-            if (known && !entry.Among.SequenceEqual(ordered) && ordered.Contains(entry.Chosen[^1]))
+            var last = known ? entry.Chosen[^1] : null;
+            var lastListed = last is not null && ordered.Contains(last);
+            if (lastListed && time.GetElapsedTime(entry.At, now) < Settle) return last!;
+            var sameSilos = known && entry.Among.SequenceEqual(ordered);
+            if (lastListed && !sameSilos)
             {
                 // Membership changed since (a dead silo declared so, one joined) and the grain's silo is still listed: the
                 // grain most likely lives on there, asked for again because its directory entry was on a silo that left,
                 // and placing it there finds it rather than moving it.
-                _recent[grain] = ([entry.Chosen[^1]], [.. ordered], now);
-                return entry.Chosen[^1];
+                _recent[grain] = ([last!], [.. ordered], now);
+                return last!;
             }
             // Choices made among other silos do not count: every silo places by the same rule among the same silos again.
-            var recent = lately && entry.Among.SequenceEqual(ordered) ? entry.Chosen : [];
+            var recent = sameSilos && time.GetElapsedTime(entry.At, now) < window ? entry.Chosen : [];
             var candidates = ordered.Where(silo => !recent.Contains(silo)).ToArray();
             if (candidates.Length == 0)
             {
