@@ -65,6 +65,9 @@ public static class ClusterOps
         return context.Data.Shared(DataSets.Largest) ?? SyntheticData.Generate(250_000, 7);
     }
 
+    /// <summary>The pause before a timed forget, so it meets an idle cluster (background work of the last one has ended).</summary>
+    public static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Slice checkpoints the model's shards have computed so far (cancelled fits do not count).</summary>
     public static async Task<long> FitsAsync(IModelGrain model) =>
         (await model.GetStatus()).Shards.Sum(s => s.SliceTrainings.Sum(n => (long)n));

@@ -109,8 +109,6 @@ public sealed class ForgetCostScenario : IScenario
         });
     }
 
-    private static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(200);
-
     /// <summary>Certified removal must be at least this many times faster than a full retrain.</summary>
     public const double CertifiedTarget = 100;
 

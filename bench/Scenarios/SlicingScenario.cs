@@ -141,6 +141,4 @@ public sealed class SlicingScenario : IScenario
             HorizontalLines = [new(fullOneMs, "full retrain, one forget"), new(fullBatchMs, $"full retrain, batch of {settings.ForgetBatch}")],
         });
     }
-
-    private static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(200);
 }

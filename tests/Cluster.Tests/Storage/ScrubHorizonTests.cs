@@ -31,15 +31,7 @@ public sealed class ScrubHorizonTests(ITestOutputHelper output)
         // Its first statement takes the snapshot; it reads no table, so it holds no lock a vacuum would wait for.
         await using (var read = new NpgsqlCommand("SELECT 1", reader, snapshot)) await read.ExecuteScalarAsync();
 
-        var clock = Stopwatch.StartNew();
-        var forget = trained.Model.Forget(trained.Subject);
-        await Task.Delay(Held);
-        Assert.False(forget.IsCompleted, "the forget's scrub did not wait for the older transaction");
-        await snapshot.CommitAsync();
-        Assert.True((await forget).RecordsRemoved > 0);
-        output.WriteLine($"forget returned {clock.ElapsedMilliseconds} ms after it was sent; the older transaction ended after {Held.TotalMilliseconds} ms");
-
-        await trained.AssertGoneAsync();
+        await ForgetBesideAsync(trained, snapshot, "the older transaction");
     }
 
     [Fact]
@@ -59,13 +51,22 @@ public sealed class ScrubHorizonTests(ITestOutputHelper output)
         await using var writing = await neighbour.BeginTransactionAsync();
         await using (var take = new NpgsqlCommand("SELECT pg_current_xact_id()", neighbour, writing)) await take.ExecuteScalarAsync();
 
+        await ForgetBesideAsync(trained, writing, "the older transaction in the other database");
+    }
+
+    /// <summary>
+    /// Forgets the subject while <paramref name="older"/> stays open for <see cref="Held"/>: the forget must not answer before
+    /// it ends, and afterwards the table files hold nothing of the subject.
+    /// </summary>
+    private async Task ForgetBesideAsync(Trained trained, NpgsqlTransaction older, string what)
+    {
         var clock = Stopwatch.StartNew();
         var forget = trained.Model.Forget(trained.Subject);
         await Task.Delay(Held);
-        Assert.False(forget.IsCompleted, "the forget's scrub did not wait for the older transaction in the other database");
-        await writing.CommitAsync();
+        Assert.False(forget.IsCompleted, $"the forget's scrub did not wait for {what}");
+        await older.CommitAsync();
         Assert.True((await forget).RecordsRemoved > 0);
-        output.WriteLine($"forget returned {clock.ElapsedMilliseconds} ms after it was sent; the other database's transaction ended after {Held.TotalMilliseconds} ms");
+        output.WriteLine($"forget returned {clock.ElapsedMilliseconds} ms after it was sent; {what} ended after {Held.TotalMilliseconds} ms");
 
         await trained.AssertGoneAsync();
     }
