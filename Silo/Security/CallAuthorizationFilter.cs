@@ -7,7 +7,8 @@ namespace Unlearning.Silo.Security;
 /// <see cref="InternalCallKey"/>) pass. From a client: the protocol between grains (Grains/Wire) is refused, with or
 /// without a token; a client-contract method without <see cref="RequiresRoleAttribute"/> is refused; with tokens on,
 /// the call's token (RequestContext <see cref="TokenDefaults.RequestContextKey"/>) must be valid and grant one of the
-/// method's roles. Orleans' own grains and other assemblies' are not this filter's business.
+/// method's roles. With tokens on, a client's call to Orleans' own grains and system targets, or another assembly's, needs
+/// a valid token too, with the roles of <see cref="CallRules.ForeignRoles"/> (admin, mostly); without tokens they pass.
 /// <para>
 /// It also keeps grain exceptions out of the logs: a failed call is logged (debug) with the exception's type only, as
 /// messages may name records; Orleans' own line for it is filtered out (<see cref="SiloLogging"/>).
@@ -28,7 +29,12 @@ public sealed partial class CallAuthorizationFilter(
     {
         var method = context.InterfaceMethod;
         var (rule, roles) = CallRules.Of(method);
-        if (rule == CallRule.NotOurs) return context.Invoke();
+        if (rule == CallRule.NotOurs)
+        {
+            if (tokens is null || !CallRules.FromClient(context.SourceId) || key.IsInternalCall()) return context.Invoke();
+            if (CallRules.ForeignRoles(method) is not { } foreign) return context.Invoke();
+            return Authenticate(context, method, foreign);
+        }
         if (key.IsInternalCall())
         {
             AuditCaller.Inherit();
@@ -52,11 +58,16 @@ public sealed partial class CallAuthorizationFilter(
             return Run(context);
         }
 
+        return Authenticate(context, method, roles!);
+    }
+
+    private Task Authenticate(IIncomingGrainCallContext context, System.Reflection.MethodInfo method, RequiresRoleAttribute roles)
+    {
         var token = RequestContext.Get(TokenDefaults.RequestContextKey) as string;
-        var validation = tokens.ValidateAsync(token);
+        var validation = tokens!.ValidateAsync(token);
         return validation.IsCompletedSuccessfully
-            ? Authorize(context, method, roles!, validation.Result)
-            : AuthorizeAsync(context, method, roles!, validation);
+            ? Authorize(context, method, roles, validation.Result)
+            : AuthorizeAsync(context, method, roles, validation);
     }
 
     private async Task AuthorizeAsync(IIncomingGrainCallContext context, System.Reflection.MethodInfo method, RequiresRoleAttribute roles,

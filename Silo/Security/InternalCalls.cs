@@ -79,9 +79,11 @@ public sealed class InternalCallKey
 /// Marks the calls a silo's grains make to this project's grains as internal (see <see cref="InternalCallKey"/>).
 /// Registered on every silo; on a client only in tests (<see cref="InternalCallsForTests"/>).
 /// <para>
-/// On a silo, only a call made by a grain is marked (Orleans' <c>SourceId</c> is the calling activation, read from the
-/// thread's grain context): host code outside any grain, such as the HTTP API calling on behalf of its caller, calls as
-/// a client does, and the incoming filter checks that caller's token and roles.
+/// On a silo, a call to our grains is marked only when a grain (Orleans' <c>SourceId</c> is the calling activation, read
+/// from the thread's grain context) or a silo service makes it: host code outside any grain, such as the HTTP API calling
+/// on behalf of its caller, calls as a client does, and the incoming filter checks that caller's token and roles. Calls
+/// to other grains (Orleans' management grain, the dashboard's) are marked from anywhere on the silo. A call to a client
+/// is never marked: the mark must not leave the cluster.
 /// </para>
 /// </summary>
 public sealed class InternalCallStamp : IOutgoingGrainCallFilter
@@ -109,10 +111,15 @@ public sealed class InternalCallStamp : IOutgoingGrainCallFilter
 
     public Task Invoke(IOutgoingGrainCallContext context)
     {
-        if (_key.Mark is { } mark && CallRules.IsOurs(context.InterfaceMethod) && (!_grainCallsOnly || context.SourceId is not null || SiloServiceCall.IsActive))
+        if (_key.Mark is { } mark && !context.TargetId.IsClient() && IsTheClustersOwn(context))
             RequestContext.Set(Key, mark);
         return context.Invoke();
     }
+
+    // Host code on a silo calls our grains on behalf of HTTP callers, so only grains and silo services speak for the
+    // cluster there; no host code calls Orleans' or the dashboard's grains for anyone but the silo itself.
+    private bool IsTheClustersOwn(IOutgoingGrainCallContext context) =>
+        !_grainCallsOnly || !CallRules.IsOurs(context.InterfaceMethod) || context.SourceId is not null || SiloServiceCall.IsActive;
 }
 
 /// <summary>

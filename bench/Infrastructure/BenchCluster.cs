@@ -157,7 +157,8 @@ public sealed class BenchCluster : IAsyncDisposable
         if (security == BenchSecurity.TlsAndTokens)
         {
             using var issuer = TokenIssuer.FromPemFile(credentials!.Path(DevSetup.SigningKeyFile));
-            token = issuer.Issue(new TokenRequest([Roles.Reader, Roles.Writer])).Token;
+            // Admin: the benchmark also pings its own grain and reads placement from Orleans' management grain.
+            token = issuer.Issue(new TokenRequest([Roles.Reader, Roles.Writer, Roles.Admin])).Token;
         }
         var clientSecurity = credentials is null ? ClientSecurity.None : new ClientSecurity(
             new ClientTls(credentials.Path(DevSetup.CaFile), credentials.Path(DevSetup.ClientCertFile), credentials.Path(DevSetup.ClientKeyFile)), token);

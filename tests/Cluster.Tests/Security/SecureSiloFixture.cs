@@ -1,3 +1,4 @@
+using Unlearning.TestKit;
 using Unlearning.Tests.Support;
 
 namespace Unlearning.Tests.Security;
@@ -14,11 +15,14 @@ public sealed class SecureSiloFixture : IAsyncLifetime
     public string ClusterId { get; } = $"sec-{Guid.NewGuid():N}"[..16];
     public SiloProcess Silo { get; private set; } = null!;
 
+    /// <summary>The Orleans Dashboard's port, on loopback.</summary>
+    public int DashboardPort { get; } = FreePorts.One();
+
     public static string Data(string file) => Path.Combine(AppContext.BaseDirectory, "data", file);
 
     public async Task InitializeAsync()
     {
-        Silo = SiloProcess.Start("secure", ["--storage", "memory", "--cluster-id", ClusterId, .. Credentials.SiloArguments]);
+        Silo = SiloProcess.Start("secure", ["--storage", "memory", "--cluster-id", ClusterId, "--dashboard-port", $"{DashboardPort}", .. Credentials.SiloArguments]);
         await Silo.WaitReadyAsync(TimeSpan.FromSeconds(60));
         var admin = Credentials.Token(Roles.Admin);
         foreach (var step in new[]

@@ -136,6 +136,51 @@ public sealed class TrustBoundaryTests(SecureSiloFixture silo, ITestOutputHelper
         }
     }
 
+    /// <summary>
+    /// Orleans' own grains need a token too: the management grain lists every activation and can deactivate any grain,
+    /// so only admin may call it. Orleans' client still fetches the cluster's manifest without one, or no call could
+    /// even be refused.
+    /// </summary>
+    [Fact]
+    public async Task Orleans_management_grain_is_refused_to_a_client_without_an_admin_token()
+    {
+        var everyOtherRole = silo.Credentials.Token(Roles.Reader, Roles.Writer, Roles.Forgetter, Roles.Auditor);
+        var cases = new (string? Token, string? Refusal)[]
+        {
+            (null, "unauthenticated: the call carries no token"),
+            (silo.Credentials.BadToken("expired"), "unauthenticated: the token is refused (expired)"),
+            (everyOtherRole, "forbidden: role auditor, forgetter, reader, writer may not call IManagementGrain.GetHosts; roles that may: admin"),
+            (silo.Credentials.Token(Roles.Admin), null),
+        };
+        foreach (var (token, refusal) in cases)
+        {
+            using var host = await ConnectAsync(new ClientSecurity(silo.Credentials.ClientTls, token));
+            var management = host.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
+            if (refusal is null)
+            {
+                Assert.Single(await management.GetHosts(onlyActive: true));
+                continue;
+            }
+            var refused = await Assert.ThrowsAnyAsync<AccessDeniedException>(() => management.GetHosts(onlyActive: true));
+            Assert.StartsWith(refusal, refused.Message);
+            await Assert.ThrowsAnyAsync<AccessDeniedException>(() => management.ForceActivationCollection(TimeSpan.Zero));
+        }
+        Assert.True((await silo.RunAsync("status", Model, "--token", silo.Credentials.Token(Roles.Reader))).Exit == 0, "the model was deactivated");
+    }
+
+    /// <summary>The dashboard, on loopback, is the silo's own caller: its grains answer it with tokens on.</summary>
+    [Fact]
+    public async Task The_loopback_dashboard_reads_the_cluster_with_tokens_on()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{silo.DashboardPort}/dashboard/"), Timeout = TimeSpan.FromSeconds(30) };
+
+        using var response = await http.GetAsync("DashboardCounters");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        using var counters = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Single(counters.RootElement.GetProperty("hosts").EnumerateArray());
+    }
+
     /// <summary>The client library's outgoing filter puts the token on every call, long ones and their watching included.</summary>
     [Fact]
     public async Task The_client_library_sends_the_token_with_every_call()

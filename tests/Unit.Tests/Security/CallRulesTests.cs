@@ -110,6 +110,29 @@ public sealed class CallRulesTests
     }
 
     [Fact]
+    public void Orleans_own_methods_are_admins_except_the_manifest_and_the_cancellation_of_a_call()
+    {
+        var orleans = typeof(IClusterClient).Assembly;
+        var manifest = orleans.GetType("Orleans.Runtime.IClusterManifestSystemTarget", throwOnError: true)!.GetMethods()[0];
+        var cancellation = orleans.GetType("Orleans.Runtime.IGrainCallCancellationExtension", throwOnError: true)!.GetMethods()[0];
+        var management = typeof(IManagementGrain).GetMethod(nameof(IManagementGrain.ForceActivationCollection), [typeof(TimeSpan)])!;
+
+        Assert.Null(CallRules.ForeignRoles(manifest));
+        Assert.True(CallRules.ForeignRoles(cancellation)!.IsSatisfiedBy(new HashSet<string> { Roles.Reader }));
+        var admins = CallRules.ForeignRoles(management)!;
+        Assert.False(admins.IsSatisfiedBy(Roles.All.Where(r => r != Roles.Admin).ToHashSet()));
+        Assert.True(admins.IsSatisfiedBy(new HashSet<string> { Roles.Admin }));
+    }
+
+    [Fact]
+    public void Only_a_sender_that_says_it_is_a_client_is_taken_for_one()
+    {
+        Assert.True(CallRules.FromClient(GrainId.Create("sys.client", "cli")));
+        Assert.False(CallRules.FromClient(GrainId.Create("model", "m")));
+        Assert.False(CallRules.FromClient(null));
+    }
+
+    [Fact]
     public void A_refusal_names_the_method_in_plain_words()
     {
         var method = typeof(IModelGrain).GetMethod(nameof(IModelGrain.Forget))!;
