@@ -34,8 +34,9 @@ public sealed class ShardSpreadPlacementDirector(SiloSlots slots, TimeProvider t
         var key = target.GrainIdentity.Key.ToString()!;
         var value = ValueOf(key);
         var choice = _recent.Choose(target.GrainIdentity, ordered, candidates => Pick(value, among, candidates));
-        logger.LogDebug("Placed {Grain} on {Silo} of {Silos} (slots {Slots})", key, choice, string.Join(" ", ordered.Select(SiloOrder.Key)),
-            string.Join(" ", among));
+        if (logger.IsEnabled(LogLevel.Debug))
+            logger.LogDebug("Placed {Grain} on {Silo} of {Silos} (slots {Slots})", key, choice, string.Join(" ", ordered.Select(SiloOrder.Key)),
+                string.Join(" ", among));
         return Task.FromResult(choice);
     }
 
