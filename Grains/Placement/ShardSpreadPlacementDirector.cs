@@ -35,8 +35,11 @@ public sealed class ShardSpreadPlacementDirector(SiloSlots slots, TimeProvider t
         var value = ValueOf(key);
         var choice = _recent.Choose(target.GrainIdentity, ordered, candidates => Pick(value, among, candidates));
         if (logger.IsEnabled(LogLevel.Debug))
+        {
             logger.LogDebug("Placed {Grain} on {Silo} of {Silos} (slots {Slots})", key, choice, string.Join(" ", ordered.Select(SiloOrder.Key)),
                 string.Join(" ", among));
+        }
+
         return Task.FromResult(choice);
     }
 
