@@ -79,9 +79,26 @@ public sealed class ShardGrain : Grain, IShardGrain
         // The shard's own row only: records are read when something needs them (EnsureRecordsAsync), so an activation
         // that serves weights to its model reads no chunk.
         if (await _records.ClearAbandonedAsync(State)) await _writer.WriteAsync();
+        if (State.ForgetsUnwritten.Count > 0) await FinishUnwrittenForgetsAsync();
         await SettleStagedIngestsAsync();
         if (State.Trained && !FullyTrained) ScheduleRetraining();
         Report();
+    }
+
+    /// <summary>
+    /// The shard stopped between a forget's two writes: the row has the weights and count without the subjects, some
+    /// chunks may still hold them. Removes them from the chunks (again, where it was done) and counts what is held.
+    /// </summary>
+    private async Task FinishUnwrittenForgetsAsync()
+    {
+        await EnsureRecordsAsync();
+        var removal = SubjectRemoval.Merge([.. State.ForgetsUnwritten.Select(_records.TakeSubject)]);
+        if (removal.Chunks.Count > 0) await _records.RewriteAsync(removal, State);
+        _logger.LogWarning("Shard {Shard} finished {Subjects} forgets interrupted by a stop: {Records} records were still in their chunks",
+            Key, State.ForgetsUnwritten.Count, removal.Records.Length);
+        State.ForgetsUnwritten.Clear();
+        State.Records = _records.Count;
+        await _writer.WriteAsync();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -284,12 +301,17 @@ public sealed class ShardGrain : Grain, IShardGrain
         }
         if (removal.Chunks.Count > 0)
         {
-            // Weights first, records second: a crash in between keeps the records (the forget was not
-            // acknowledged) but never leaves weights that saw records already gone.
+            // Weights first, records second: a crash in between never leaves weights that saw records already gone, and
+            // the row names the subjects whose chunks were being rewritten, so the next activation finishes the job
+            // rather than leave a subject half removed and the count wrong.
+            var unwritten = subjects.Where((_, i) => removals[i].Chunks.Count > 0).ToArray();
+            State.ForgetsUnwritten.AddRange(unwritten);
             await PersistOrReloadAsync(async () =>
             {
-                if (removal.Records.Length > 0) await _writer.WriteAsync();
-                if (await _records.RewriteAsync(removal, State)) await _writer.WriteAsync();
+                await _writer.WriteAsync();
+                await _records.RewriteAsync(removal, State);
+                foreach (var subject in unwritten) State.ForgetsUnwritten.Remove(subject);
+                await _writer.WriteAsync();
             });
         }
         if (removal.Records.Length == 0)

@@ -37,6 +37,11 @@ public sealed class ShardState
     [Id(14)] public long NoiseRefits { get; set; }
     /// <summary>How many committed records the shard holds: status and snapshots answer without reading a chunk.</summary>
     [Id(15)] public int Records { get; set; }
+    /// <summary>
+    /// Subjects whose forget is in this row (weights, count) but maybe not yet in every chunk: the shard stopped between
+    /// the two writes. The next activation finishes their removal from the chunks.
+    /// </summary>
+    [Id(16)] public List<string> ForgetsUnwritten { get; set; } = [];
 }
 
 [GenerateSerializer, Immutable, Alias("Unlearning.CommittedIngest")]
