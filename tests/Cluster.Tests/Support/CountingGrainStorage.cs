@@ -11,14 +11,8 @@ namespace Unlearning.Tests.Support;
 public sealed class CountingGrainStorage(IGrainStorage inner, StorageReads reads) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>Replaces the provider registered as <paramref name="name"/> with a counting wrapper around it.</summary>
-    public static void Wrap(IServiceCollection services, string name, StorageReads reads)
-    {
-        var original = services.Last(d => d.IsKeyedService && Equals(d.ServiceKey, name) && d.ServiceType == typeof(IGrainStorage));
-        var factory = original.KeyedImplementationFactory
-            ?? throw new InvalidOperationException($"grain storage '{name}' is not registered by a factory");
-        services.Remove(original);
-        services.AddKeyedSingleton<IGrainStorage>(name, (provider, key) => new CountingGrainStorage((IGrainStorage)factory(provider, key), reads));
-    }
+    public static void Wrap(IServiceCollection services, string name, StorageReads reads) =>
+        GrainStorageDecorator.Replace(services, name, inner => new CountingGrainStorage(inner, reads));
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {

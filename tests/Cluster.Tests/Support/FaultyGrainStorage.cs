@@ -10,14 +10,8 @@ namespace Unlearning.Tests.Support;
 public sealed class FaultyGrainStorage(IGrainStorage inner, StorageFaults faults) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>Replaces the provider registered as <paramref name="name"/> with a faulty wrapper around it.</summary>
-    public static void Wrap(IServiceCollection services, string name, StorageFaults faults)
-    {
-        var original = services.Last(d => d.IsKeyedService && Equals(d.ServiceKey, name) && d.ServiceType == typeof(IGrainStorage));
-        var factory = original.KeyedImplementationFactory
-            ?? throw new InvalidOperationException($"grain storage '{name}' is not registered by a factory");
-        services.Remove(original);
-        services.AddKeyedSingleton<IGrainStorage>(name, (provider, key) => new FaultyGrainStorage((IGrainStorage)factory(provider, key), faults));
-    }
+    public static void Wrap(IServiceCollection services, string name, StorageFaults faults) =>
+        GrainStorageDecorator.Replace(services, name, inner => new FaultyGrainStorage(inner, faults));
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
 
