@@ -62,3 +62,25 @@ public sealed class ForbiddenException : AccessDeniedException
     {
     }
 }
+
+/// <summary>
+/// The call carried a <see cref="TokenReference"/> that the silo does not hold (it never verified that token, or the
+/// token expired or was evicted): the client library sends the same call again with the token itself, so callers do
+/// not see it. Reads as "unauthenticated:" to any other client.
+/// </summary>
+[GenerateSerializer, Alias("Unlearning.UnknownTokenReferenceException")]
+public sealed class UnknownTokenReferenceException : AccessDeniedException
+{
+    public UnknownTokenReferenceException()
+        : base($"{UnauthenticatedException.Prefix}the call carries a token reference this silo does not hold; send the token itself")
+    {
+    }
+
+    public UnknownTokenReferenceException(string message) : base(message)
+    {
+    }
+
+    public UnknownTokenReferenceException(string message, Exception inner) : base(message, inner)
+    {
+    }
+}

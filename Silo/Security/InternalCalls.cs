@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
+using Unlearning.Compliance;
 using Unlearning.Wire;
 
 namespace Unlearning.Silo.Security;
@@ -112,7 +113,10 @@ public sealed class InternalCallStamp : IOutgoingGrainCallFilter
     public Task Invoke(IOutgoingGrainCallContext context)
     {
         if (_key.Mark is { } mark && !context.TargetId.IsClient() && IsTheClustersOwn(context))
+        {
             RequestContext.Set(Key, mark);
+            AuditCaller.Pass();
+        }
         return context.Invoke();
     }
 

@@ -129,6 +129,22 @@ public sealed class TokenValidator
     }
 
     /// <summary>
+    /// The outcome cached for the token that <paramref name="reference"/> (a <see cref="TokenReference"/>) stands for, if
+    /// this validator verified that token, found it valid, and its <c>exp</c> has not passed; otherwise null, and the
+    /// caller must send the token itself. Refusals are never served by reference: a refused token is checked again when
+    /// it is sent, so its caller learns why.
+    /// </summary>
+    public TokenValidation? Resolve(string? reference)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        if (!TokenReference.TryDecode(reference, hash))
+            return null;
+        return _valid.TryGetValue(MemoryMarshal.Read<TokenDigest>(hash), out var entry) && _time.GetUtcNow() < entry.Until
+            ? entry.Outcome
+            : null;
+    }
+
+    /// <summary>
     /// The caller a token that passed <see cref="CreateParameters"/>' checks stands for: its <c>sub</c>, its known
     /// roles (unknown role names are ignored), <c>jti</c> and <c>exp</c>. For JwtBearer's OnTokenValidated as well.
     /// </summary>

@@ -36,6 +36,11 @@ public enum BenchSecurity
     Tls,
     /// <summary>Mutual TLS and a token on every call (a reader's, validated and cached by the silos).</summary>
     TlsAndTokens,
+    /// <summary>
+    /// Mutual TLS, no tokens, and the client puts one RequestContext entry the size of a token reference on every call,
+    /// which nothing checks: what Orleans itself charges for carrying any credential in the RequestContext.
+    /// </summary>
+    TlsWithContextEntry,
 }
 
 /// <summary>A cluster of silos with the production grain setup and a client; every scenario talks to it only through <see cref="Client"/>.</summary>
@@ -91,13 +96,14 @@ public sealed class BenchCluster : IAsyncDisposable
 
     /// <summary>Starts silos on a fresh store of <paramref name="storage"/> (see <see cref="StorageBackends.ProvisionAsync"/>).</summary>
     /// <param name="security">TLS and tokens, as the Silo program sets them up (TCP transport only; the testing host has no sockets).</param>
+    /// <param name="tcp">TCP on loopback whatever <see cref="Transport"/> says, to compare with a secured cluster.</param>
     public static async Task<BenchCluster> StartAsync(StorageKind storage = StorageKind.Memory, int silos = DefaultSilos,
-        BenchSecurity security = BenchSecurity.None)
+        BenchSecurity security = BenchSecurity.None, bool tcp = false)
     {
         var store = await StorageBackends.ProvisionAsync(storage);
         try
         {
-            return Transport == ClusterTransport.Tcp || security != BenchSecurity.None
+            return tcp || Transport == ClusterTransport.Tcp || security != BenchSecurity.None
                 ? await StartTcpAsync(store, silos, security)
                 : await StartTestingHostAsync(store, silos);
         }
@@ -160,6 +166,10 @@ public sealed class BenchCluster : IAsyncDisposable
             // Admin: the benchmark also pings its own grain and reads placement from Orleans' management grain.
             token = issuer.Issue(new TokenRequest([Roles.Reader, Roles.Writer, Roles.Admin])).Token;
         }
+        // The size of a token reference; a key of its own, so that a silo's filter never reads it.
+        IOutgoingGrainCallFilter? contextEntry = security == BenchSecurity.TlsWithContextEntry
+            ? new ContextEntryStamp("bench-context-entry", new string('x', TokenReference.Length))
+            : null;
         var clientSecurity = credentials is null ? ClientSecurity.None : new ClientSecurity(
             new ClientTls(credentials.Path(DevSetup.CaFile), credentials.Path(DevSetup.ClientCertFile), credentials.Path(DevSetup.ClientKeyFile)), token);
         var ports = FreePorts.Take(2 * silos);
@@ -191,6 +201,7 @@ public sealed class BenchCluster : IAsyncDisposable
             clientBuilder.UseOrleansClient(client =>
             {
                 clientSecurity.ApplyTo(client);
+                if (contextEntry is not null) client.AddOutgoingGrainCallFilter(contextEntry);
                 client
                     .UseStaticClustering(gateways)
                     .Configure<ClusterOptions>(options =>

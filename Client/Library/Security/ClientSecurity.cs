@@ -43,9 +43,17 @@ public sealed record ClientTls(string CaFile, string CertFile, string KeyFile)
     }
 }
 
-/// <summary>Puts the caller's token into the RequestContext of every call this client makes.</summary>
+/// <summary>
+/// Puts the caller's token into the RequestContext of every call this client makes: the token itself until the cluster
+/// has answered a call that carried it, then its <see cref="TokenReference"/> (43 characters instead of a JWT's several
+/// hundred, which every request and its response would carry). A silo that does not hold the reference (one this client
+/// has not called yet, or one that restarted) refuses before any grain code runs, and the call goes again with the token.
+/// </summary>
 public sealed class TokenStamp(Func<string?> token) : IOutgoingGrainCallFilter
 {
+    // The token the cluster has answered, with its reference; replaced when the provider hands out another token.
+    private Answered? _answered;
+
     /// <summary>The same token on every call.</summary>
     public TokenStamp(string token)
         : this(() => token)
@@ -53,9 +61,54 @@ public sealed class TokenStamp(Func<string?> token) : IOutgoingGrainCallFilter
     }
 
     /// <inheritdoc />
-    public Task Invoke(IOutgoingGrainCallContext context)
+    public async Task Invoke(IOutgoingGrainCallContext context)
     {
-        if (token() is { Length: > 0 } current) RequestContext.Set(TokenDefaults.RequestContextKey, current);
-        return context.Invoke();
+        if (token() is not { Length: > 0 } current)
+        {
+            await context.Invoke();
+            return;
+        }
+        if (Volatile.Read(ref _answered) is { } answered && answered.Token == current)
+        {
+            RequestContext.Remove(TokenDefaults.RequestContextKey);
+            RequestContext.Set(TokenDefaults.ReferenceContextKey, answered.Reference);
+            try
+            {
+                await context.Invoke();
+                return;
+            }
+            catch (UnknownTokenReferenceException)
+            {
+                // This silo has not seen the token (or has forgotten it): the same call again, with the token.
+            }
+        }
+        RequestContext.Remove(TokenDefaults.ReferenceContextKey);
+        RequestContext.Set(TokenDefaults.RequestContextKey, current);
+        try
+        {
+            await context.Invoke();
+        }
+        catch (Exception error) when (error is not (UnauthenticatedException or UnknownTokenReferenceException))
+        {
+            // Not a refusal of the token (one for the role, a grain's error, a lost connection): later calls may send its
+            // reference, which a silo that does not hold it answers by asking for the token.
+            Remember(current);
+            throw;
+        }
+        Remember(current);
+    }
+
+    // A token refused as unauthenticated is never remembered: it stays the one sent, so that each call says why.
+    private void Remember(string current)
+    {
+        if (Volatile.Read(ref _answered)?.Token != current)
+            Volatile.Write(ref _answered, new Answered(current, TokenReference.Of(current)));
+    }
+
+    // A class, not a record: a generated ToString would print the token.
+    private sealed class Answered(string token, string reference)
+    {
+        public string Token { get; } = token;
+        public string Reference { get; } = reference;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Unlearning.Client.Security;
 using Unlearning.Tests.Security;
 using Xunit.Abstractions;
@@ -51,6 +52,38 @@ public sealed class AuditDenialTests(SecureSiloFixture silo, ITestOutputHelper o
 
         var verified = await silo.RunAsync("audit", "--verify", "--json", "--token", auditor);
         Assert.True(verified.Exit == 0, verified.Stderr);
+    }
+
+    /// <summary>
+    /// A stored forget request reaches the model through the cluster's own calls: the forget's audit entry names the
+    /// caller its token proved, whatever the client wrote under the audit caller's RequestContext key.
+    /// </summary>
+    [Fact]
+    public async Task A_forget_request_is_audited_under_its_tokens_subject_whatever_the_client_claims()
+    {
+        var forgetter = silo.Credentials.Token(new TokenRequest([Roles.Forgetter]) { Subject = "forgetter-dave" });
+        var auditor = silo.Credentials.Token(new TokenRequest([Roles.Auditor]) { Subject = "auditor-carol" });
+        using var host = await silo.ConnectAsync(new ClientSecurity(silo.Credentials.ClientTls, forgetter));
+        var request = host.Services.GetRequiredService<IClusterClient>().GetGrain<IForgetRequestGrain>($"req-{Guid.NewGuid():N}");
+
+        RequestContext.Set("unlearning-audit-caller", "mallory");
+        SubjectForget forgot;
+        try
+        {
+            forgot = Assert.Single(await request.Submit(new ForgetOrder(SecureSiloFixture.Model, ["nobody-dave"])));
+        }
+        finally
+        {
+            RequestContext.Clear();
+        }
+
+        var receipt = Assert.Single(forgot.Receipts);
+        var (exit, stdout, stderr) = await silo.RunAsync("audit", "--json", "--count", "1000", "--token", auditor);
+        Assert.True(exit == 0, stderr);
+        var entries = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonNode.Parse(line)!.AsObject()).ToList();
+        var forget = Assert.Single(entries, e => Text(e, "kind") == "forget" && Text(e, "requestId") == receipt.RequestId);
+        Assert.Equal("forgetter-dave", Text(forget, "caller"));
+        Assert.DoesNotContain(entries, e => Text(e, "caller") == "mallory");
     }
 
     private static string? Text(JsonObject entry, string member) => entry[member]?.GetValue<string>();

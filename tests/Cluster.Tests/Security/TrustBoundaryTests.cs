@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 using Unlearning.Client.Security;
 using Unlearning.Wire;
 using Xunit.Abstractions;
@@ -116,7 +114,7 @@ public sealed class TrustBoundaryTests(SecureSiloFixture silo, ITestOutputHelper
     {
         foreach (var token in new[] { silo.Credentials.Token(Roles.Admin), null })
         {
-            using var host = await ConnectAsync(new ClientSecurity(silo.Credentials.ClientTls, token));
+            using var host = await silo.ConnectAsync(new ClientSecurity(silo.Credentials.ClientTls, token));
             var client = host.Services.GetRequiredService<IClusterClient>();
 
             var shard = await Assert.ThrowsAsync<ForbiddenException>(() => client.GetGrain<IShardGrain>(ShardKey.For(Model, 0)).GetStatus());
@@ -154,7 +152,7 @@ public sealed class TrustBoundaryTests(SecureSiloFixture silo, ITestOutputHelper
         };
         foreach (var (token, refusal) in cases)
         {
-            using var host = await ConnectAsync(new ClientSecurity(silo.Credentials.ClientTls, token));
+            using var host = await silo.ConnectAsync(new ClientSecurity(silo.Credentials.ClientTls, token));
             var management = host.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
             if (refusal is null)
             {
@@ -181,11 +179,57 @@ public sealed class TrustBoundaryTests(SecureSiloFixture silo, ITestOutputHelper
         Assert.Single(counters.RootElement.GetProperty("hosts").EnumerateArray());
     }
 
+    /// <summary>
+    /// After its first call a client sends the token's 43-character reference instead of the token; the silo resolves
+    /// it from the tokens it verified. A reference it never verified, made up or of a token it refused, is refused as
+    /// unauthenticated before any grain code runs, and is not mistaken for a token.
+    /// </summary>
+    [Fact]
+    public async Task A_token_reference_stands_for_a_token_the_silo_verified_and_for_nothing_else()
+    {
+        var reader = silo.Credentials.Token(Roles.Reader);
+        using (var host = await silo.ConnectAsync(new ClientSecurity(silo.Credentials.ClientTls, reader)))
+        {
+            var model = host.Services.GetRequiredService<IClusterClient>().GetGrain<IModelGrain>(Model);
+            for (var call = 0; call < 3; call++) Assert.True((await model.GetStatus()).Trained);
+        }
+
+        using var bare = await silo.ConnectAsync(new ClientSecurity(silo.Credentials.ClientTls, null));
+        var guarded = bare.Services.GetRequiredService<IClusterClient>().GetGrain<IModelGrain>(Model);
+        var unverified = silo.Credentials.Token(new TokenRequest([Roles.Admin]) { Subject = "never-sent" });
+        foreach (var reference in new[] { TokenReference.Of(unverified), TokenReference.Of(silo.Credentials.BadToken("expired")!), "not-a-reference", new string('!', TokenReference.Length) })
+        {
+            RequestContext.Set(TokenDefaults.ReferenceContextKey, reference);
+            try
+            {
+                var refused = await Assert.ThrowsAsync<UnknownTokenReferenceException>(() => guarded.GetStatus());
+                Assert.StartsWith("unauthenticated: ", refused.Message);
+            }
+            finally
+            {
+                RequestContext.Clear();
+            }
+        }
+
+        // The reference of the token the first client sent, which this silo verified, is as good as that token.
+        RequestContext.Set(TokenDefaults.ReferenceContextKey, TokenReference.Of(reader));
+        try
+        {
+            Assert.True((await guarded.GetStatus()).Trained);
+            var forbidden = await Assert.ThrowsAsync<ForbiddenException>(() => guarded.Train());
+            Assert.StartsWith("forbidden: role reader may not train a model", forbidden.Message);
+        }
+        finally
+        {
+            RequestContext.Clear();
+        }
+    }
+
     /// <summary>The client library's outgoing filter puts the token on every call, long ones and their watching included.</summary>
     [Fact]
     public async Task The_client_library_sends_the_token_with_every_call()
     {
-        using var host = await ConnectAsync(new ClientSecurity(silo.Credentials.ClientTls, silo.Credentials.Token(Roles.Reader, Roles.Forgetter)));
+        using var host = await silo.ConnectAsync(new ClientSecurity(silo.Credentials.ClientTls, silo.Credentials.Token(Roles.Reader, Roles.Forgetter)));
         var model = host.Services.GetRequiredService<IClusterClient>().GetGrain<IModelGrain>(Model);
 
         Assert.True((await model.GetStatus()).Trained);
@@ -193,23 +237,5 @@ public sealed class TrustBoundaryTests(SecureSiloFixture silo, ITestOutputHelper
         Assert.Equal(0, (await model.Forget("nobody-at-all")).RecordsRemoved);
         var refused = await Assert.ThrowsAsync<ForbiddenException>(() => model.Train());
         Assert.Equal("forbidden: role forgetter, reader may not train a model (IModelGrain.Train); roles that may: writer, admin", refused.Message);
-    }
-
-    private async Task<IHost> ConnectAsync(ClientSecurity security)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.UseOrleansClient(client =>
-        {
-            security.ApplyTo(client);
-            client.UseStaticClustering(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, silo.Silo.GatewayPort))
-                .Configure<ClusterOptions>(options =>
-                {
-                    options.ClusterId = silo.ClusterId;
-                    options.ServiceId = ClusterIdentity.DefaultServiceId;
-                });
-        });
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
     }
 }

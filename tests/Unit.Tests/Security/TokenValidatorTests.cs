@@ -382,6 +382,57 @@ public sealed class TokenValidatorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reference_resolves_only_a_token_this_validator_found_valid_and_only_until_its_exp()
+    {
+        var validator = _fx.Validator();
+        var token = _fx.Issue(new TokenRequest([Roles.Reader]) { Subject = "dr-who", Lifetime = TimeSpan.FromMinutes(10) });
+        var reference = TokenReference.Of(token);
+
+        Assert.Null(validator.Resolve(reference));
+        var verified = await validator.ValidateAsync(token);
+        Assert.Same(verified, validator.Resolve(reference));
+        Assert.Equal("dr-who", validator.Resolve(reference)!.Identity!.Subject);
+        Assert.Null(_fx.Validator().Resolve(reference));
+        Assert.Equal(1, validator.Verifications);
+
+        _fx.Clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Null(validator.Resolve(reference));
+    }
+
+    [Fact]
+    public async Task A_refused_token_is_never_resolved_by_its_reference()
+    {
+        var validator = _fx.Validator();
+        foreach (var token in new[] { _fx.Issue(new TokenRequest([Roles.Reader]) { Audience = "elsewhere" }), _fx.Issue(new TokenRequest([Roles.Reader]) { Lifetime = TimeSpan.FromMinutes(1) }, SecurityFixtures.Start.AddHours(-1)),
+                     "not.a.jwt" })
+        {
+            Assert.False((await validator.ValidateAsync(token)).IsValid);
+            Assert.Null(validator.Resolve(TokenReference.Of(token)));
+        }
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("short")]
+    [InlineData("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    public void Anything_but_a_reference_resolves_to_nothing(string? reference) => Assert.Null(_fx.Validator().Resolve(reference));
+
+    [Fact]
+    public void A_reference_is_the_base64url_sha256_of_the_token()
+    {
+        var token = _fx.Issue(Roles.Reader);
+        var reference = TokenReference.Of(token);
+
+        Assert.Equal(TokenReference.Length, reference.Length);
+        Assert.Equal(Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(token))).TrimEnd('=').Replace('+', '-').Replace('/', '_'), reference);
+        Assert.DoesNotContain(reference, token);
+        Span<byte> digest = stackalloc byte[32];
+        Assert.True(TokenReference.TryDecode(reference, digest));
+    }
+
+    [Fact]
     public async Task The_cache_stays_within_its_capacity()
     {
         var validator = _fx.Validator(capacity: 3);
