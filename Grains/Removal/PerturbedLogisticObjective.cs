@@ -76,6 +76,7 @@ public sealed class PerturbedLogisticObjective
         Check(w);
         int d = Dimension;
         var h = new double[d * d];
+        var weights = new double[_rows.Rows];
         Span<double> margins = stackalloc double[Group];
         for (var first = 0; first < _rows.Rows; first += Group)
         {
@@ -83,8 +84,9 @@ public sealed class PerturbedLogisticObjective
             margins.Clear();
             for (var r = 0; r < count; r++) margins[r] = Vectors.Dot(w, _rows.Row(first + r));
             var curvatures = LogisticLoss.Curvature(Vector256.Create((ReadOnlySpan<double>)margins));
-            for (var r = 0; r < count; r++) SymmetricMatrix.AddOuterUpper(h, curvatures.GetElement(r), _rows.Row(first + r));
+            for (var r = 0; r < count; r++) weights[first + r] = curvatures.GetElement(r);
         }
+        SymmetricMatrix.AddWeightedGramUpper(h, _rows, weights);
         for (var j = 0; j < d; j++) h[j * d + j] += Regularization;
         SymmetricMatrix.MirrorUpper(h, d);
         return h;

@@ -40,14 +40,18 @@ public sealed class RemovalBasis
         for (var m = 0; m < curvature.Length; m++) curvature[m] = new double[d * d];
         var gram = new double[d * d];
         var maxRowNorm = 0.0;
+        var ones = new double[rows.Rows];
+        var weights = new double[curvature.Length][];
+        for (var m = 0; m < curvature.Length; m++) weights[m] = new double[rows.Rows];
         for (var i = 0; i < rows.Rows; i++)
         {
             var row = rows.Row(i);
-            SymmetricMatrix.AddOuterUpper(gram, 1.0, row);
-            for (var m = 0; m < curvature.Length; m++)
-                SymmetricMatrix.AddOuterUpper(curvature[m], LogisticLoss.Curvature(Vectors.Dot(model.Weights[m], row)), row);
+            ones[i] = 1.0;
+            for (var m = 0; m < curvature.Length; m++) weights[m][i] = LogisticLoss.Curvature(Vectors.Dot(model.Weights[m], row));
             maxRowNorm = Math.Max(maxRowNorm, Vectors.Norm(row));
         }
+        SymmetricMatrix.AddWeightedGramUpper(gram, rows, ones);
+        for (var m = 0; m < curvature.Length; m++) SymmetricMatrix.AddWeightedGramUpper(curvature[m], rows, weights[m]);
         foreach (var h in curvature) SymmetricMatrix.MirrorUpper(h, d);
         SymmetricMatrix.MirrorUpper(gram, d);
         return new RemovalBasis(model, rows, curvature, gram, maxRowNorm);

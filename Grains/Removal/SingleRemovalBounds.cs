@@ -44,8 +44,7 @@ public static class SingleRemovalBounds
                 Array.Clear(delta);
                 Vectors.AddScaled(delta, lambda, w);
                 Vectors.AddScaled(delta, -sign * LogisticLoss.NegativeSlope(sign * margin), row);
-                factor.Solve(delta, u);
-                factor.Solve(row, v);
+                factor.Solve(delta, u, row, v);
                 var curvature = LogisticLoss.Curvature(margin);
                 // A - c x x^T is the Hessian of the n - 1 remaining records: positive definite, so 1 - c x.A^-1 x > 0.
                 var scale = curvature * Vectors.Dot(row, u) / (1 - curvature * Vectors.Dot(row, v));
