@@ -20,35 +20,51 @@ internal static class SymmetricMatrix
     /// <summary>
     /// Adds sum_r weights[r] x_r x_r^T over the rows x_r of <paramref name="rows"/> to the upper triangle: the bits of
     /// <see cref="AddOuterUpper"/> called row after row, as every entry still gains its terms in row order. A band of
-    /// matrix rows at a time, so that the band stays in cache while the data rows pass (a 784-wide triangle is 2.4 MB).
+    /// matrix rows at a time, so that the band stays in cache while the data rows pass (a 784-wide triangle is 2.4 MB);
+    /// bands are independent, so large sums run them in parallel on the calling task's scheduler (a shard's compute
+    /// threads during a fit) with the same bits on any number of threads.
     /// </summary>
-    public static void AddWeightedGramUpper(Span<double> matrix, TrainingSet rows, ReadOnlySpan<double> weights)
+    public static void AddWeightedGramUpper(double[] matrix, TrainingSet rows, double[] weights)
     {
-        const int Band = 16;
         int d = rows.FeatureCount;
         if (matrix.Length != d * d) throw new ArgumentException($"{matrix.Length} values for a {d}x{d} matrix");
         if (weights.Length != rows.Rows) throw new ArgumentException($"{weights.Length} weights for {rows.Rows} rows");
-        for (var first = 0; first < d; first += Band)
+        var bands = (d + Band - 1) / Band;
+        if ((double)rows.Rows * d * d < ParallelWork)
         {
-            var end = Math.Min(first + Band, d);
-            var r = 0;
-            // Four data rows at a time: each entry is loaded once, gains the four terms one after the other, and is
-            // stored once, which is the same sequence of additions as row by row.
-            for (; r + 3 < rows.Rows; r += 4)
+            for (var band = 0; band < bands; band++) AddBand(matrix, rows, weights, band);
+            return;
+        }
+        Parallel.For(0, bands, new ParallelOptions { TaskScheduler = TaskScheduler.Current }, band => AddBand(matrix, rows, weights, band));
+    }
+
+    private const int Band = 16;
+
+    // Multiply-adds below which one thread is quicker than handing bands out (wdbc's 31 features: every fit).
+    private const double ParallelWork = 2e7;
+
+    private static void AddBand(double[] matrix, TrainingSet rows, double[] weights, int band)
+    {
+        int d = rows.FeatureCount;
+        var first = band * Band;
+        var end = Math.Min(first + Band, d);
+        var r = 0;
+        // Four data rows at a time: each entry is loaded once, gains the four terms one after the other, and is
+        // stored once, which is the same sequence of additions as row by row.
+        for (; r + 3 < rows.Rows; r += 4)
+        {
+            ReadOnlySpan<double> x0 = rows.Row(r), x1 = rows.Row(r + 1), x2 = rows.Row(r + 2), x3 = rows.Row(r + 3);
+            for (var j = first; j < end; j++)
             {
-                ReadOnlySpan<double> x0 = rows.Row(r), x1 = rows.Row(r + 1), x2 = rows.Row(r + 2), x3 = rows.Row(r + 3);
-                for (var j = first; j < end; j++)
-                {
-                    RowMath.AddScaled4(matrix.Slice(j * d + j, d - j),
-                        weights[r] * x0[j], x0[j..], weights[r + 1] * x1[j], x1[j..], weights[r + 2] * x2[j], x2[j..], weights[r + 3] * x3[j], x3[j..]);
-                }
+                RowMath.AddScaled4(matrix.AsSpan(j * d + j, d - j),
+                    weights[r] * x0[j], x0[j..], weights[r + 1] * x1[j], x1[j..], weights[r + 2] * x2[j], x2[j..], weights[r + 3] * x3[j], x3[j..]);
             }
-            for (; r < rows.Rows; r++)
-            {
-                var x = rows.Row(r);
-                var alpha = weights[r];
-                for (var j = first; j < end; j++) RowMath.AddScaled(matrix.Slice(j * d + j, d - j), alpha * x[j], x[j..]);
-            }
+        }
+        for (; r < rows.Rows; r++)
+        {
+            var x = rows.Row(r);
+            var alpha = weights[r];
+            for (var j = first; j < end; j++) RowMath.AddScaled(matrix.AsSpan(j * d + j, d - j), alpha * x[j], x[j..]);
         }
     }
 
