@@ -31,7 +31,7 @@ internal sealed class Cholesky
         for (var j = 0; j < order; j++)
         {
             var rowJ = l.AsSpan(j * order, j);
-            var pivot = symmetric[j * order + j] - Dot(rowJ, rowJ);
+            var pivot = symmetric[j * order + j] - Vectors.Dot(rowJ, rowJ);
             if (!(pivot > 0)) return null;
             var diagonal = Math.Sqrt(pivot);
             l[j * order + j] = diagonal;
@@ -39,14 +39,14 @@ internal sealed class Cholesky
             // Four rows at a time: four independent sums, each still in k order, so the same bits as one at a time.
             for (; i + 3 < order; i += 4)
             {
-                var (s0, s1, s2, s3) = Dot4(l, order, i, rowJ);
+                var (s0, s1, s2, s3) = Vectors.RowDots4(l, order, i, rowJ);
                 l[i * order + j] = (symmetric[i * order + j] - s0) / diagonal;
                 l[(i + 1) * order + j] = (symmetric[(i + 1) * order + j] - s1) / diagonal;
                 l[(i + 2) * order + j] = (symmetric[(i + 2) * order + j] - s2) / diagonal;
                 l[(i + 3) * order + j] = (symmetric[(i + 3) * order + j] - s3) / diagonal;
             }
             for (; i < order; i++)
-                l[i * order + j] = (symmetric[i * order + j] - Dot(l.AsSpan(i * order, j), rowJ)) / diagonal;
+                l[i * order + j] = (symmetric[i * order + j] - Vectors.Dot(l.AsSpan(i * order, j), rowJ)) / diagonal;
         }
         return new Cholesky(l, order);
     }
@@ -61,7 +61,7 @@ internal sealed class Cholesky
         if (b.Length != n || x.Length != n) throw new ArgumentException($"expected vectors of length {n}");
         b.CopyTo(x);
         for (var i = 0; i < n; i++)
-            x[i] = (x[i] - Dot(_lower.AsSpan(i * n, i), x[..i])) / _lower[i * n + i];
+            x[i] = (x[i] - Vectors.Dot(_lower.AsSpan(i * n, i), x[..i])) / _lower[i * n + i];
         for (var i = n - 1; i >= 0; i--)
         {
             var sum = x[i];
@@ -114,31 +114,5 @@ internal sealed class Cholesky
         var x = new double[Order];
         Solve(b, x);
         return x;
-    }
-
-    /// <summary>The dots of rows i..i+3 of <paramref name="l"/> (their first |b| values) with b, each summed as <see cref="Dot"/> sums.</summary>
-    private static (double, double, double, double) Dot4(double[] l, int order, int i, ReadOnlySpan<double> b)
-    {
-        var r0 = l.AsSpan(i * order, b.Length);
-        var r1 = l.AsSpan((i + 1) * order, b.Length);
-        var r2 = l.AsSpan((i + 2) * order, b.Length);
-        var r3 = l.AsSpan((i + 3) * order, b.Length);
-        double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-        for (var k = 0; k < b.Length; k++)
-        {
-            var bk = b[k];
-            s0 += r0[k] * bk;
-            s1 += r1[k] * bk;
-            s2 += r2[k] * bk;
-            s3 += r3[k] * bk;
-        }
-        return (s0, s1, s2, s3);
-    }
-
-    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        var sum = 0.0;
-        for (var k = 0; k < a.Length; k++) sum += a[k] * b[k];
-        return sum;
     }
 }

@@ -86,16 +86,7 @@ internal static class SymmetricMatrix
         // Four row dots at a time: independent sums, each in column order, added to the total in row order as before.
         for (; j + 3 < d; j += 4)
         {
-            ReadOnlySpan<double> a0 = matrix.Slice(j * d, d), a1 = matrix.Slice((j + 1) * d, d), a2 = matrix.Slice((j + 2) * d, d), a3 = matrix.Slice((j + 3) * d, d);
-            double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-            for (var k = 0; k < d; k++)
-            {
-                var xk = x[k];
-                s0 += a0[k] * xk;
-                s1 += a1[k] * xk;
-                s2 += a2[k] * xk;
-                s3 += a3[k] * xk;
-            }
+            var (s0, s1, s2, s3) = Vectors.RowDots4(matrix, d, j, x);
             sum += x[j] * s0;
             sum += x[j + 1] * s1;
             sum += x[j + 2] * s2;
