@@ -187,19 +187,16 @@ public sealed class ServingScenario : IScenario
         // The client library over the same Orleans client: what it adds to a raw grain call (checks, the read pipeline).
         var library = UnlearningClient.Over(cluster.Client);
         var placement = beside ? "no-op grain on the model grain's silo" : "no-op grain on another silo than the model grain (placement put none beside it in 256 tries)";
-        var singles = holdout.Select(r => new[] { r.Features }).ToArray();
-        var batches = Enumerable.Range(0, 16)
-            .Select(b => Enumerable.Range(0, settings.BatchRows).Select(i => holdout[(b * settings.BatchRows + i) % holdout.Length].Features).ToArray())
-            .ToArray();
+        var rows = ServingRows.Of(settings, holdout);
 
         var workloads = new (string Name, int Callers, Func<int, int, Task> Call)[]
         {
-            ("Predict 1 row", settings.ServingCallers, (c, i) => model.Predict(singles[(c * 7919 + i) % singles.Length])),
-            ("library Predict 1 row", settings.ServingCallers, (c, i) => library.PredictAsync(built.Name, singles[(c * 7919 + i) % singles.Length])),
+            ("Predict 1 row", settings.ServingCallers, (c, i) => model.Predict(rows.Single(c, i))),
+            ("library Predict 1 row", settings.ServingCallers, (c, i) => library.PredictAsync(built.Name, rows.Single(c, i))),
             ("no-op Ping", settings.ServingCallers, (c, i) => ping.Ping(i)),
-            ("no-op Sink", settings.BatchCallers, (c, i) => ping.Sink(batches[(c + i) % batches.Length])),
-            ("Predict batch", settings.BatchCallers, (c, i) => model.Predict(batches[(c + i) % batches.Length])),
-            ("library Predict batch", settings.BatchCallers, (c, i) => library.PredictAsync(built.Name, batches[(c + i) % batches.Length])),
+            ("no-op Sink", settings.BatchCallers, (c, i) => ping.Sink(rows.Batch(c, i))),
+            ("Predict batch", settings.BatchCallers, (c, i) => model.Predict(rows.Batch(c, i))),
+            ("library Predict batch", settings.BatchCallers, (c, i) => library.PredictAsync(built.Name, rows.Batch(c, i))),
         };
         var results = workloads.ToDictionary(w => w.Name, _ => new List<ClosedLoopResult>());
         var warmup = TimeSpan.FromSeconds(Math.Min(1, settings.ServingDuration.TotalSeconds));
@@ -281,16 +278,26 @@ public sealed class ServingScenario : IScenario
     private static List<(string Name, int Callers, Func<int, int, Task> Call)> ServingWorkloads(BenchSettings settings, DataRecord[] holdout,
         IModelGrain model, IPingGrain ping)
     {
-        var singles = holdout.Select(r => new[] { r.Features }).ToArray();
-        var batches = Enumerable.Range(0, 16)
-            .Select(b => Enumerable.Range(0, settings.BatchRows).Select(i => holdout[(b * settings.BatchRows + i) % holdout.Length].Features).ToArray())
-            .ToArray();
+        var rows = ServingRows.Of(settings, holdout);
         return
         [
-            ("Predict 1 row", settings.ServingCallers, (c, i) => model.Predict(singles[(c * 7919 + i) % singles.Length])),
+            ("Predict 1 row", settings.ServingCallers, (c, i) => model.Predict(rows.Single(c, i))),
             ("no-op Ping", settings.ServingCallers, (c, i) => ping.Ping(i)),
-            ("Predict batch", settings.BatchCallers, (c, i) => model.Predict(batches[(c + i) % batches.Length])),
+            ("Predict batch", settings.BatchCallers, (c, i) => model.Predict(rows.Batch(c, i))),
         ];
+    }
+
+    /// <summary>What callers send: each held-out row alone, and 16 batches of held-out rows; caller c's i-th call picks one.</summary>
+    private sealed class ServingRows(double[][][] singles, double[][][] batches)
+    {
+        public static ServingRows Of(BenchSettings settings, DataRecord[] holdout) => new(
+            [.. holdout.Select(r => new[] { r.Features })],
+            [.. Enumerable.Range(0, 16).Select(b =>
+                Enumerable.Range(0, settings.BatchRows).Select(i => holdout[(b * settings.BatchRows + i) % holdout.Length].Features).ToArray())]);
+
+        public double[][] Single(int caller, int call) => singles[(caller * 7919 + call) % singles.Length];
+
+        public double[][] Batch(int caller, int call) => batches[(caller + call) % batches.Length];
     }
 
     private static string Describe(BenchSecurity security) => security switch
