@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
-using Orleans.Configuration;
 using Unlearning.TestKit;
 using Unlearning.Tests.Storage;
 using Unlearning.Tests.Support;
@@ -33,7 +31,7 @@ public sealed class ManagementEndpointTests(ITestOutputHelper output)
             Assert.Contains("storage: Healthy", ready);
             Assert.Contains("cluster: Healthy", ready);
 
-            using var client = await ConnectAsync(silo.GatewayPort, ClusterIdentity.DefaultClusterId);
+            using var client = await GatewayClient.ConnectAsync(silo.GatewayPort, ClusterIdentity.DefaultClusterId);
             var grains = client.Services.GetRequiredService<IClusterClient>();
             var dataset = Dataset.Wdbc().Take(120);
             var name = "metrics-model";
@@ -167,19 +165,4 @@ public sealed class ManagementEndpointTests(ITestOutputHelper output)
     }
 
     private static double Bound(string le) => le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture);
-
-    private static async Task<IHost> ConnectAsync(int gatewayPort, string clusterId)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.UseOrleansClient(client => client
-            .UseStaticClustering(new IPEndPoint(IPAddress.Loopback, gatewayPort))
-            .Configure<ClusterOptions>(options =>
-            {
-                options.ClusterId = clusterId;
-                options.ServiceId = ClusterIdentity.DefaultServiceId;
-            }));
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
 }

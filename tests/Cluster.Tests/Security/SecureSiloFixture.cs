@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 using Unlearning.Client.Security;
 using Unlearning.TestKit;
 using Unlearning.Tests.Support;
@@ -52,23 +51,7 @@ public sealed class SecureSiloFixture : IAsyncLifetime
     }
 
     /// <summary>A raw Orleans client of the silo, secured as <paramref name="security"/> says; started.</summary>
-    public async Task<IHost> ConnectAsync(ClientSecurity security)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.UseOrleansClient(client =>
-        {
-            security.ApplyTo(client);
-            client.UseStaticClustering(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, Silo.GatewayPort))
-                .Configure<ClusterOptions>(options =>
-                {
-                    options.ClusterId = ClusterId;
-                    options.ServiceId = ClusterIdentity.DefaultServiceId;
-                });
-        });
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+    public Task<IHost> ConnectAsync(ClientSecurity security) => GatewayClient.ConnectAsync(Silo.GatewayPort, ClusterId, security);
 
     /// <summary>The CLI, in this process, against the silo with the development client certificate (unless the arguments give TLS options).</summary>
     public async Task<CliRun> RunAsync(params string[] args)
