@@ -6,6 +6,7 @@ using Orleans.Dashboard;
 using Unlearning.Calls;
 using Unlearning.Client;
 using Unlearning.Compliance;
+using Unlearning.Placement;
 using Unlearning.Silo.Kubernetes;
 using Unlearning.Silo.Management;
 using Unlearning.Silo.Security;
@@ -33,6 +34,9 @@ public static class SiloConfiguration
         silo.AddUnlearningTelemetry();
         silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = ClusterIdentity.ResponseTimeout);
         silo.AddUnlearningCompliance(configuration);
+        silo.Services.AddSingleton<SiloSlots>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<SiloSlots>());
+        silo.Services.AddPlacementDirector<ShardSpreadPlacement, ShardSpreadPlacementDirector>();
         silo.Services.AddSingleton<CallLedger>();
         silo.Services.AddSingleton<IIncomingGrainCallFilter, CallLedgerFilter>();
         silo.AddUnlearningSecurity(configuration);

@@ -2,11 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
-using Orleans.Placement;
 using Orleans.Storage;
 using Unlearning.Compute;
 using Unlearning.Learning;
 using Unlearning.Logging;
+using Unlearning.Placement;
 using Unlearning.Removal;
 using Unlearning.Storage;
 using Unlearning.Telemetry;
@@ -20,8 +20,8 @@ namespace Unlearning.Shard;
 /// the thread pool; every state change happens in a grain turn, so turns never race.
 /// </summary>
 [Reentrant]
-// Shards train on the CPU of the silo they live on: spread them rather than stack them beside their model.
-[ActivationCountBasedPlacement]
+// Shards train on the CPU of the silo they live on: a model's shards spread over the silos (by membership, not load).
+[ShardSpreadPlacement]
 public sealed class ShardGrain : Grain, IShardGrain
 {
     /// <summary>How many committed ingests a shard remembers, so a repeated commit answers with the same count.</summary>

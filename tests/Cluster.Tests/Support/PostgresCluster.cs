@@ -31,6 +31,8 @@ public sealed class PostgresCluster : IAsyncDisposable
             "--Unlearning:SweepInterval", "00:00:01",
             // Orleans' warnings, and what the product's own code says (shown when a test fails), each line timed.
             "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Unlearning", "Information",
+            // Where each shard was placed, and among which silos (a line per shard activation).
+            "--Logging:LogLevel:Unlearning.Placement", "Debug",
             // (The timestamp is the simple formatter's option, and the formatter must be named for it to be read.)
             "--Logging:Console:FormatterName", "simple", "--Logging:Console:FormatterOptions:TimestampFormat", "HH:mm:ss.fff ",
         ];
