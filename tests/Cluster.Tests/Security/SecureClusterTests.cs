@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 using Unlearning.Client.Security;
 using Unlearning.Tests.Storage;
 using Unlearning.Tests.Support;
@@ -42,7 +40,8 @@ public sealed class SecureClusterTests(ITestOutputHelper output)
 
             // Both silos active in the membership both agree on: the second joined by probing the first, and they keep
             // probing each other, over silo-to-silo links that are TLS only (placement decides whether shards spread).
-            using var host = await ConnectAsync(database.ConnectionString, clusterId, new ClientSecurity(credentials.ClientTls, token));
+            using var host = await MembershipClient.ConnectAsync(database.ConnectionString, clusterId,
+                new MembershipClientOptions(Security: new ClientSecurity(credentials.ClientTls, token)));
             var management = host.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
             var active = await management.GetHosts(onlyActive: true);
             Assert.Equal(2, active.Count);
@@ -55,26 +54,5 @@ public sealed class SecureClusterTests(ITestOutputHelper output)
             output.WriteLine($"--- tls1 ---\n{first.Output}\n--- tls2 ---\n{second.Output}");
             throw;
         }
-    }
-
-    private static async Task<IHost> ConnectAsync(string postgres, string clusterId, ClientSecurity security)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.UseOrleansClient(client =>
-        {
-            security.ApplyTo(client);
-            client.UseAdoNetClustering(options =>
-            {
-                options.Invariant = Unlearning.Client.PostgresConnectionString.Invariant;
-                options.ConnectionString = postgres;
-            }).Configure<ClusterOptions>(options =>
-            {
-                options.ClusterId = clusterId;
-                options.ServiceId = ClusterIdentity.DefaultServiceId;
-            });
-        });
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
     }
 }

@@ -3,10 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Orleans.Configuration;
-using Unlearning.Client;
 using Unlearning.Learning;
-using Unlearning.Silo.Security;
 using Unlearning.Silo.Storage;
 using Unlearning.TestKit;
 using Unlearning.Tests.Support;
@@ -210,30 +207,10 @@ public sealed class KillTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<IHost> ConnectAsync(string connectionString, string clusterId)
-    {
-        // The test reads shards' records through IShardGrain.FindStored, an internal method: with the cluster's key, which
-        // it can read as it reads the database.
-        var key = InternalCallKey.From(await InternalCallKey.LoadPostgresSecretAsync(connectionString, clusterId));
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.UseOrleansClient(client => client
-            .AllowInternalCallsForTests(key)
-            .UseAdoNetClustering(options =>
-            {
-                options.Invariant = PostgresConnectionString.Invariant;
-                options.ConnectionString = connectionString;
-            })
-            .Configure<ClusterOptions>(options =>
-            {
-                options.ClusterId = clusterId;
-                options.ServiceId = ClusterIdentity.DefaultServiceId;
-            })
-            .Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1))
-            .Configure<ClientMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(20)));
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+    // The test reads shards' records through IShardGrain.FindStored, an internal method: with the cluster's key, which
+    // it can read as it reads the database.
+    private static Task<IHost> ConnectAsync(string connectionString, string clusterId) =>
+        MembershipClient.ConnectAsync(connectionString, clusterId, new MembershipClientOptions(InternalCalls: true, ResponseTimeout: TimeSpan.FromSeconds(20)));
 
     /// <summary>Silo port → status in the membership table, once the killed silo is declared dead (waits up to a minute).</summary>
     private static async Task<Dictionary<int, int>> MembershipAsync(string connectionString, string clusterId)

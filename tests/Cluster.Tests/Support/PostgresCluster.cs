@@ -1,8 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
-using Unlearning.Client;
-using Unlearning.Silo.Security;
 using Unlearning.Tests.Storage;
 
 namespace Unlearning.Tests.Support;
@@ -61,34 +57,10 @@ public sealed class PostgresCluster : IAsyncDisposable
         return silo;
     }
 
-    /// <summary>A client on the membership table: it follows silos as they die and join.</summary>
-    /// <para>With <paramref name="internalCalls"/>, it may call the grains' internal methods (IShardGrain...), with the
-    /// cluster's key read from the database, as only a reader of the database can.</para>
-    public async Task<IHost> ConnectAsync(TimeSpan responseTimeout, bool internalCalls = false)
-    {
-        var key = internalCalls ? InternalCallKey.From(await InternalCallKey.LoadPostgresSecretAsync(ConnectionString, ClusterId)) : null;
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.UseOrleansClient(client =>
-        {
-            if (key is not null) client.AllowInternalCallsForTests(key);
-            client
-            .UseAdoNetClustering(options =>
-            {
-                options.Invariant = PostgresConnectionString.Invariant;
-                options.ConnectionString = ConnectionString;
-            })
-            .Configure<ClusterOptions>(options =>
-            {
-                options.ClusterId = ClusterId;
-                options.ServiceId = ClusterIdentity.DefaultServiceId;
-            })
-            .Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1))
-            .Configure<ClientMessagingOptions>(options => options.ResponseTimeout = responseTimeout);
-        });
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+    /// <summary>A client on the membership table (<see cref="MembershipClient"/>); with <paramref name="internalCalls"/>, one
+    /// that may call the grains' internal methods.</summary>
+    public Task<IHost> ConnectAsync(TimeSpan responseTimeout, bool internalCalls = false) =>
+        MembershipClient.ConnectAsync(ConnectionString, ClusterId, new MembershipClientOptions(internalCalls, responseTimeout));
 
     /// <summary>Every silo's output, for a failing test's log.</summary>
     public string Outputs() => string.Join("\n", Silos.Select(s => $"--- {s.Name} ---\n{s.Output}"));
