@@ -11,8 +11,10 @@ using static Unlearning.Bench.Scenarios.ClusterOps;
 
 namespace Unlearning.Bench.Scenarios;
 
-/// <summary>Scenario 9's sizes: records per model and their widths, the many-models case, and the CLI's file.</summary>
-public sealed record ScaleSettings(int Records, int[] Features, int Models, int ModelRecords, int ModelFeatures, int CliRecords, int CliFeatures);
+/// <summary>Scenario 9's sizes: records per model and their widths, the many-models case, the CLI's file, and the cluster case
+/// (one model over several silos on PostgreSQL).</summary>
+public sealed record ScaleSettings(int Records, int[] Features, int Models, int ModelRecords, int ModelFeatures, int CliRecords, int CliFeatures,
+    int SpreadRecords, int SpreadFeatures, int SpreadSilos);
 
 /// <summary>
 /// Memory at scale (issue 14): what a silo holds per record on each store, how many bytes a model costs before and after
@@ -35,7 +37,8 @@ public sealed class ScaleScenario : IScenario
         "the build, after a compacting collection that returns freed memory), ingest rate, and on the durable stores the first prediction " +
         "after the cluster restarts. Many models on SQLite: heap and RSS per model after they are built, after idle collection, and " +
         "after one prediction on each. The CLI as a process ingesting a large generated CSV: its peak RSS (VmHWM). Raw bytes of a record: " +
-        "8 per feature + 8 (the issue's measure).";
+        "8 per feature + 8 (the issue's measure). One model over several silos on PostgreSQL (all in this process): shards and records per " +
+        "silo, heap and RSS per record, ingest rate, one forget against the full train, the first prediction after every silo restarts.";
 
     public async Task RunAsync(BenchContext context, ScenarioRecorder recorder)
     {
@@ -44,6 +47,7 @@ public sealed class ScaleScenario : IScenario
             await PerRecordAsync(context, recorder, scale.Records, features);
         await ManyModelsAsync(recorder, scale);
         await ClientAsync(recorder, scale);
+        await ScaleAcrossSilos.RunAsync(context, recorder, scale);
     }
 
     private static async Task PerRecordAsync(BenchContext context, ScenarioRecorder recorder, int records, int features)
@@ -248,7 +252,7 @@ public sealed class ScaleScenario : IScenario
     }
 
     /// <summary>Live heap and RSS after a blocking, compacting collection that returns freed memory to the system.</summary>
-    private static (long Heap, long Rss) Measure()
+    internal static (long Heap, long Rss) Measure()
     {
         for (var i = 0; i < 2; i++)
         {

@@ -1,0 +1,104 @@
+using Unlearning.Bench.Data;
+using Unlearning.Bench.Infrastructure;
+using Unlearning.Bench.Results;
+using static Unlearning.Bench.Scenarios.ClusterOps;
+
+namespace Unlearning.Bench.Scenarios;
+
+/// <summary>
+/// Scenario 9's cluster case: one large model on several silos sharing a PostgreSQL database, as a deployment runs it.
+/// Where its shards and records land, the memory they take, how fast it ingests and trains, one forget against the full
+/// train, and the first prediction after every silo restarts.
+/// </summary>
+internal static class ScaleAcrossSilos
+{
+    private const int Shards = 16, Slices = 4;
+
+    public static async Task RunAsync(BenchContext context, ScenarioRecorder recorder, ScaleSettings scale)
+    {
+        var caseName = $"{scale.SpreadRecords:#,0} x {scale.SpreadFeatures} on {scale.SpreadSilos} silos, PostgreSQL";
+        if (await StorageBackends.UnavailableAsync(StorageKind.PostgreSql) is { } reason)
+        {
+            recorder.Add(new ResultRow { Case = caseName, Metric = "shards per silo", Verdict = Verdict.NotAvailable, Unavailable = reason });
+            return;
+        }
+        BenchContext.Progress($"generating synthetic {scale.SpreadRecords:#,0} x {scale.SpreadFeatures}");
+        var data = SyntheticData.Generate(scale.SpreadRecords, scale.SpreadFeatures);
+        var raw = 8.0 * scale.SpreadFeatures + 8;
+        BenchContext.Progress(caseName);
+        var beforeStart = ScaleScenario.Measure();
+        var cluster = await BenchCluster.StartAsync(StorageKind.PostgreSql, scale.SpreadSilos);
+        try
+        {
+            var started = ScaleScenario.Measure();
+            var built = await BuildAsync(cluster, data, "spread", Shards, Slices, data.Records, context.Settings.IngestBatch);
+            var after = ScaleScenario.Measure();
+            var status = await built.Model.GetStatus();
+            AddPlacement(recorder, caseName, status, scale.SpreadSilos);
+
+            var heap = (after.Heap - started.Heap) / (double)data.Records.Length;
+            var rss = (after.Rss - started.Rss) / (double)data.Records.Length;
+            var target = 2 * raw + 64;
+            recorder.Add(new ResultRow
+            {
+                Case = caseName, Metric = "live heap per record", Value = heap, Unit = "B", Target = $"<= {target:0} (2x raw + 64)",
+                Verdict = heap <= target ? Verdict.Pass : Verdict.Miss,
+                Note = $"all {scale.SpreadSilos} silos together (one process); raw {raw:0} B; {heap / raw:0.00}x raw",
+            });
+            recorder.Add(new ResultRow
+            {
+                Case = caseName, Metric = "RSS per record", Value = rss, Unit = "B", Target = $"<= {target:0} (2x raw + 64)",
+                Verdict = rss <= target ? Verdict.Pass : Verdict.Miss,
+                Note = $"{(after.Rss - started.Rss) / (1 << 20):#,0} MiB for {data.Records.Length * raw / (1 << 20):#,0} MiB raw; the {scale.SpreadSilos} " +
+                       $"empty silos: {(started.Rss - beforeStart.Rss) / (1 << 20):0} MiB RSS",
+            });
+            recorder.Add(new ResultRow
+            {
+                Case = caseName, Metric = "ingest rate", Value = data.Records.Length / (built.IngestMs / 1000), Unit = "rec/s", Verdict = Verdict.Info,
+                Note = $"one client, batches of {context.Settings.IngestBatch:#,0}, S={Shards} R={Slices}; train {built.TrainMs / 1000:0.0} s",
+            });
+
+            // One forget, from the receipt's point of view: the owning shard refits its slices from the subject's first one.
+            await Task.Delay(SettleTime);
+            var forgetMs = await TimeAsync(() => built.Model.Forget(data.Records[data.Records.Length / 2].Subject));
+            recorder.Add(new ResultRow
+            {
+                Case = caseName, Metric = "one forget (receipt)", Value = forgetMs, Unit = "ms", Target = ">= 16x faster than the full train",
+                PeerName = "full train", PeerValue = built.TrainMs, Ratio = built.TrainMs / forgetMs, RatioUnit = "x",
+                Verdict = built.TrainMs / forgetMs >= 16 ? Verdict.Pass : Verdict.Miss,
+                Note = "one subject of one record; the full train is the build's own train",
+            });
+
+            var row = new[] { data.Records[0].Features };
+            await cluster.StopKeepingStoreAsync();
+            cluster = await BenchCluster.StartOnAsync(cluster.Store, scale.SpreadSilos);
+            var model = cluster.Model(built.Name);
+            var first = await TimeAsync(() => model.Predict(row));
+            var warm = new List<double>();
+            for (var i = 0; i < 5; i++) warm.Add(await TimeAsync(() => model.Predict(row)));
+            recorder.Add(new ResultRow
+            {
+                Case = caseName, Metric = "first predict after restart", Value = first, Unit = "ms", Target = "<= 100",
+                Verdict = first <= 100 ? Verdict.Pass : Verdict.Miss, Note = $"one row, every silo restarted; warm: {Stats.Median(warm):0.0} ms",
+            });
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
+    /// <summary>Shards and records per silo; the target: every silo gets a share, no two differing by more than one shard.</summary>
+    private static void AddPlacement(ScenarioRecorder recorder, string caseName, ModelStatus status, int silos)
+    {
+        var bySilo = status.Shards.GroupBy(s => s.Silo).Select(g => (Shards: g.Count(), Records: g.Sum(s => s.Records)))
+            .OrderByDescending(s => s.Shards).ToArray();
+        var counts = bySilo.Select(s => s.Shards).Concat(Enumerable.Repeat(0, Math.Max(0, silos - bySilo.Length))).ToArray();
+        recorder.Add(new ResultRow
+        {
+            Case = caseName, Metric = "shards per silo", Value = counts.Max(), Unit = "most on one silo", Target = "every silo, within 1 of each other",
+            Verdict = counts.Max() - counts.Min() <= 1 ? Verdict.Pass : Verdict.Miss,
+            Note = $"shards {string.Join("/", counts)}; records {string.Join("/", bySilo.Select(s => $"{s.Records:#,0}"))}",
+        });
+    }
+}
