@@ -58,8 +58,11 @@ public sealed record CertifiedOptions(
 
 /// <summary>
 /// What a certified model's calibration measured when it chose sigma (and lambda): on pilot fits of each shard's records,
-/// the mean bound a single-record removal spends (per shard, scaled to the shard's rows; <see cref="StepBound"/> is the
-/// largest; <see cref="HighStepBound"/>: the 95th percentile over the sampled records, for the shard where it is largest), and the accuracy of pilots with the chosen noise and of noiseless pilots of the same lambda on held-out
+/// the mean bound a single-record removal adds to each binary model's residual (<see cref="ShardModelStepBounds"/>, per
+/// shard, scaled to the shard's rows) and their total in quadrature, what a removal adds to the shard's bound on average
+/// (<see cref="ShardStepBounds"/>; <see cref="StepBound"/> is the largest; <see cref="HighStepBound"/>: the 95th percentile
+/// of single removals' own bounds over the sampled records, for the shard where it is largest), and the accuracy of pilots
+/// with the chosen noise and of noiseless pilots of the same lambda on held-out
 /// rows of the training records (about one in five, never part of a pilot's fit): the difference is the noise's price.
 /// <see cref="Candidates"/>: every lambda tried, with the sigma it needs and its accuracies.
 /// </summary>
@@ -72,7 +75,8 @@ public sealed record CertifiedCalibration(
     [property: Id(4)] double HeldOutAccuracy,
     [property: Id(5)] double ExactHeldOutAccuracy,
     [property: Id(6)] CalibrationCandidateResult[] Candidates,
-    [property: Id(7)] double HighStepBound = 0)
+    [property: Id(7)] double HighStepBound = 0,
+    [property: Id(8)] double[][]? ShardModelStepBounds = null)
 {
     /// <summary>Held-out accuracy points the noise costs (exact minus certified; negative when the noise happened to help).</summary>
     public double AccuracyPrice => ExactHeldOutAccuracy - HeldOutAccuracy;

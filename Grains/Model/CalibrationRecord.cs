@@ -13,5 +13,6 @@ internal static class CalibrationRecord
         choice.HeldOutAccuracy,
         choice.ExactHeldOutAccuracy,
         [.. choice.Candidates.Select(c => new CalibrationCandidateResult(c.Lambda, c.Sigma, c.HeldOutAccuracy, c.ExactHeldOutAccuracy, c.Settled))],
-        choice.HighStepBound);
+        choice.HighStepBound,
+        [.. choice.ShardModelStepBounds.Select(bounds => (double[])bounds.Clone())]);
 }

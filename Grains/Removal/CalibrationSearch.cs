@@ -4,13 +4,15 @@ using Unlearning.Algebra;
 namespace Unlearning.Removal;
 
 /// <summary>What a <see cref="CalibrationSearch"/> chose, with what it measured to choose it.</summary>
-/// <param name="ShardStepBounds">Per shard, the mean bound of one single-record removal at the chosen setting (0: not measured).</param>
+/// <param name="ShardStepBounds">Per shard, what one single-record removal adds to the shard's bound on average at the chosen
+/// setting: <see cref="RemovalProjection.Rate"/> of its <paramref name="ShardModelStepBounds"/> (0: not measured).</param>
+/// <param name="ShardModelStepBounds">Per shard, per binary model, the mean bound of one single-record removal (empty: not measured).</param>
 /// <param name="HeldOutAccuracy">The certified pilots' accuracy on the held-out rows of every shard, at the chosen setting.</param>
 /// <param name="ExactHeldOutAccuracy">The same with noiseless pilots of the same lambda: what the noise costs is the difference.</param>
 /// <param name="HighStepBound">The largest shard's 95th percentile of the bounds of its sampled records' removals.</param>
 public sealed record CalibrationChoice(
     double Lambda, double Sigma, double[] ShardStepBounds, long Records, int HeldOutRows, double HeldOutAccuracy,
-    double ExactHeldOutAccuracy, IReadOnlyList<CandidateSummary> Candidates, double HighStepBound);
+    double ExactHeldOutAccuracy, IReadOnlyList<CandidateSummary> Candidates, double HighStepBound, double[][] ShardModelStepBounds);
 
 /// <summary>One candidate lambda: the sigma it needs, its held-out accuracy with that noise and without, and whether its sigma settled.</summary>
 public sealed record CandidateSummary(double Lambda, double Sigma, double HeldOutAccuracy, double ExactHeldOutAccuracy, bool Settled);
@@ -128,9 +130,10 @@ public sealed class CalibrationSearch
             .ThenBy(i => i)
             .First();
         var noisy = _noisy[best]!;
-        return new CalibrationChoice(_lambdas[best], _sigma[best], [.. noisy.Select(m => m?.MeanStepBound ?? 0)],
+        return new CalibrationChoice(_lambdas[best], _sigma[best], [.. noisy.Select(m => m is null ? 0 : RemovalProjection.Rate(m.MeanStepBounds))],
             noisy.Sum(m => (long)(m?.ShardRows ?? 0)), noisy.Sum(m => m?.HeldOutRows ?? 0),
-            summaries[best].HeldOutAccuracy, summaries[best].ExactHeldOutAccuracy, summaries, noisy.Max(m => m?.HighStepBound ?? 0));
+            summaries[best].HeldOutAccuracy, summaries[best].ExactHeldOutAccuracy, summaries, noisy.Max(m => m?.HighStepBound ?? 0),
+            [.. noisy.Select(m => m is null ? [] : (double[])m.MeanStepBounds.Clone())]);
     }
 
     private static double Accuracy(PilotMeasurement?[] shards)

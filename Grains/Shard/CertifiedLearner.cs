@@ -30,9 +30,10 @@ internal sealed class CertifiedLearner : IShardLearner
 
     private readonly List<DataRecord> _pendingRemovals = [];
 
-    /// <summary>Records removed by Newton steps since <see cref="_model"/>'s last exact fit, and that fit's residual bound.</summary>
+    /// <summary>Records removed by Newton steps since <see cref="_model"/>'s last exact fit, and that fit's residual bound per
+    /// binary model (null when a row written before they were kept restored the model: unknown until the next fit).</summary>
     private int _stepRecords;
-    private double _fitBound;
+    private double[]? _fitBounds;
 
     /// <summary>Steps a shard's own mean must rest on before it replaces the calibration's expected bound.</summary>
     public const int ObservedSteps = 10;
@@ -45,7 +46,7 @@ internal sealed class CertifiedLearner : IShardLearner
         if (state.Certified is { } stored)
         {
             _model = stored.Restore(config, NoiseKey, shard);
-            (_stepRecords, _fitBound) = (stored.StepRecords, stored.FitBound);
+            (_stepRecords, _fitBounds) = (stored.StepRecords, stored.FitBounds);
         }
     }
 
@@ -61,22 +62,34 @@ internal sealed class CertifiedLearner : IShardLearner
     public CertifiedBudget? Budget => _model is null ? null : new CertifiedBudget(_model.Budget, _model.ResidualBound);
 
     /// <summary>
-    /// The bound one single-record removal is expected to spend: the mean over this model's own steps since its last exact
-    /// fit once there are <see cref="ObservedSteps"/>, before that the calibration's measurement for this shard (or the
-    /// steps so far, when the sigma was given); and the removals the budget left covers at that rate.
+    /// What one single-record removal is expected to add to each binary model's residual bound: the mean over this model's
+    /// own steps since its last exact fit once there are <see cref="ObservedSteps"/>, before that the calibration's
+    /// measurement for this shard (or the steps so far, when the sigma was given); and the removals the budget left
+    /// covers at those rates (<see cref="RemovalProjection"/>), with their total rate as the step bound.
     /// </summary>
     public RemovalForecast? Forecast
     {
         get
         {
             if (_model is not { } model) return null;
-            var calibrated = _config.Certified?.Calibration?.ShardStepBounds is { } bounds && _shard < bounds.Length && bounds[_shard] > 0
-                ? bounds[_shard] : (double?)null;
-            double? observed = _stepRecords > 0 ? Math.Max(0, model.ResidualBound - _fitBound) / _stepRecords : null;
-            var step = _stepRecords >= ObservedSteps || calibrated is null ? observed : calibrated;
-            return step is > 0 ? new RemovalForecast(step, (long)Math.Floor(Math.Max(0, model.BudgetLeft) / step.Value)) : new RemovalForecast(step, null);
+            var observed = ObservedRates(model);
+            var rates = _stepRecords >= ObservedSteps ? observed : CalibratedRates(model) ?? observed;
+            if (rates is null) return new RemovalForecast(null, null);
+            var rate = RemovalProjection.Rate(rates);
+            return rate > 0 ? new RemovalForecast(rate, RemovalProjection.RemovalsLeft(model.ResidualBounds, rates, model.Budget)) : new RemovalForecast(null, null);
         }
     }
+
+    private double[]? ObservedRates(CertifiedModel model)
+    {
+        if (_stepRecords == 0 || _fitBounds is not { } fit || fit.Length != model.BinaryModelCount) return null;
+        return [.. model.ResidualBounds.Select((bound, m) => Math.Max(0, bound - fit[m]) / _stepRecords)];
+    }
+
+    private double[]? CalibratedRates(CertifiedModel model) =>
+        _config.Certified?.Calibration?.ShardModelStepBounds is { } shards && _shard < shards.Length && shards[_shard] is { } rates
+        && rates.Length == model.BinaryModelCount && rates.Any(rate => rate > 0)
+            ? rates : null;
 
     /// <summary>The basis the next forget will use, if one is computed or being computed.</summary>
     internal Task<CertifiedShardBasis>? CurrentBasis => _basis;
@@ -115,14 +128,14 @@ internal sealed class CertifiedLearner : IShardLearner
         _pendingRemovals.Clear();
         if (update is null)
         {
-            (_stepRecords, _fitBound) = (0, 0);
+            (_stepRecords, _fitBounds) = (0, null);
             state.Certified = null;
             return;
         }
-        if (update.StepRecords == 0) (_stepRecords, _fitBound) = (0, update.Model.ResidualBound);
+        if (update.StepRecords == 0) (_stepRecords, _fitBounds) = (0, [.. update.Model.ResidualBounds]);
         else _stepRecords += update.StepRecords;
         state.NoiseRefits = Math.Max(state.NoiseRefits, update.Refit);
-        state.Certified = CertifiedState.Of(update.Model, update.Refit, _stepRecords, _fitBound);
+        state.Certified = CertifiedState.Of(update.Model, update.Refit, _stepRecords, _fitBounds);
     }
 
     public void RecordsAdded(ShardState state)

@@ -120,6 +120,29 @@ public sealed class CertifiedLearnerTests
     }
 
     [Fact]
+    public void The_forecast_rests_on_the_shards_own_steps_per_binary_model_once_there_are_enough_and_survives_a_restart()
+    {
+        var shard = new LearnerHarness();
+        shard.Step();
+        var fit = shard.State.Certified!.ResidualBounds.ToArray();
+        Assert.Equal(Bits(fit), Bits(shard.State.Certified.FitBounds!));
+        var records = Sorted();
+        for (var i = 0; i < CertifiedLearner.ObservedSteps; i++)
+        {
+            shard.Forget([records[10 + 37 * i].Id]);
+            Assert.Equal(ForgetMethod.Certified, shard.Step().Method);
+        }
+
+        var stored = shard.State.Certified!;
+        var rates = stored.ResidualBounds.Select((bound, m) => (bound - fit[m]) / CertifiedLearner.ObservedSteps).ToArray();
+        var forecast = shard.Learner.Forecast!;
+        Assert.Equal(RemovalProjection.Rate(rates), forecast.StepBound);
+        Assert.Equal(RemovalProjection.RemovalsLeft(stored.ResidualBounds, rates, shard.Learner.Budget!.Total), forecast.RemovalsLeft);
+        Assert.True(forecast.RemovalsLeft > 0);
+        Assert.Equal(forecast, new LearnerHarness(stored).Learner.Forecast);
+    }
+
+    [Fact]
     public async Task Verification_finds_the_served_model_within_its_bound_and_catches_other_weights_or_records()
     {
         var shard = new LearnerHarness();
