@@ -10,6 +10,9 @@ namespace Unlearning.Removal;
 /// </summary>
 public static class RemovalProjection
 {
+    /// <summary>Steps a shard's own mean rates must rest on before they replace the calibration's.</summary>
+    public const int ObservedSteps = 10;
+
     /// <summary>Past this the answer is "as many as anyone will ask for".</summary>
     public const long Unbounded = 1_000_000_000_000;
 

@@ -36,7 +36,7 @@ internal sealed class CertifiedLearner : IShardLearner
     private double[]? _fitBounds;
 
     /// <summary>Steps a shard's own mean must rest on before it replaces the calibration's expected bound.</summary>
-    public const int ObservedSteps = 10;
+    public const int ObservedSteps = RemovalProjection.ObservedSteps;
 
     public CertifiedLearner(ModelConfig config, int shard, ShardState state)
     {

@@ -85,7 +85,7 @@ public sealed record BenchSettings
             Calibrated = new(1, 1e-5, 1_000,
             [
                 new("fertility1980_morekids.csv", null, 4, 3_000, TimeSpan.FromMinutes(10), 100),
-                new("fashion_mnist.csv.gz", 3_000, 1, 3, TimeSpan.FromMinutes(5), 1),
+                new("fashion_mnist.csv.gz", 3_000, 1, 12, TimeSpan.FromMinutes(5), 4),
             ]),
         },
         _ => new BenchSettings
@@ -101,7 +101,7 @@ public sealed record BenchSettings
             Calibrated = new(1, 1e-5, 1_000,
             [
                 new("fertility1980_morekids.csv", null, 4, 5_000, TimeSpan.FromMinutes(20), 100),
-                new("fashion_mnist.csv.gz", null, 1, 3, TimeSpan.FromMinutes(30), 1),
+                new("fashion_mnist.csv.gz", null, 1, 30, TimeSpan.FromMinutes(30), 10),
             ]),
         },
     };

@@ -2,6 +2,7 @@ using System.Globalization;
 using Unlearning.Bench.Infrastructure;
 using Unlearning.Bench.Results;
 using Unlearning.Learning;
+using Unlearning.Removal;
 using Unlearning.TestKit;
 using static Unlearning.Bench.Scenarios.ClusterOps;
 
@@ -172,7 +173,7 @@ public sealed class CertifiedCalibrationScenario : IScenario
                 Value = absorbed, Unit = "count", Target = $">= {settings.Removals:#,0}", Ratio = (double)projected / settings.Removals,
                 Verdict = projected >= settings.Removals ? Verdict.Pass : Verdict.Miss,
                 Note = $"projected: {projected:#,0} ({absorbed:#,0} made + {last.RemovalsLeft:#,0} left at {Number(last.StepBound ?? double.NaN)} per removal, " +
-                       $"as status --budgets estimates); spent {Number(last.Budget!.Spent)} of {Number(last.Budget.Total)}; {Format.Milliseconds(perRemoval)} per forget",
+                       $"as status --budgets estimates from {(absorbed >= RemovalProjection.ObservedSteps ? "the shard's own steps" : "the calibration's rates")}); spent {Number(last.Budget!.Spent)} of {Number(last.Budget.Total)}; {Format.Milliseconds(perRemoval)} per forget",
             });
         }
         recorder.Add(new ResultRow
