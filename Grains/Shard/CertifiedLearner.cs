@@ -74,6 +74,11 @@ internal sealed class CertifiedLearner : IShardLearner
             if (_model is not { } model) return null;
             var observed = ObservedRates(model);
             var rates = _stepRecords >= ObservedSteps ? observed : CalibratedRates(model) ?? observed;
+            if (rates is null && _stepRecords < ObservedSteps && CalibratedTotalRate() is { } total)
+            {
+                // A calibration recorded before per-model rates were kept: its total rate, taken as one binary model's.
+                return new RemovalForecast(total, RemovalProjection.RemovalsLeft([model.ResidualBound], [total], model.Budget));
+            }
             if (rates is null) return new RemovalForecast(null, null);
             var rate = RemovalProjection.Rate(rates);
             return rate > 0 ? new RemovalForecast(rate, RemovalProjection.RemovalsLeft(model.ResidualBounds, rates, model.Budget)) : new RemovalForecast(null, null);
@@ -85,6 +90,9 @@ internal sealed class CertifiedLearner : IShardLearner
         if (_stepRecords == 0 || _fitBounds is not { } fit || fit.Length != model.BinaryModelCount) return null;
         return [.. model.ResidualBounds.Select((bound, m) => Math.Max(0, bound - fit[m]) / _stepRecords)];
     }
+
+    private double? CalibratedTotalRate() =>
+        _config.Certified?.Calibration?.ShardStepBounds is { } bounds && _shard < bounds.Length && bounds[_shard] > 0 ? bounds[_shard] : null;
 
     private double[]? CalibratedRates(CertifiedModel model) =>
         _config.Certified?.Calibration?.ShardModelStepBounds is { } shards && _shard < shards.Length && shards[_shard] is { } rates

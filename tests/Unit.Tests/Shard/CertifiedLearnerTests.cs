@@ -143,6 +143,27 @@ public sealed class CertifiedLearnerTests
     }
 
     [Fact]
+    public void Before_its_own_steps_the_forecast_takes_the_calibrations_per_model_rates_or_an_older_calibrations_total()
+    {
+        var fitted = new LearnerHarness();
+        fitted.Step();
+        var stored = fitted.State.Certified!;
+        var budget = fitted.Learner.Budget!;
+        static ModelConfig Calibrated(double total, double[][]? perModel) => Config with
+        {
+            Certified = Config.Certified! with { Calibration = new CertifiedCalibration(1, total, [total], 1, 1, 1, [], total, perModel) },
+        };
+
+        var current = new LearnerHarness(stored, Calibrated(0.002, [[0.003]])).Learner.Forecast!;
+        Assert.Equal(0.003, current.StepBound);
+        Assert.Equal(RemovalProjection.RemovalsLeft(stored.ResidualBounds, [0.003], budget.Total), current.RemovalsLeft);
+
+        var older = new LearnerHarness(stored, Calibrated(0.002, null)).Learner.Forecast!;
+        Assert.Equal(0.002, older.StepBound);
+        Assert.Equal((long)Math.Floor(budget.Left / 0.002), older.RemovalsLeft);
+    }
+
+    [Fact]
     public async Task Verification_finds_the_served_model_within_its_bound_and_catches_other_weights_or_records()
     {
         var shard = new LearnerHarness();
@@ -192,11 +213,12 @@ public sealed class CertifiedLearnerTests
     /// <summary>One shard's records (one slice, sorted by id) and state around a learner.</summary>
     private sealed class LearnerHarness
     {
-        public LearnerHarness(CertifiedState? stored = null)
+        public LearnerHarness(CertifiedState? stored = null, ModelConfig? config = null)
         {
             // A restored shard has its row back: the key and the count of refits drawn so far.
-            State = new ShardState { Config = Config, Certified = stored, NoiseKey = NoiseKey, NoiseRefits = stored?.Refit ?? 0 };
-            Learner = new CertifiedLearner(Config, 0, State);
+            config ??= Config;
+            State = new ShardState { Config = config, Certified = stored, NoiseKey = NoiseKey, NoiseRefits = stored?.Refit ?? 0 };
+            Learner = new CertifiedLearner(config, 0, State);
         }
 
         public ShardState State { get; }
