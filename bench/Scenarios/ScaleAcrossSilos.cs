@@ -36,22 +36,9 @@ internal static class ScaleAcrossSilos
             var status = await built.Model.GetStatus();
             AddPlacement(recorder, caseName, status, scale.SpreadSilos);
 
-            var heap = (after.Heap - started.Heap) / (double)data.Records.Length;
-            var rss = (after.Rss - started.Rss) / (double)data.Records.Length;
-            var target = 2 * raw + 64;
-            recorder.Add(new ResultRow
-            {
-                Case = caseName, Metric = "live heap per record", Value = heap, Unit = "B", Target = $"<= {target:0} (2x raw + 64)",
-                Verdict = heap <= target ? Verdict.Pass : Verdict.Miss,
-                Note = $"all {scale.SpreadSilos} silos together (one process); raw {raw:0} B; {heap / raw:0.00}x raw",
-            });
-            recorder.Add(new ResultRow
-            {
-                Case = caseName, Metric = "RSS per record", Value = rss, Unit = "B", Target = $"<= {target:0} (2x raw + 64)",
-                Verdict = rss <= target ? Verdict.Pass : Verdict.Miss,
-                Note = $"{(after.Rss - started.Rss) / (1 << 20):#,0} MiB for {data.Records.Length * raw / (1 << 20):#,0} MiB raw; the {scale.SpreadSilos} " +
-                       $"empty silos: {(started.Rss - beforeStart.Rss) / (1 << 20):0} MiB RSS",
-            });
+            ScaleScenario.AddMemoryRows(recorder, caseName, raw, data.Records.Length, started, after,
+                heapNote: $"all {scale.SpreadSilos} silos together (one process); ",
+                fixedCost: $"the {scale.SpreadSilos} empty silos: {(started.Rss - beforeStart.Rss) / ScaleScenario.MiB:0} MiB RSS");
             recorder.Add(new ResultRow
             {
                 Case = caseName, Metric = "ingest rate", Value = data.Records.Length / (built.IngestMs / 1000), Unit = "rec/s", Verdict = Verdict.Info,
@@ -69,18 +56,8 @@ internal static class ScaleAcrossSilos
                 Note = "one subject of one record; the full train is the build's own train",
             });
 
-            var row = new[] { data.Records[0].Features };
-            await cluster.StopKeepingStoreAsync();
-            cluster = await BenchCluster.StartOnAsync(cluster.Store, scale.SpreadSilos);
-            var model = cluster.Model(built.Name);
-            var first = await TimeAsync(() => model.Predict(row));
-            var warm = new List<double>();
-            for (var i = 0; i < 5; i++) warm.Add(await TimeAsync(() => model.Predict(row)));
-            recorder.Add(new ResultRow
-            {
-                Case = caseName, Metric = "first predict after restart", Value = first, Unit = "ms", Target = "<= 100",
-                Verdict = first <= 100 ? Verdict.Pass : Verdict.Miss, Note = $"one row, every silo restarted; warm: {Stats.Median(warm):0.0} ms",
-            });
+            cluster = await ScaleScenario.AddFirstPredictAfterRestartAsync(recorder, caseName, cluster, scale.SpreadSilos, built.Name,
+                data.Records[0].Features, "one row, every silo restarted");
         }
         finally
         {

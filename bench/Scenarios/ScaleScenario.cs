@@ -27,7 +27,7 @@ public sealed class ScaleScenario : IScenario
     private const int Shards = 16, Slices = 4;
     /// <summary>Many-models case: small models, as a platform holding one per tenant or cohort would have.</summary>
     private const int ModelShards = 4, ModelSlices = 2;
-    private const double MiB = 1 << 20;
+    internal const double MiB = 1 << 20;
 
     public string Name => "scale";
     public string Id => "9-scale";
@@ -73,23 +73,11 @@ public sealed class ScaleScenario : IScenario
                 var started = Measure();
                 var built = await BuildAsync(cluster, data, "scale", Shards, Slices, data.Records, context.Settings.IngestBatch);
                 var after = Measure();
-                var heap = (after.Heap - started.Heap) / (double)records;
-                var rss = (after.Rss - started.Rss) / (double)records;
                 var rate = records / (built.IngestMs / 1000);
                 if (kind == StorageKind.Memory) memoryRate = rate;
-                var target = 2 * raw + 64;
-                recorder.Add(new ResultRow
-                {
-                    Case = $"{caseName}, {store}", Metric = "live heap per record", Value = heap, Unit = "B", Target = $"<= {target:0} (2x raw + 64)",
-                    Verdict = heap <= target ? Verdict.Pass : Verdict.Miss, Note = $"raw {raw:0} B; {heap / raw:0.00}x raw",
-                });
-                recorder.Add(new ResultRow
-                {
-                    Case = $"{caseName}, {store}", Metric = "RSS per record", Value = rss, Unit = "B", Target = $"<= {target:0} (2x raw + 64)",
-                    Verdict = rss <= target ? Verdict.Pass : Verdict.Miss,
-                    Note = $"{(after.Rss - started.Rss) / MiB:0} MiB for {records * raw / MiB:0} MiB raw; the silo's fixed cost (started, empty): " +
-                           $"{(started.Rss - beforeStart.Rss) / MiB:0} MiB RSS, {(started.Heap - beforeStart.Heap) / MiB:0} MiB heap",
-                });
+                AddMemoryRows(recorder, $"{caseName}, {store}", raw, records, started, after, heapNote: "",
+                    fixedCost: $"the silo's fixed cost (started, empty): {(started.Rss - beforeStart.Rss) / MiB:0} MiB RSS, " +
+                               $"{(started.Heap - beforeStart.Heap) / MiB:0} MiB heap");
                 recorder.Add(new ResultRow
                 {
                     Case = $"{caseName}, {store}", Metric = "ingest rate", Value = rate, Unit = "rec/s",
@@ -102,24 +90,61 @@ public sealed class ScaleScenario : IScenario
                 if (kind == StorageKind.Memory) continue;
 
                 // A restart: the model's rows are all the new silo has; the first prediction activates the model and its shards.
-                var row = new[] { data.Records[0].Features };
-                await cluster.StopKeepingStoreAsync();
-                cluster = await BenchCluster.StartOnAsync(cluster.Store, 1);
-                var model = cluster.Model(built.Name);
-                var first = await TimeAsync(() => model.Predict(row));
-                var warm = new List<double>();
-                for (var i = 0; i < 5; i++) warm.Add(await TimeAsync(() => model.Predict(row)));
-                recorder.Add(new ResultRow
-                {
-                    Case = $"{caseName}, {store}", Metric = "first predict after restart", Value = first, Unit = "ms", Target = "<= 100",
-                    Verdict = first <= 100 ? Verdict.Pass : Verdict.Miss, Note = $"one row; warm: {Stats.Median(warm):0.0} ms",
-                });
+                cluster = await AddFirstPredictAfterRestartAsync(recorder, $"{caseName}, {store}", cluster, 1, built.Name, data.Records[0].Features, "one row");
             }
             finally
             {
                 await cluster.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// Live heap and RSS per record of a build of <paramref name="records"/> records (<paramref name="raw"/> bytes each),
+    /// measured around it, against 2x raw + 64.
+    /// </summary>
+    /// <param name="heapNote">Said before the heap row's note ("" for nothing).</param>
+    /// <param name="fixedCost">What the empty silos took, for the RSS row's note.</param>
+    internal static void AddMemoryRows(ScenarioRecorder recorder, string caseName, double raw, int records, (long Heap, long Rss) started,
+        (long Heap, long Rss) after, string heapNote, string fixedCost)
+    {
+        var heap = (after.Heap - started.Heap) / (double)records;
+        var rss = (after.Rss - started.Rss) / (double)records;
+        var target = 2 * raw + 64;
+        recorder.Add(new ResultRow
+        {
+            Case = caseName, Metric = "live heap per record", Value = heap, Unit = "B", Target = $"<= {target:0} (2x raw + 64)",
+            Verdict = heap <= target ? Verdict.Pass : Verdict.Miss, Note = $"{heapNote}raw {raw:0} B; {heap / raw:0.00}x raw",
+        });
+        recorder.Add(new ResultRow
+        {
+            Case = caseName, Metric = "RSS per record", Value = rss, Unit = "B", Target = $"<= {target:0} (2x raw + 64)",
+            Verdict = rss <= target ? Verdict.Pass : Verdict.Miss,
+            Note = $"{(after.Rss - started.Rss) / MiB:#,0} MiB for {records * raw / MiB:#,0} MiB raw; {fixedCost}",
+        });
+    }
+
+    /// <summary>
+    /// Stops <paramref name="cluster"/> keeping its store, starts <paramref name="silos"/> silos on it, and records the time of
+    /// the first prediction of one row (the model's rows are all the new silos have), with the median of five warm ones.
+    /// </summary>
+    /// <returns>The restarted cluster, for the caller to dispose.</returns>
+    internal static async Task<BenchCluster> AddFirstPredictAfterRestartAsync(ScenarioRecorder recorder, string caseName, BenchCluster cluster,
+        int silos, string modelName, double[] features, string note)
+    {
+        var row = new[] { features };
+        await cluster.StopKeepingStoreAsync();
+        cluster = await BenchCluster.StartOnAsync(cluster.Store, silos);
+        var model = cluster.Model(modelName);
+        var first = await TimeAsync(() => model.Predict(row));
+        var warm = new List<double>();
+        for (var i = 0; i < 5; i++) warm.Add(await TimeAsync(() => model.Predict(row)));
+        recorder.Add(new ResultRow
+        {
+            Case = caseName, Metric = "first predict after restart", Value = first, Unit = "ms", Target = "<= 100",
+            Verdict = first <= 100 ? Verdict.Pass : Verdict.Miss, Note = $"{note}; warm: {Stats.Median(warm):0.0} ms",
+        });
+        return cluster;
     }
 
     private static async Task ManyModelsAsync(ScenarioRecorder recorder, ScaleSettings scale)
