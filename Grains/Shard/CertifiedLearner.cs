@@ -72,32 +72,39 @@ internal sealed class CertifiedLearner : IShardLearner
         get
         {
             if (_model is not { } model) return null;
-            var observed = ObservedRates(model);
-            var rates = _stepRecords >= ObservedSteps ? observed : CalibratedRates(model) ?? observed;
-            if (rates is null && _stepRecords < ObservedSteps && CalibratedTotalRate() is { } total)
-            {
-                // A calibration recorded before per-model rates were kept: its total rate, taken as one binary model's.
-                return new RemovalForecast(total, RemovalProjection.RemovalsLeft([model.ResidualBound], [total], model.Budget));
-            }
-            if (rates is null) return new RemovalForecast(null, null);
-            var rate = RemovalProjection.Rate(rates);
-            return rate > 0 ? new RemovalForecast(rate, RemovalProjection.RemovalsLeft(model.ResidualBounds, rates, model.Budget)) : new RemovalForecast(null, null);
+            var basis = _stepRecords >= ObservedSteps ? Observed(model) : Calibrated(model) ?? Observed(model);
+            if (basis is not { } projection) return new RemovalForecast(null, null);
+            var rate = RemovalProjection.Rate(projection.Rates);
+            return rate > 0
+                ? new RemovalForecast(rate, RemovalProjection.RemovalsLeft(projection.Residuals, projection.Rates, model.Budget))
+                : new RemovalForecast(null, null);
         }
     }
 
-    private double[]? ObservedRates(CertifiedModel model)
+    /// <summary>The model's residual bounds and the mean each of this model's own steps added to them.</summary>
+    private (IReadOnlyList<double> Residuals, double[] Rates)? Observed(CertifiedModel model)
     {
         if (_stepRecords == 0 || _fitBounds is not { } fit || fit.Length != model.BinaryModelCount) return null;
-        return [.. model.ResidualBounds.Select((bound, m) => Math.Max(0, bound - fit[m]) / _stepRecords)];
+        return (model.ResidualBounds, [.. model.ResidualBounds.Select((bound, m) => Math.Max(0, bound - fit[m]) / _stepRecords)]);
     }
 
-    private double? CalibratedTotalRate() =>
-        _config.Certified?.Calibration?.ShardStepBounds is { } bounds && _shard < bounds.Length && bounds[_shard] > 0 ? bounds[_shard] : null;
+    /// <summary>
+    /// The model's residual bounds and the calibration's per-model rates for this shard; from a calibration recorded before
+    /// those were kept, its total rate against the total bound, as if one binary model.
+    /// </summary>
+    private (IReadOnlyList<double> Residuals, double[] Rates)? Calibrated(CertifiedModel model)
+    {
+        var calibration = _config.Certified?.Calibration;
+        if (calibration?.ShardModelStepBounds is { } shards && _shard < shards.Length && shards[_shard] is { } rates
+            && rates.Length == model.BinaryModelCount && rates.Any(rate => rate > 0))
+        {
+            return (model.ResidualBounds, rates);
+        }
 
-    private double[]? CalibratedRates(CertifiedModel model) =>
-        _config.Certified?.Calibration?.ShardModelStepBounds is { } shards && _shard < shards.Length && shards[_shard] is { } rates
-        && rates.Length == model.BinaryModelCount && rates.Any(rate => rate > 0)
-            ? rates : null;
+        if (calibration?.ShardModelStepBounds is null && calibration?.ShardStepBounds is { } totals && _shard < totals.Length && totals[_shard] > 0)
+            return ([model.ResidualBound], [totals[_shard]]);
+        return null;
+    }
 
     /// <summary>The basis the next forget will use, if one is computed or being computed.</summary>
     internal Task<CertifiedShardBasis>? CurrentBasis => _basis;
