@@ -20,14 +20,12 @@ public sealed class CalibrationSearchTests(ITestOutputHelper output)
         for (var i = 0; i < rows; i++)
         {
             y[i] = i % 2;
-            for (var j = 0; j < features; j++) x[i * features + j] = (y[i] == 1 ? 0.6 : -0.6) * (j == 0 ? 1 : 0.3) + Gaussian(random);
+            for (var j = 0; j < features; j++) x[i * features + j] = (y[i] == 1 ? 0.6 : -0.6) * (j == 0 ? 1 : 0.3) + Normal(random);
         }
         var transform = new UnitBallTransform(features, centre: null, scale: [3, 3, 3, 3], intercept: true);
         return (transform.Apply(new TrainingSet(x, y, features, 2)), [.. Enumerable.Range(0, rows).Select(i => $"r{i:D4}")]);
     }
 
-    private static double Gaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     /// <summary>Runs the search over one shard's rows as the model grain runs it over every shard's answers.</summary>
     private static CalibrationChoice Calibrate(TrainingSet rows, string[] ids, int removals, IReadOnlyList<double> lambdas)

@@ -1,6 +1,7 @@
 using Unlearning.Learning;
 using Unlearning.Removal;
 using Xunit.Abstractions;
+using static Unlearning.Tests.Support.UnlearningData;
 
 namespace Unlearning.Tests.Removal;
 
@@ -117,12 +118,9 @@ public sealed class RemovalProjectionTests(ITestOutputHelper output)
         {
             y[i] = i % 4;
             for (var j = 0; j < features; j++)
-                x[i * features + j] = (j == 0 ? (y[i] % 2 == 0 ? 1 : -1) : j == 1 ? (y[i] / 2 == 0 ? 1 : -1) : 0) + Gaussian(random);
+                x[i * features + j] = (j == 0 ? (y[i] % 2 == 0 ? 1 : -1) : j == 1 ? (y[i] / 2 == 0 ? 1 : -1) : 0) + Normal(random);
         }
         var transform = new UnitBallTransform(features, centre: null, scale: [4, 4, 4, 4, 4, 4], intercept: true);
         return (transform.Apply(new TrainingSet(x, y, features, 4)), [.. Enumerable.Range(0, rows).Select(i => $"r{i:D4}")]);
     }
-
-    private static double Gaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

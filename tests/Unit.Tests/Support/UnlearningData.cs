@@ -67,6 +67,7 @@ internal static class UnlearningData
         return Math.Sqrt(sum);
     }
 
-    private static double Normal(Random random) =>
+    /// <summary>A standard normal draw (Box-Muller), two uniforms from <paramref name="random"/>.</summary>
+    public static double Normal(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }
