@@ -1,19 +1,11 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Unlearning.Wire;
 
 namespace Unlearning.Catalog;
-
-/// <summary>
-/// What a bucket of the subject index persists: a key drawn at random when the bucket is first used, and for each
-/// subject, its HMAC-SHA256 under that key (base64) and the models it was sent to.
-/// </summary>
-[GenerateSerializer, Alias("Unlearning.SubjectIndexState")]
-public sealed class SubjectIndexState
-{
-    [Id(0)] public byte[]? Key { get; set; }
-    [Id(1)] public Dictionary<string, List<string>> Models { get; set; } = new(StringComparer.Ordinal);
-}
 
 /// <summary>
 /// One bucket of the subject -> models index (<see cref="ISubjectIndexGrain"/>). Entries are added when an ingest stages
@@ -21,43 +13,165 @@ public sealed class SubjectIndexState
 /// possibly one whose ingest of it was aborted). Entries leave with their model's delete, not with a forget: a forget
 /// cannot tell an ingest of the same subject running beside it from none.
 /// </summary>
+/// <remarks>
+/// An entry is the first 64 bits of HMAC-SHA256 under the bucket's secret key: nobody without the key can aim two
+/// subjects at one entry, and a chance collision (about n/2^64 per lookup) only sends a forget to a model that holds
+/// nothing of the subject, as an aborted ingest does. Entries live in sorted segments. Each batch of new entries makes a
+/// segment that absorbs the newest segments while it is at least half their size (a binary counter), so a bucket holds
+/// O(log n) segments and each entry is rewritten O(log n) times, where rewriting the whole bucket per batch cost O(n).
+/// </remarks>
 public sealed class SubjectIndexGrain(
-    [PersistentState("subjects", StorageNames.Models)] IPersistentState<SubjectIndexState> state) : Grain, ISubjectIndexGrain
+    [PersistentState("subjects", StorageNames.Models)] IPersistentState<SubjectIndexState> state,
+    [FromKeyedServices(StorageNames.Models)] IGrainStorage storage) : Grain, ISubjectIndexGrain
 {
-    public async Task Add(string model, string[] subjects)
+    /// <summary>A name-table slot whose model was deleted (no model is named with the empty string).</summary>
+    private const string FreeSlot = "";
+
+    private readonly List<StoredSegment> _segments = [];
+
+    private SubjectIndexState State => state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var changed = false;
-        foreach (var subject in subjects.Distinct(StringComparer.Ordinal))
+        // Rows a call wrote without finishing (an orphan under NextSegment, retired rows not yet deleted) go first.
+        foreach (var number in State.Retired.Append(State.NextSegment)) await DeleteIfStoredAsync(number);
+        if (State.Retired.Count > 0)
         {
-            var hash = Hash(subject);
-            if (!state.State.Models.TryGetValue(hash, out var models)) state.State.Models[hash] = models = [];
-            if (models.Contains(model, StringComparer.Ordinal)) continue;
-            models.Add(model);
-            changed = true;
+            State.Retired.Clear();
+            await state.WriteStateAsync(cancellationToken);
         }
-        if (changed) await state.WriteStateAsync();
+        foreach (var number in State.Segments)
+        {
+            var stored = new GrainState<SubjectSegment>(new SubjectSegment());
+            await storage.ReadStateAsync(SegmentName(number), this.GetGrainId(), stored);
+            if (!stored.RecordExists) throw new InvalidOperationException($"subject index bucket {this.GetPrimaryKeyString()} lists segment {number}, which is not stored");
+            _segments.Add(new StoredSegment(number, stored));
+        }
+        if (State.Models.Count > 0) await MigrateAsync();
     }
 
-    public Task<string[][]> Lookup(string[] subjects) => Task.FromResult(subjects
-        .Select(subject => state.State.Key is not null && state.State.Models.TryGetValue(Hash(subject), out var models) ? models.ToArray() : [])
-        .ToArray());
+    public async Task Add(string model, string[] subjects)
+    {
+        var id = ModelId(model);
+        var fresh = subjects.Distinct(StringComparer.Ordinal).Select(Hash).Where(hash => !_segments.Any(s => s.Run.Contains(hash, id)))
+            .Select(hash => (hash, id)).ToArray();
+        if (fresh.Length > 0) await AppendAsync(SubjectSegment.Of(fresh));
+    }
+
+    public Task<string[][]> Lookup(string[] subjects)
+    {
+        var found = new string[subjects.Length][];
+        var models = new SortedSet<int>();
+        for (var i = 0; i < subjects.Length; i++)
+        {
+            models.Clear();
+            if (State.Key is not null)
+            {
+                var hash = Hash(subjects[i]);
+                foreach (var segment in _segments) segment.Run.CollectModels(hash, models);
+            }
+            found[i] = [.. models.Select(m => State.ModelNames[m])];
+        }
+        return Task.FromResult(found);
+    }
 
     public async Task RemoveModel(string model)
     {
-        var changed = false;
-        foreach (var (hash, models) in state.State.Models.ToArray())
-        {
-            if (!models.Remove(model)) continue;
-            changed = true;
-            if (models.Count == 0) state.State.Models.Remove(hash);
-        }
-        if (changed) await state.WriteStateAsync();
+        var id = State.ModelNames.IndexOf(model);
+        if (id < 0) return;
+        // The name goes too: a deleted model leaves nothing in the index.
+        State.ModelNames[id] = FreeSlot;
+        if (!_segments.Any(s => s.Run.Holds(id))) return;
+        await ReplaceAsync(_segments.Count, SubjectSegment.Merge([.. _segments.Select(s => s.Run)], keep: m => m != id));
     }
 
-    private string Hash(string subject)
+    private Task AppendAsync(SubjectSegment added)
     {
-        state.State.Key ??= RandomNumberGenerator.GetBytes(32);
-        return Convert.ToBase64String(HMACSHA256.HashData(state.State.Key, Encoding.UTF8.GetBytes(subject)));
+        var size = added.Count;
+        var absorbed = 0;
+        while (absorbed < _segments.Count && 2L * size >= _segments[^(absorbed + 1)].Run.Count) size += _segments[^++absorbed].Run.Count;
+        var merged = absorbed == 0 ? added : SubjectSegment.Merge([.. _segments.TakeLast(absorbed).Select(s => s.Run), added]);
+        return ReplaceAsync(absorbed, merged);
+    }
+
+    /// <summary>
+    /// Replaces the newest <paramref name="count"/> segments with <paramref name="merged"/>: writes it as a new row, then
+    /// the bucket row that lists it and retires the old rows, then deletes them. A crash at any step leaves rows that the
+    /// next activation deletes, never a listed row missing.
+    /// </summary>
+    private async Task ReplaceAsync(int count, SubjectSegment merged)
+    {
+        try
+        {
+            var retired = _segments.GetRange(_segments.Count - count, count);
+            _segments.RemoveRange(_segments.Count - count, count);
+            if (merged.Count > 0)
+            {
+                var stored = new GrainState<SubjectSegment>(merged);
+                await storage.WriteStateAsync(SegmentName(State.NextSegment), this.GetGrainId(), stored);
+                _segments.Add(new StoredSegment(State.NextSegment, stored));
+                State.NextSegment++;
+            }
+            State.Segments = [.. _segments.Select(s => s.Number)];
+            State.Retired.AddRange(retired.Select(s => s.Number));
+            await state.WriteStateAsync();
+            foreach (var old in retired)
+            {
+                await storage.ClearStateAsync(SegmentName(old.Number), this.GetGrainId(), old.Stored);
+                State.Retired.Remove(old.Number);
+            }
+        }
+        catch
+        {
+            // What is in memory may no longer be what is stored: the next call starts from the rows.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private async Task DeleteIfStoredAsync(int number)
+    {
+        var stored = new GrainState<SubjectSegment>(new SubjectSegment());
+        await storage.ReadStateAsync(SegmentName(number), this.GetGrainId(), stored);
+        if (stored.RecordExists) await storage.ClearStateAsync(SegmentName(number), this.GetGrainId(), stored);
+    }
+
+    private Task MigrateAsync()
+    {
+        var entries = new List<(ulong, int)>();
+        foreach (var (hash, models) in State.Models)
+        {
+            var prefix = BinaryPrimitives.ReadUInt64LittleEndian(Convert.FromBase64String(hash));
+            entries.AddRange(models.Select(model => (prefix, ModelId(model))));
+        }
+        State.Models.Clear();
+        return AppendAsync(SubjectSegment.Of(entries));
+    }
+
+    /// <summary>The model's slot in the name table; a new model takes a deleted one's slot, or a new one.</summary>
+    private int ModelId(string model)
+    {
+        var id = State.ModelNames.IndexOf(model);
+        if (id >= 0) return id;
+        id = State.ModelNames.IndexOf(FreeSlot);
+        if (id >= 0) State.ModelNames[id] = model;
+        else State.ModelNames.Add(model);
+        return id >= 0 ? id : State.ModelNames.Count - 1;
+    }
+
+    private ulong Hash(string subject)
+    {
+        State.Key ??= RandomNumberGenerator.GetBytes(32);
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(State.Key, Encoding.UTF8.GetBytes(subject), mac);
+        return BinaryPrimitives.ReadUInt64LittleEndian(mac);
+    }
+
+    private static string SegmentName(int number) => $"subjects-{number}";
+
+    private sealed record StoredSegment(int Number, GrainState<SubjectSegment> Stored)
+    {
+        public SubjectSegment Run => Stored.State!;
     }
 }
 

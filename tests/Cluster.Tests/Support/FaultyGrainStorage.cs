@@ -17,13 +17,13 @@ public sealed class FaultyGrainStorage(IGrainStorage inner, StorageFaults faults
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        faults.ThrowIfFailing(stateName);
+        faults.ThrowIfFailing(StorageOperation.Write, stateName);
         return inner.WriteStateAsync(stateName, grainId, grainState);
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        faults.ThrowIfFailing(stateName);
+        faults.ThrowIfFailing(StorageOperation.Clear, stateName);
         return inner.ClearStateAsync(stateName, grainId, grainState);
     }
 
@@ -33,19 +33,24 @@ public sealed class FaultyGrainStorage(IGrainStorage inner, StorageFaults faults
     }
 }
 
-/// <summary>Which writes <see cref="FaultyGrainStorage"/> fails now.</summary>
+public enum StorageOperation { Write, Clear }
+
+/// <summary>Which writes and clears <see cref="FaultyGrainStorage"/> fails now.</summary>
 public sealed class StorageFaults
 {
-    private volatile string? _failing;
+    private volatile Func<StorageOperation, string, bool>? _failing;
 
-    /// <summary>Fails writes of state names starting with <paramref name="prefix"/> until <see cref="Heal"/>.</summary>
-    public void FailWrites(string prefix) => _failing = prefix;
+    /// <summary>Fails writes and clears of state names starting with <paramref name="prefix"/> until <see cref="Heal"/>.</summary>
+    public void FailWrites(string prefix) => _failing = (_, stateName) => stateName.StartsWith(prefix, StringComparison.Ordinal);
+
+    /// <summary>Fails the operations <paramref name="failing"/> picks (by operation and state name) until <see cref="Heal"/>.</summary>
+    public void FailWhen(Func<StorageOperation, string, bool> failing) => _failing = failing;
 
     public void Heal() => _failing = null;
 
-    public void ThrowIfFailing(string stateName)
+    public void ThrowIfFailing(StorageOperation operation, string stateName)
     {
-        if (_failing is { } prefix && stateName.StartsWith(prefix, StringComparison.Ordinal))
-            throw new IOException($"injected: the write of {stateName} failed");
+        if (_failing is { } failing && failing(operation, stateName))
+            throw new IOException($"injected: the {operation.ToString().ToLowerInvariant()} of {stateName} failed");
     }
 }
