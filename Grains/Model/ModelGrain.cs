@@ -258,6 +258,8 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         foreach (var subject in subjects) RecordValidation.CheckSubject(subject);
         using var span = Spans.Forget(Name);
         await EnsureLoadedAsync();
+        string[] owners = [.. subjects.Select(subject => ShardKey.For(Name, Partitioning.ShardOf(subject, config.Shards))).Distinct()];
+        foreach (var scrubber in _scrubbers) await scrubber.OweAsync(owners, CancellationToken.None);
         // Every forget goes to its shard's batcher at once: those of one shard share its writes and its retrain.
         var receipts = await Task.WhenAll(subjects.Select(subject => ForgetOneAsync(config, subject, requestId, span)));
         var touched = receipts.Where(r => r.RecordsRemoved > 0).Select(r => ShardKey.For(Name, r.Shard)).Distinct().ToArray();
@@ -330,13 +332,14 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
     public async Task<DeleteResult> Delete()
     {
         var config = RequireConfig();
+        string[] keys = [Name, .. Enumerable.Range(0, config.Shards).Select(i => ShardKey.For(Name, i))];
+        foreach (var scrubber in _scrubbers) await scrubber.OweAsync(keys, CancellationToken.None);
         // Shards first, the model's own row last: a delete cut short leaves the model listed, and deleting it again completes.
         var held = await Task.WhenAll(Enumerable.Range(0, config.Shards).Select(i => Shard(i).Delete()));
         await SubjectIndex.RemoveModelAsync(GrainFactory, Name);
         await Catalog.Deleted(Name);
         await _state.ClearStateAsync();
-        // No row of these keys is left, so the scrub covers the whole table: PostgreSQL keeps dead versions until then.
-        string[] keys = [Name, .. Enumerable.Range(0, config.Shards).Select(i => ShardKey.For(Name, i))];
+        // PostgreSQL keeps dead versions of these rows until this scrub.
         foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync(keys, CancellationToken.None);
         await _audit.DeletedAsync(Name);
         _logger.LogInformation("Deleted model {Model} with {Records} records in {Shards} shards", Name, held.Sum(), config.Shards);

@@ -79,7 +79,9 @@ public sealed class ForgetRequestGrain : Grain, IForgetRequestGrain, IForgetRequ
             State.Accepted ??= _time.GetUtcNow();
             State.State = RequestState.Accepted;
             State.Completed = null;
-            // Stored before anything is forgotten; the registry (what wakes it after a failure) is written beside it.
+            // Stored before anything is forgotten; the registry (what wakes it after a failure) is written beside it. A row
+            // version before this one may hold an earlier part's subjects.
+            await OweScrubAsync();
             await Task.WhenAll(_writer.WriteAsync(), Registry.Opened(Entry()));
         }
         await RunAsync(order.Part, part);
@@ -161,6 +163,7 @@ public sealed class ForgetRequestGrain : Grain, IForgetRequestGrain, IForgetRequ
         part.Subjects = null;
         var before = State.State;
         Settle();
+        await OweScrubAsync();
         await _writer.WriteAsync();
         // The row written at acceptance held the subjects: PostgreSQL keeps that version until its partition is vacuumed.
         foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync([Id], CancellationToken.None);
@@ -189,6 +192,12 @@ public sealed class ForgetRequestGrain : Grain, IForgetRequestGrain, IForgetRequ
         }));
         foreach (var receipts in results) receipts.Sort((a, b) => string.CompareOrdinal(a.Model, b.Model));
         return results;
+    }
+
+    /// <summary>Before a write that leaves subjects in the row's previous version.</summary>
+    private async Task OweScrubAsync()
+    {
+        foreach (var scrubber in _scrubbers) await scrubber.OweAsync([Id], CancellationToken.None);
     }
 
     private void Settle()

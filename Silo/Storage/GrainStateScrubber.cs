@@ -18,6 +18,13 @@ namespace Unlearning.Silo.Storage;
 /// backups and replicas are outside this process's reach.
 /// </para>
 /// <para>
+/// Nothing vacuums the whole table: a forget or delete notes its grains in scrub_owed before it writes
+/// (<see cref="OweAsync"/>) and vacuums their partitions before it returns; the periodic maintenance only pays what
+/// such a scrub left owed. Every other dead version (an ingest's, a train's) holds records that are still live, and is
+/// autovacuum's business: a VACUUM FULL of all of grain_state whenever it changed, as before, rewrote gigabytes every
+/// few seconds under a large ingest and held each partition's exclusive lock while it did.
+/// </para>
+/// <para>
 /// SQLite needs nothing here: its connections run with secure_delete (freed content zeroed in place), and its
 /// own scrubber checkpoints and truncates the write-ahead log after a forget (<see cref="Sqlite.SqliteCheckpointScrubber"/>).
 /// </para>
@@ -30,16 +37,36 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
     /// <summary>How long a forget's scrub waits for older transactions to end before it vacuums anyway.</summary>
     private static readonly TimeSpan HorizonWait = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How old a debt must be before the periodic maintenance pays it: a younger one belongs to a forget still running,
+    /// which scrubs its own rows when it ends (a receipt normally comes within seconds).
+    /// </summary>
+    public static readonly TimeSpan OwedGrace = TimeSpan.FromMinutes(2);
+
     private const int ScrubAttempts = 3;
 
     public bool IsActive => options.EffectiveProvider == StorageProvider.Postgres && options.Vacuum != VacuumMode.Off;
 
+    /// <summary>Notes in scrub_owed (one row per grain key, its latest debt) that these grains' rows are about to be rewritten.</summary>
+    public async Task OweAsync(IReadOnlyCollection<string> grainKeys, CancellationToken cancellationToken)
+    {
+        if (!IsActive || grainKeys.Count == 0) return;
+        await using var connection = new NpgsqlConnection(options.Postgres);
+        await connection.OpenAsync(cancellationToken);
+        await using var owe = new NpgsqlCommand(
+            "INSERT INTO scrub_owed (grain_key, owed_since) SELECT key, clock_timestamp() FROM unnest(@keys) AS key " +
+            "ON CONFLICT (grain_key) DO UPDATE SET owed_since = EXCLUDED.owed_since", connection);
+        owe.Parameters.AddWithValue("keys", grainKeys.Distinct(StringComparer.Ordinal).ToArray());
+        await owe.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>
-    /// Vacuums the partitions holding these grains' rows now (PostgreSQL), waiting for a vacuum another silo runs. A
-    /// failed attempt is made again on a new connection: the forget that asked has already removed its records, and sending
-    /// it again would find nothing to remove and scrub nothing. (One known failure: a VACUUM FULL that must keep a dead
-    /// version whose TOAST data a pruning with a newer horizon has removed stops with "missing chunk number 0 for toast
-    /// value", PostgreSQL bug 18351; the next attempt, past that version's horizon, drops it.)
+    /// Vacuums the partitions holding these grains' rows now (PostgreSQL), waiting for a vacuum another silo runs, and
+    /// settles their debts when no older transaction held the vacuum back. A failed attempt is made again on a new
+    /// connection: the forget that asked has already removed its records, and sending it again would find nothing to
+    /// remove. (One known failure: a VACUUM FULL that must keep a dead version whose TOAST data a pruning with a newer
+    /// horizon has removed stops with "missing chunk number 0 for toast value", PostgreSQL bug 18351; the next attempt,
+    /// past that version's horizon, drops it.)
     /// </summary>
     public async Task ScrubAsync(IReadOnlyCollection<string> grainKeys, CancellationToken cancellationToken)
     {
@@ -47,7 +74,7 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
         {
             try
             {
-                await RunAsync(grainKeys, onlyIfChanged: false, wait: true, cancellationToken);
+                await RunAsync(grainKeys, owedBefore: null, wait: true, cancellationToken);
                 return;
             }
             catch (DbException error) when (attempt < ScrubAttempts && !cancellationToken.IsCancellationRequested)
@@ -58,13 +85,16 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
         }
     }
 
-    /// <summary>Vacuums all of grain_state now (PostgreSQL), waiting for a vacuum another silo runs.</summary>
-    public Task ScrubAsync(CancellationToken cancellationToken = default) => RunAsync(null, onlyIfChanged: false, wait: true, cancellationToken);
+    /// <summary>
+    /// Pays the debts older than <paramref name="olderThan"/> (scrubs a killed silo or a long transaction cut short),
+    /// after the vacuum another silo runs if <paramref name="wait"/>, else not at all then; true if it vacuumed. Only the partitions that hold those grains are rewritten: the
+    /// rest of the table, however large, is left to PostgreSQL's autovacuum (its dead versions hold no forgotten data).
+    /// </summary>
+    public Task<bool> ScrubOwedAsync(TimeSpan olderThan, bool wait = false, CancellationToken cancellationToken = default) =>
+        RunAsync(null, olderThan, wait, cancellationToken);
 
-    /// <summary>Vacuums grain_state if it changed since the last vacuum and no other silo is vacuuming it; true if it vacuumed.</summary>
-    public Task<bool> ScrubIfChangedAsync(CancellationToken cancellationToken = default) => RunAsync(null, onlyIfChanged: true, wait: false, cancellationToken);
-
-    private async Task<bool> RunAsync(IReadOnlyCollection<string>? grainKeys, bool onlyIfChanged, bool wait, CancellationToken cancellationToken)
+    /// <param name="grainKeys">A forget's grains; null to take the grains owed for longer than <paramref name="owedBefore"/>.</param>
+    private async Task<bool> RunAsync(IReadOnlyCollection<string>? grainKeys, TimeSpan? owedBefore, bool wait, CancellationToken cancellationToken)
     {
         if (!IsActive) return false;
         await using var connection = new NpgsqlConnection(options.Postgres);
@@ -83,33 +113,30 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
         try
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
-            if (grainKeys is not null)
+            // Debts noted before this point are paid by this vacuum if nothing holds its horizon back.
+            var cutoff = await ScalarAsync<DateTime>(connection, "SELECT clock_timestamp()", cancellationToken) - (owedBefore ?? TimeSpan.Zero);
+            var keys = grainKeys ?? await OwedAsync(connection, cutoff, cancellationToken);
+            if (keys.Count == 0) return false;
+            var clear = await WaitForOlderSnapshotsAsync(connection, warn: grainKeys is not null, cancellationToken);
+            if (!clear && grainKeys is null) return false; // the debts stay; the next round tries again
+            var relations = await RelationsHoldingAsync(connection, keys, cancellationToken);
+            foreach (var relation in relations) await VacuumAsync(connection, relation, cancellationToken);
+            if (clear)
             {
-                // A forget's scrub: only the partitions its grains live in, no bookkeeping of the whole table.
-                await WaitForOlderSnapshotsAsync(connection, cancellationToken);
-                var relations = await RelationsHoldingAsync(connection, grainKeys, cancellationToken);
-                foreach (var relation in relations) await VacuumAsync(connection, relation, cancellationToken);
+                await using var settle = new NpgsqlCommand("DELETE FROM scrub_owed WHERE grain_key = ANY(@keys) AND owed_since <= @cutoff", connection);
+                settle.Parameters.AddWithValue("keys", keys.ToArray());
+                settle.Parameters.AddWithValue("cutoff", cutoff);
+                await settle.ExecuteNonQueryAsync(cancellationToken);
+            }
+            if (grainKeys is null)
+            {
+                logger.LogInformation("Vacuumed {Relations} ({Mode}) for {Grains} grains whose scrub was owed, in {Elapsed} ms",
+                    string.Join(", ", relations), options.Vacuum, keys.Count, started.ElapsedMilliseconds);
+            }
+            else
+            {
                 logger.LogDebug("Vacuumed {Relations} ({Mode}) in {Elapsed} ms", string.Join(", ", relations), options.Vacuum, started.ElapsedMilliseconds);
-                return true;
             }
-            // Counted on the partitions (a partitioned parent keeps no counts) or on the table itself.
-            var changes = await ScalarAsync<long>(connection,
-                "SELECT COALESCE(SUM(n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables WHERE relid = 'grain_state'::regclass " +
-                "OR relid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'grain_state'::regclass)", cancellationToken);
-            if (onlyIfChanged)
-            {
-                var last = await ScalarAsync<long?>(connection, "SELECT changes_at_last_vacuum FROM storage_maintenance WHERE id = 1", cancellationToken);
-                if (last == changes) return false;
-            }
-            await VacuumAsync(connection, "grain_state", cancellationToken);
-            await using (var record = new NpgsqlCommand(
-                "INSERT INTO storage_maintenance (id, changes_at_last_vacuum, vacuumed_on) VALUES (1, @changes, now()) " +
-                "ON CONFLICT (id) DO UPDATE SET changes_at_last_vacuum = EXCLUDED.changes_at_last_vacuum, vacuumed_on = EXCLUDED.vacuumed_on", connection))
-            {
-                record.Parameters.AddWithValue("changes", changes);
-                await record.ExecuteNonQueryAsync(cancellationToken);
-            }
-            logger.LogInformation("Vacuumed grain_state ({Mode}) in {Elapsed} ms", options.Vacuum, started.ElapsedMilliseconds);
             return true;
         }
         finally
@@ -118,6 +145,16 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
             if (connection.State == System.Data.ConnectionState.Open)
                 await ReleaseAsync(connection);
         }
+    }
+
+    private static async Task<List<string>> OwedAsync(NpgsqlConnection connection, DateTime cutoff, CancellationToken cancellationToken)
+    {
+        var keys = new List<string>();
+        await using var command = new NpgsqlCommand("SELECT grain_key FROM scrub_owed WHERE owed_since <= @cutoff", connection);
+        command.Parameters.AddWithValue("cutoff", cutoff);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) keys.Add(reader.GetString(0));
+        return keys;
     }
 
     private static async Task ReleaseAsync(NpgsqlConnection connection)
@@ -143,7 +180,8 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
     /// database's). After <see cref="HorizonWait"/> it vacuums anyway and says so: the periodic vacuum clears what is left
     /// once they end.
     /// </summary>
-    private async Task WaitForOlderSnapshotsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <returns>False when it gave up waiting.</returns>
+    private async Task<bool> WaitForOlderSnapshotsAsync(NpgsqlConnection connection, bool warn, CancellationToken cancellationToken)
     {
         // The next transaction id as this session sees it (64 bits); snapshots and ids in pg_stat_activity are 32-bit.
         var next = ulong.Parse(await ScalarAsync<string>(connection, "SELECT pg_snapshot_xmax(pg_current_snapshot())::text", cancellationToken),
@@ -162,12 +200,14 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
         {
             if (waited.Elapsed >= HorizonWait)
             {
+                if (!warn) return false;
                 logger.LogWarning("A transaction open for over {Seconds} s holds back the vacuum of a forget: row versions it may still see " +
                     "stay in the table files until the periodic vacuum after it ends", (int)HorizonWait.TotalSeconds);
-                return;
+                return false;
             }
             await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
         }
+        return true;
     }
 
     private async Task VacuumAsync(NpgsqlConnection connection, string relation, CancellationToken cancellationToken)
@@ -203,8 +243,9 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
 }
 
 /// <summary>
-/// Runs <see cref="GrainStateScrubber.ScrubIfChangedAsync"/> every <see cref="StorageOptions.VacuumInterval"/>,
-/// so dead row versions left by forgets (and every other write) are cleared within about one interval.
+/// Runs <see cref="GrainStateScrubber.ScrubOwedAsync"/> every <see cref="StorageOptions.VacuumInterval"/>, so the dead row
+/// versions of a forget whose own scrub did not finish (its silo killed, an old transaction holding it back) are cleared
+/// within about <see cref="GrainStateScrubber.OwedGrace"/> plus one interval.
 /// </summary>
 public sealed class GrainStateScrubberService(GrainStateScrubber scrubber, StorageOptions options, ILogger<GrainStateScrubberService> logger) : BackgroundService
 {
@@ -216,7 +257,7 @@ public sealed class GrainStateScrubberService(GrainStateScrubber scrubber, Stora
         {
             try
             {
-                await scrubber.ScrubIfChangedAsync(stoppingToken);
+                await scrubber.ScrubOwedAsync(GrainStateScrubber.OwedGrace, cancellationToken: stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -224,7 +265,7 @@ public sealed class GrainStateScrubberService(GrainStateScrubber scrubber, Stora
             }
             catch (Exception error)
             {
-                logger.LogWarning(error, "Vacuum of grain_state failed; retrying in {Interval}", options.VacuumInterval);
+                logger.LogWarning(error, "The vacuum of owed scrubs failed; retrying in {Interval}", options.VacuumInterval);
             }
         }
     }

@@ -151,9 +151,10 @@ public sealed class KillTests(ITestOutputHelper output)
             Assert.All(status.Shards, s => Assert.Equal(ShardServingState.Serving, s.State));
             Assert.DoesNotContain(status.Shards, s => s.Silo.Contains($":{victim.SiloPort}:", StringComparison.Ordinal));
 
-            // The store holds nothing of the forgotten records, in its rows and (after the vacuum) its table files.
+            // The store holds nothing of the forgotten records, in its rows and (once the scrubs that the killed silo owed are
+            // paid, as the silos' maintenance does after its grace) its table files.
             await new GrainStateScrubber(new StorageOptions { Provider = StorageProvider.Postgres, Postgres = database.ConnectionString }.Validated(),
-                NullLogger<GrainStateScrubber>.Instance).ScrubAsync();
+                NullLogger<GrainStateScrubber>.Instance).ScrubOwedAsync(TimeSpan.Zero, wait: true);
             var audit = await StorageAudit.PostgresRowsAsync(database.ConnectionString);
             audit.AddRange(await StorageAudit.PostgresGrainStateFilesAsync(database.ConnectionString) ?? []);
             var traces = StorageAudit.Find(audit, StorageAudit.NeedlesOf(gone));

@@ -69,13 +69,13 @@ CREATE TABLE IF NOT EXISTS membership_silo
     CONSTRAINT pk_membership_silo PRIMARY KEY (deployment_id, address, port, generation)
 );
 
--- Bookkeeping of the vacuum that clears dead row versions of grain_state (see GrainStateScrubber):
--- the table's update/delete count when it was last vacuumed, shared by all silos.
-CREATE TABLE IF NOT EXISTS storage_maintenance
+-- Scrubs owed (see GrainStateScrubber): a forget or delete notes its grains here before it rewrites their rows, and
+-- its vacuum removes the note; a note left by a silo that died, or by a vacuum an old transaction held back, is paid
+-- by the silos' periodic maintenance. Keys only (model and shard names, request ids), never records.
+CREATE TABLE IF NOT EXISTS scrub_owed
 (
-    id                     integer     NOT NULL PRIMARY KEY CHECK (id = 1),
-    changes_at_last_vacuum bigint      NOT NULL,
-    vacuumed_on            timestamptz NOT NULL
+    grain_key  text        NOT NULL PRIMARY KEY,
+    owed_since timestamptz NOT NULL
 );
 
 -- One random secret per cluster, drawn by the first silo to start: silos mark their own grain calls with a value
