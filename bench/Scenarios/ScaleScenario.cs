@@ -66,11 +66,11 @@ public sealed class ScaleScenario : IScenario
                 continue;
             }
             BenchContext.Progress($"{caseName} on {store}");
-            var beforeStart = Measure();
+            var beforeStart = await MeasureSettledAsync();
             var cluster = await BenchCluster.StartAsync(kind, 1);
             try
             {
-                var started = Measure();
+                var started = await MeasureSettledAsync();
                 var built = await BuildAsync(cluster, data, "scale", Shards, Slices, data.Records, context.Settings.IngestBatch);
                 var after = Measure();
                 var rate = records / (built.IngestMs / 1000);
@@ -154,7 +154,7 @@ public sealed class ScaleScenario : IScenario
         var data = SyntheticData.Generate(scale.ModelRecords, scale.ModelFeatures);
         var raw = (8.0 * scale.ModelFeatures + 8) * scale.ModelRecords;
         await using var cluster = await BenchCluster.StartAsync(StorageKind.Sqlite, 1);
-        var started = Measure();
+        var started = await MeasureSettledAsync();
         var names = new string[scale.Models];
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
@@ -277,6 +277,19 @@ public sealed class ScaleScenario : IScenario
     }
 
     /// <summary>Live heap and RSS after a blocking, compacting collection that returns freed memory to the system.</summary>
+    /// <summary>
+    /// <see cref="Measure"/> once background work has had time to end: a cluster stopped just before (the previous case's)
+    /// or started just now keeps objects alive for a few seconds (its timers, pending calls), which a baseline taken at once
+    /// counted and a later measure did not, giving negative figures.
+    /// </summary>
+    internal static async Task<(long Heap, long Rss)> MeasureSettledAsync()
+    {
+        await Task.Delay(BaselineSettleTime);
+        return Measure();
+    }
+
+    private static readonly TimeSpan BaselineSettleTime = TimeSpan.FromSeconds(5);
+
     internal static (long Heap, long Rss) Measure()
     {
         for (var i = 0; i < 2; i++)
