@@ -70,7 +70,7 @@ public sealed record BenchSettings
             IngestSyntheticRows = 5_000,
             GrowthRecords = [2_000, 4_000], GrowthShardsRecords = 4_000, GrowthShards = [2, 4],
             Calibrated = new(1, 1e-5, 20, [new(null, null, 2, 25, TimeSpan.FromMinutes(1), 5)]),
-            Scale = new(5_000, [10, 50], 10, 500, 10, 20_000, 50, 5_000, 20, 3),
+            Scale = new(5_000, [10, 50], 10, 500, 10, 20_000, 50, 5_000, 20, 3, TimeSpan.FromSeconds(1)),
         },
         BenchMode.Quick => new BenchSettings
         {
@@ -81,7 +81,7 @@ public sealed record BenchSettings
             AccuracyShards = [1, 4, 8, 16, 32], AccuracyOnSharedSets = true, AccuracyOnFashionMnist = false,
             IngestSyntheticRows = 100_000,
             GrowthRecords = [10_000, 30_000, 100_000], GrowthShardsRecords = 100_000, GrowthShards = [4, 8, 16, 32, 64],
-            Scale = new(100_000, [10, 50], 100, 2_000, 10, 200_000, 50, 300_000, 20, 3),
+            Scale = new(100_000, [10, 50], 100, 2_000, 10, 200_000, 50, 300_000, 20, 3, TimeSpan.FromSeconds(5)),
             Calibrated = new(1, 1e-5, 1_000,
             [
                 new("fertility1980_morekids.csv", null, 4, 3_000, TimeSpan.FromMinutes(10), 100),
@@ -97,7 +97,7 @@ public sealed record BenchSettings
             AccuracyShards = [1, 4, 8, 16, 32], AccuracyOnSharedSets = true, AccuracyOnFashionMnist = true,
             IngestSyntheticRows = 1_000_000,
             GrowthRecords = [10_000, 30_000, 100_000, 300_000, 1_000_000], GrowthShardsRecords = 300_000, GrowthShards = [4, 8, 16, 32, 64],
-            Scale = new(1_000_000, [10, 50], 1_000, 2_000, 10, 1_000_000, 50, 10_000_000, 20, 3),
+            Scale = new(1_000_000, [10, 50], 1_000, 2_000, 10, 1_000_000, 50, 10_000_000, 20, 3, TimeSpan.FromSeconds(65)),
             Calibrated = new(1, 1e-5, 1_000,
             [
                 new("fertility1980_morekids.csv", null, 4, 5_000, TimeSpan.FromMinutes(20), 100),
@@ -151,7 +151,8 @@ public sealed record BenchSettings
                                                $"shard 0 forgets up to {set.RemovalCap:#,0} subjects or for {set.TimeCap.TotalMinutes:0} min"))),
             new("9 scale", $"{Scale.Records:#,0} records x {{{List(Scale.Features)}}} on each store (1 silo, S=16 R=4); {Scale.Models:#,0} models of " +
                            $"{Scale.ModelRecords:#,0} x {Scale.ModelFeatures} on SQLite (S=4 R=2); the CLI ingesting {Scale.CliRecords:#,0} x {Scale.CliFeatures}; " +
-                           $"{Scale.SpreadRecords:#,0} x {Scale.SpreadFeatures} on {Scale.SpreadSilos} silos on PostgreSQL (S=16 R=4)"),
+                           $"{Scale.SpreadRecords:#,0} x {Scale.SpreadFeatures} on {Scale.SpreadSilos} silos on PostgreSQL (S=16 R=4); memory baselines taken " +
+                           $"{Scale.AfterClusterSettle.TotalSeconds:0} s after the previous case's cluster stopped (freed pooled memory would bias them)"),
             new("10 slicing", $"S={SisaShards}, R in {{{List(SlicingSlices)}}} against full retrain S=1 R=1, on scenario 1's data sets (training split; " +
                               $"accuracy on the held-out split); one forget ({OneForgetRuns} measured runs) and a batch of {ForgetBatch}; 200 ms pause before each model's forgets"),
         ];

@@ -26,11 +26,11 @@ internal static class ScaleAcrossSilos
         var data = SyntheticData.Generate(scale.SpreadRecords, scale.SpreadFeatures);
         var raw = 8.0 * scale.SpreadFeatures + 8;
         BenchContext.Progress(caseName);
-        var beforeStart = await ScaleScenario.MeasureSettledAsync();
+        var beforeStart = await ScaleScenario.MeasureSettledAsync(scale.AfterClusterSettle);
         var cluster = await BenchCluster.StartAsync(StorageKind.PostgreSql, scale.SpreadSilos);
         try
         {
-            var started = await ScaleScenario.MeasureSettledAsync();
+            var started = await ScaleScenario.MeasureSettledAsync(ScaleScenario.AfterStartSettle);
             var built = await BuildAsync(cluster, data, "spread", Shards, Slices, data.Records, context.Settings.IngestBatch);
             var after = ScaleScenario.Measure();
             var status = await built.Model.GetStatus();

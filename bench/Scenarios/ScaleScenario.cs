@@ -12,9 +12,10 @@ using static Unlearning.Bench.Scenarios.ClusterOps;
 namespace Unlearning.Bench.Scenarios;
 
 /// <summary>Scenario 9's sizes: records per model and their widths, the many-models case, the CLI's file, and the cluster case
-/// (one model over several silos on PostgreSQL).</summary>
+/// (one model over several silos on PostgreSQL); how long a case waits, after the previous case's cluster stopped, before
+/// it takes its baseline.</summary>
 public sealed record ScaleSettings(int Records, int[] Features, int Models, int ModelRecords, int ModelFeatures, int CliRecords, int CliFeatures,
-    int SpreadRecords, int SpreadFeatures, int SpreadSilos);
+    int SpreadRecords, int SpreadFeatures, int SpreadSilos, TimeSpan AfterClusterSettle);
 
 /// <summary>
 /// Memory at scale (issue 14): what a silo holds per record on each store, how many bytes a model costs before and after
@@ -66,11 +67,11 @@ public sealed class ScaleScenario : IScenario
                 continue;
             }
             BenchContext.Progress($"{caseName} on {store}");
-            var beforeStart = await MeasureSettledAsync();
+            var beforeStart = await MeasureSettledAsync(context.Settings.Scale.AfterClusterSettle);
             var cluster = await BenchCluster.StartAsync(kind, 1);
             try
             {
-                var started = await MeasureSettledAsync();
+                var started = await MeasureSettledAsync(AfterStartSettle);
                 var built = await BuildAsync(cluster, data, "scale", Shards, Slices, data.Records, context.Settings.IngestBatch);
                 var after = Measure();
                 var rate = records / (built.IngestMs / 1000);
@@ -153,8 +154,9 @@ public sealed class ScaleScenario : IScenario
         BenchContext.Progress(caseName);
         var data = SyntheticData.Generate(scale.ModelRecords, scale.ModelFeatures);
         var raw = (8.0 * scale.ModelFeatures + 8) * scale.ModelRecords;
+        await Task.Delay(scale.AfterClusterSettle);
         await using var cluster = await BenchCluster.StartAsync(StorageKind.Sqlite, 1);
-        var started = await MeasureSettledAsync();
+        var started = await MeasureSettledAsync(AfterStartSettle);
         var names = new string[scale.Models];
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
@@ -278,17 +280,20 @@ public sealed class ScaleScenario : IScenario
 
     /// <summary>Live heap and RSS after a blocking, compacting collection that returns freed memory to the system.</summary>
     /// <summary>
-    /// <see cref="Measure"/> once background work has had time to end: a cluster stopped just before (the previous case's)
-    /// or started just now keeps objects alive for a few seconds (its timers, pending calls), which a baseline taken at once
-    /// counted and a later measure did not, giving negative figures.
+    /// <see cref="Measure"/> once background work has had time to end. A cluster stopped just before (the previous case's)
+    /// leaves memory that is freed only later (pooled buffers are trimmed after a minute unused): a baseline taken within
+    /// seconds counted it, the measure after the build did not, and the difference came out too small (1M x 10 on SQLite:
+    /// 190 B per record after 5 s, 226 B after 65 s, 242 B alone in a process) or negative (models after idle collection).
     /// </summary>
-    internal static async Task<(long Heap, long Rss)> MeasureSettledAsync()
+    /// <param name="settle">After a cluster stopped: <see cref="ScaleSettings.AfterClusterSettle"/>; after one started: <see cref="AfterStartSettle"/>.</param>
+    internal static async Task<(long Heap, long Rss)> MeasureSettledAsync(TimeSpan settle)
     {
-        await Task.Delay(BaselineSettleTime);
+        await Task.Delay(settle);
         return Measure();
     }
 
-    private static readonly TimeSpan BaselineSettleTime = TimeSpan.FromSeconds(5);
+    /// <summary>A cluster just started finishes its start-up work (membership, timers) within this.</summary>
+    internal static readonly TimeSpan AfterStartSettle = TimeSpan.FromSeconds(5);
 
     internal static (long Heap, long Rss) Measure()
     {
