@@ -14,7 +14,7 @@ public sealed class SubjectIndexState
     /// <summary>The form before segments (base64 HMAC -> model names); moved into a segment when the bucket activates.</summary>
     [Id(1)] public Dictionary<string, List<string>> Models { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Model names; an entry's model is its position here. Names stay when a model is deleted (a new model of the same name takes the slot).</summary>
+    /// <summary>Model names; an entry's model is its position here. A deleted model's name is blanked, and the next new model takes its slot.</summary>
     [Id(2)] public List<string> ModelNames { get; set; } = [];
 
     /// <summary>The segment rows that hold the entries, oldest first.</summary>

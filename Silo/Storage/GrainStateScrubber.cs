@@ -87,8 +87,9 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
 
     /// <summary>
     /// Pays the debts older than <paramref name="olderThan"/> (scrubs a killed silo or a long transaction cut short),
-    /// after the vacuum another silo runs if <paramref name="wait"/>, else not at all then; true if it vacuumed. Only the partitions that hold those grains are rewritten: the
-    /// rest of the table, however large, is left to PostgreSQL's autovacuum (its dead versions hold no forgotten data).
+    /// after the vacuum another silo runs if <paramref name="wait"/>, else not at all then; true if it vacuumed. Only the
+    /// partitions that hold those grains are rewritten: the rest of the table, however large, is left to PostgreSQL's
+    /// autovacuum (its dead versions hold no forgotten data).
     /// </summary>
     public Task<bool> ScrubOwedAsync(TimeSpan olderThan, bool wait = false, CancellationToken cancellationToken = default) =>
         RunAsync(null, olderThan, wait, cancellationToken);

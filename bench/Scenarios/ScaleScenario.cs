@@ -278,7 +278,6 @@ public sealed class ScaleScenario : IScenario
         return 0;
     }
 
-    /// <summary>Live heap and RSS after a blocking, compacting collection that returns freed memory to the system.</summary>
     /// <summary>
     /// <see cref="Measure"/> once background work has had time to end. A cluster stopped just before (the previous case's)
     /// leaves memory that is freed only later (pooled buffers are trimmed after a minute unused): a baseline taken within
@@ -295,6 +294,7 @@ public sealed class ScaleScenario : IScenario
     /// <summary>A cluster just started finishes its start-up work (membership, timers) within this.</summary>
     internal static readonly TimeSpan AfterStartSettle = TimeSpan.FromSeconds(5);
 
+    /// <summary>Live heap and RSS after a blocking, compacting collection that returns freed memory to the system.</summary>
     internal static (long Heap, long Rss) Measure()
     {
         for (var i = 0; i < 2; i++)

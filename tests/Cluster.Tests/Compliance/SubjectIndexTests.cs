@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using Orleans.TestingHost;
@@ -150,7 +149,7 @@ public sealed class SubjectIndexTests
         var state = await ReadBucketStateAsync(cluster, Bucket(cluster));
         var listed = state.Segments.Select(n => $"subjects-{n}").Order(StringComparer.Ordinal).ToList();
         var stored = new List<string>();
-        using var connection = Open(storage);
+        using var connection = StorageAudit.OpenSqliteReadOnly(storage.SqlitePath);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT state_name FROM grain_state WHERE state_name LIKE 'subjects-%' ORDER BY state_name";
         using var reader = command.ExecuteReader();
@@ -160,7 +159,7 @@ public sealed class SubjectIndexTests
 
     private static byte[] BucketRow(StorageOptions storage)
     {
-        using var connection = Open(storage);
+        using var connection = StorageAudit.OpenSqliteReadOnly(storage.SqlitePath);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT payload FROM grain_state WHERE state_name = 'subjects'";
         return (byte[])command.ExecuteScalar()!;
@@ -175,11 +174,4 @@ public sealed class SubjectIndexTests
 
     private static IGrainStorage Storage(StorageCluster cluster) =>
         ((InProcessSiloHandle)cluster.Cluster.Silos[0]).ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Models);
-
-    private static SqliteConnection Open(StorageOptions storage)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = storage.SqlitePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
-        return connection;
-    }
 }

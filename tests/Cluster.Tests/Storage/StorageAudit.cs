@@ -58,12 +58,19 @@ public static class StorageAudit
         return new string([.. bytes.AsSpan(start, length).ToArray().Select(b => b is >= 32 and < 127 ? (char)b : '.')]);
     }
 
+    /// <summary>A read-only, unpooled connection to a SQLite store, beside the silo that writes it.</summary>
+    public static SqliteConnection OpenSqliteReadOnly(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
     /// <summary>Every value of every row of every table of a SQLite database, as bytes.</summary>
     public static List<(string Where, byte[] Bytes)> SqliteRows(string path)
     {
         var result = new List<(string, byte[])>();
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
+        using var connection = OpenSqliteReadOnly(path);
         var tables = new List<string>();
         using (var command = connection.CreateCommand())
         {
