@@ -16,6 +16,12 @@ public sealed class UnlearningOptions
     /// </summary>
     public TimeSpan RetrainDelay { get; set; } = TimeSpan.FromMilliseconds(2);
 
+    /// <summary>
+    /// How long a silo's read replica of a model's ensemble is served before it asks the model again. A forget waits at
+    /// most this long for a silo it cannot reach to have dropped its replica.
+    /// </summary>
+    public TimeSpan ReplicaLease { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long a prediction waits when every shard is retraining before it fails.</summary>
     public TimeSpan PredictionWait { get; set; } = TimeSpan.FromSeconds(60);
 

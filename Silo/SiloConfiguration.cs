@@ -7,6 +7,7 @@ using Unlearning.Calls;
 using Unlearning.Client;
 using Unlearning.Compliance;
 using Unlearning.Placement;
+using Unlearning.Serving;
 using Unlearning.Silo.Kubernetes;
 using Unlearning.Silo.Management;
 using Unlearning.Silo.Security;
@@ -37,6 +38,9 @@ public static class SiloConfiguration
         silo.Services.AddSingleton<SiloSlots>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(services => services.GetRequiredService<SiloSlots>());
         silo.Services.AddPlacementDirector<ShardSpreadPlacement, ShardSpreadPlacementDirector>();
+        silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
+        silo.Services.AddSingleton<ReplicaCache>();
+        silo.Services.AddSingleton<ReplicaHosts>();
         silo.Services.AddSingleton<CallLedger>();
         silo.Services.AddSingleton<IIncomingGrainCallFilter, CallLedgerFilter>();
         silo.AddUnlearningSecurity(configuration);

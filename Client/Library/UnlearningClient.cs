@@ -342,7 +342,7 @@ public sealed partial class UnlearningClient : IUnlearningClient
     {
         if (!_grains.TryGetValue(model, out var grain))
         {
-            grain = grains.GetGrain<IModelGrain>(model);
+            grain = ReplicaServedModel.Of(grains, model);
             if (_grains.Count < CachedModels) _grains.TryAdd(model, grain);
         }
 

@@ -7,6 +7,7 @@ using Unlearning.Catalog;
 using Unlearning.Compliance;
 using Unlearning.Learning;
 using Unlearning.Logging;
+using Unlearning.Serving;
 using Unlearning.Storage;
 using Unlearning.Telemetry;
 using Unlearning.Wire;
@@ -19,7 +20,7 @@ namespace Unlearning.Model;
 /// training wait on shards; every state change happens within one turn.
 /// </summary>
 [Reentrant]
-public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelForgets
+public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelForgets, IModelServing
 {
     private readonly IPersistentState<ModelState> _state;
     private readonly UnlearningOptions _options;
@@ -38,6 +39,8 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
     private Task? _loading;
     private readonly CallLedger _calls;
     private ModelCalibration _calibration = null!;
+    private readonly ReplicaHosts _replicaHosts;
+    private ReplicaInvalidation? _replicas;
 
     public ModelGrain(
         [PersistentState("model", StorageNames.Models)] IPersistentState<ModelState> state,
@@ -48,8 +51,10 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         AuditTrail audit,
         ReceiptSigner signer,
         UnlearningMetrics metrics,
-        CallLedger calls)
+        CallLedger calls,
+        ReplicaHosts replicaHosts)
     {
+        _replicaHosts = replicaHosts;
         _state = state;
         _calls = calls;
         _options = options.Value;
@@ -63,6 +68,9 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
     }
 
     private string Name => this.GetPrimaryKeyString();
+
+    /// <summary>This activation's side of the silos' read replicas of the ensemble.</summary>
+    private ReplicaInvalidation Replicas => _replicas ??= new ReplicaInvalidation(Name, _replicaHosts, _time, _options.ReplicaLease);
 
     public async Task<ModelConfig> Create(ModelConfig config)
     {
@@ -179,6 +187,8 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
             return await shard.WaitUntilTrained();
         }));
         foreach (var snapshot in snapshots) _shards.Offer(snapshot);
+        // Predictions through any silo's replica use the new weights once train returns.
+        await Replicas.Settled;
         await _audit.TrainedAsync(Name, _shards.Records, _shards.Version);
         return new TrainResult(Name, _shards.Records, _shards.Current.Members.Length, _shards.Version, stopwatch.ElapsedMilliseconds);
     }
@@ -201,13 +211,23 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
     private async Task<PredictionBatch> PredictWhenServingAsync(double[][] rows, ModelConfig config, long started)
     {
         await EnsureLoadedAsync();
-        var batch = PredictWith(await ServingEnsembleAsync(), rows, config);
+        var batch = await WithServingAsync(ensemble => PredictWith(ensemble, rows, config));
         _metrics.Predicted(Name, rows.Length, started);
         return batch;
     }
 
     private static PredictionBatch PredictWith(EnsembleView ensemble, double[][] rows, ModelConfig config) =>
         new(EnsemblePredictions.Of(ensemble.Classifiers, config.Ensemble, config.ClassCount, rows), ensemble.Version, ensemble.Used);
+
+    public async Task<ServingSet> GetServingSet()
+    {
+        var config = RequireConfig();
+        await EnsureLoadedAsync();
+        // The ensemble and the generation of the same turn: the set is as new as the last invalidation sent.
+        return await WithServingAsync(ensemble => new ServingSet(
+            config, [.. ensemble.Members.Select((view, i) => new ServedShard(ensemble.Used[i], view.Snapshot.Weights!))],
+            ensemble.Version, Replicas.Epoch, Replicas.Served()));
+    }
 
     public async Task<EvaluationResult> Evaluate(double[][] rows, int[] labels)
     {
@@ -236,16 +256,19 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         RecordValidation.CheckSubject(subject);
         RecordValidation.CheckRows(probe, config, _options.MaxBatchRows);
         await EnsureLoadedAsync();
-        var ensemble = await ServingEnsembleAsync();
+        await ServingEnsembleAsync();
         var index = Partitioning.ShardOf(subject, config.Shards);
         var estimate = await Shard(index).EstimateForget(subject);
-        var after = DryRunEnsemble.After(
-            [.. ensemble.Members.Select(view => (view.Index, view.Classifier!))], index, EnsembleMembers.Create(config, estimate.WeightsAfter));
-        if (after.Count == 0)
-            throw new InvalidOperationException($"forgetting this subject would leave model '{Name}' with no shard to predict with");
-        return new ForgetEstimate(Name, subject, index, estimate.RecordsAffected, estimate.Method,
-            EnsemblePredictions.Of(ensemble.Classifiers, config.Ensemble, config.ClassCount, probe),
-            EnsemblePredictions.Of(after, config.Ensemble, config.ClassCount, probe), _shards.Version);
+        return await WithServingAsync(ensemble =>
+        {
+            var after = DryRunEnsemble.After(
+                [.. ensemble.Members.Select(view => (view.Index, view.Classifier!))], index, EnsembleMembers.Create(config, estimate.WeightsAfter));
+            if (after.Count == 0)
+                throw new InvalidOperationException($"forgetting this subject would leave model '{Name}' with no shard to predict with");
+            return new ForgetEstimate(Name, subject, index, estimate.RecordsAffected, estimate.Method,
+                EnsemblePredictions.Of(ensemble.Classifiers, config.Ensemble, config.ClassCount, probe),
+                EnsemblePredictions.Of(after, config.Ensemble, config.ClassCount, probe), _shards.Version);
+        });
     }
 
     public async Task<ForgetReceipt> Forget(string subject) => (await ForgetMany([subject], Guid.NewGuid().ToString("N")))[0];
@@ -278,6 +301,8 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         // From here on no prediction uses this shard until it confirms what it serves is clean.
         view.ForgetsInFlight++;
         _shards.Changed();
+        // Nor any silo's read replica: each has dropped the ensemble it held, and fetches only newer ones.
+        await Replicas.Settled;
         var compliantAt = _time.GetUtcNow();
         ForgetAcceptance acceptance;
         try
@@ -316,6 +341,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
                 {
                     final = await Shard(index).WaitUntilTrained();
                     _shards.Offer(final);
+                    await Replicas.Settled;
                 }
             }
             catch (Exception error)
@@ -339,6 +365,8 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         await SubjectIndex.RemoveModelAsync(GrainFactory, Name);
         await Catalog.Deleted(Name);
         await _state.ClearStateAsync();
+        Replicas.Invalidate();
+        await Replicas.Settled;
         // PostgreSQL keeps dead versions of these rows until this scrub.
         foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync(keys, CancellationToken.None);
         await _audit.DeletedAsync(Name);
@@ -433,6 +461,27 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
                 ? Task.FromResult(ensemble)
                 : throw new InvalidOperationException($"model '{Name}' is not trained yet; run train first");
 
+    /// <summary>
+    /// Runs <paramref name="use"/> on the ensemble a prediction may use, in the turn that reads it (at once when there is
+    /// one). An await lets other turns run, a forget's among them, so an ensemble found before one may hold weights the
+    /// forget took out: whatever is computed from it must be computed before the next await.
+    /// </summary>
+    private ValueTask<T> WithServingAsync<T>(Func<EnsembleView, T> use)
+    {
+        var ensemble = _shards.Current;
+        return ensemble.Members.Length > 0 ? ValueTask.FromResult(use(ensemble)) : WaitThenAsync(use);
+    }
+
+    private async ValueTask<T> WaitThenAsync<T>(Func<EnsembleView, T> use)
+    {
+        while (true)
+        {
+            await ServingEnsembleAsync();
+            var ensemble = _shards.Current;
+            if (ensemble.Members.Length > 0) return use(ensemble);
+        }
+    }
+
     private Task EnsureLoadedAsync()
     {
         if (_loading is null || _loading.IsFaulted || _loading.IsCanceled) _loading = LoadAsync();
@@ -445,7 +494,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         var config = RequireConfig();
         if (_forgets.Length == 0)
         {
-            _shards = new ModelShards(config, _time);
+            _shards = new ModelShards(config, _time, Replicas.Invalidate);
             _health = new ShardHealth(Name, _shards, Shard, _options, _time, _logger);
             _calibration = new ModelCalibration(Name, Shard, _logger);
             _forgets = [.. Enumerable.Range(0, config.Shards).Select(i =>

@@ -17,10 +17,14 @@ internal sealed class ModelShards
     private EnsembleView? _ensemble;
     private TaskCompletionSource _changed = NewSignal();
 
-    public ModelShards(ModelConfig config, TimeProvider time)
+    private readonly Action _onChanged;
+
+    /// <param name="onChanged">Told of every change, in the turn it happens (the model's read replicas must learn of it).</param>
+    public ModelShards(ModelConfig config, TimeProvider time, Action onChanged)
     {
         _views = [.. Enumerable.Range(0, config.Shards).Select(i => new ShardView(i, weights => EnsembleMembers.Create(config, weights)))];
         _time = time;
+        _onChanged = onChanged;
     }
 
     public ShardView this[int index] => _views[index];
@@ -84,6 +88,7 @@ internal sealed class ModelShards
     public void Changed()
     {
         _ensemble = null;
+        _onChanged();
         var changed = _changed;
         _changed = NewSignal();
         changed.TrySetResult();

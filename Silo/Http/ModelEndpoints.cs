@@ -89,7 +89,7 @@ internal sealed class ModelEndpoints(IGrainFactory grains, HttpApiOptions option
 
     /// <summary>The model's grain, its calls bounded by the request: they stop waiting when the caller goes away.</summary>
     private IModelGrain Model(string model, HttpContext http) =>
-        new GuardedModelGrain(grains.GetGrain<IModelGrain>(ValidName(model)), http.RequestAborted, Policy);
+        new GuardedModelGrain(ReplicaServedModel.Of(grains, ValidName(model)), http.RequestAborted, Policy);
 
     /// <summary>The client library's default call policy: reads tried again on a silo's loss, writes never resent.</summary>
     private static readonly CallPolicy Policy = CallPolicy.Create(new UnlearningResilienceOptions());

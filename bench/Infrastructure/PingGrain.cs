@@ -22,3 +22,19 @@ public sealed class PingGrain : Grain, IPingGrain
 
     public Task<int> Sink(double[][] rows) => Task.FromResult(rows.Length);
 }
+
+/// <summary>
+/// The baseline with a replica's hops: a no-op stateless worker, answered by the silo the call arrives at, as a
+/// prediction through <see cref="IModelReader"/> is.
+/// </summary>
+[Alias("Unlearning.Bench.ILocalPingGrain")]
+public interface ILocalPingGrain : IGrainWithIntegerKey
+{
+    [Alias("Ping")] Task<int> Ping(int value);
+}
+
+[StatelessWorker, Reentrant]
+public sealed class LocalPingGrain : Grain, ILocalPingGrain
+{
+    public Task<int> Ping(int value) => Task.FromResult(value);
+}

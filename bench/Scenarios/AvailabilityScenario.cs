@@ -12,7 +12,8 @@ public sealed class AvailabilityScenario : IScenario
     public string Id => "3-availability";
     public string Title => "3. Availability during unlearning";
     public string Description =>
-        "Single-row predictions issued at a fixed rate (open loop: a slow answer does not delay the next call) first with the " +
+        "Single-row predictions through `IModelReader` (the read replica of the silo each call arrives at) issued at a fixed rate " +
+        "(open loop: a slow answer does not delay the next call) first with the " +
         "model idle, then while forgets stream in one after another. A failure is a prediction that threw. A stale answer is a " +
         "prediction issued after a forget returned that used the forget's shard at weights not yet clean of it (the shard's " +
         "`ForgetsAccepted` in the answer below the number of forgets that shard had accepted). Targets: 0 failures, 0 stale answers, " +
@@ -27,6 +28,8 @@ public sealed class AvailabilityScenario : IScenario
         BenchContext.Progress($"{data.Name}: training S={settings.SisaShards} R={settings.SisaSlices} on {train.Length:#,0} rows");
         var built = await BuildAsync(cluster, data, "avail", settings.SisaShards, settings.SisaSlices, train, settings.IngestBatch);
         var model = built.Model;
+        // Predictions as the product serves them, through the read replica of the silo each call arrives at.
+        var reader = cluster.Client.GetGrain<IModelReader>(built.Name);
         var rows = holdout.Select(r => new[] { r.Features }).ToArray();
         var pool = new SubjectPool(train.Length, seed: 11);
         // Forgets each shard has accepted so far (each subject here owns one record, so every forget removes one).
@@ -53,14 +56,14 @@ public sealed class AvailabilityScenario : IScenario
             var before = GcSample.Now();
             using (var idleStop = new CancellationTokenSource(settings.AvailabilityIdle))
             {
-                lastIdle = await OpenLoopAsync(settings.AvailabilityRate, idleStop.Token, k => model.Predict(rows[(k * 31 + run) % rows.Length]));
+                lastIdle = await OpenLoopAsync(settings.AvailabilityRate, idleStop.Token, k => reader.Predict(rows[(k * 31 + run) % rows.Length]));
             }
 
             var afterIdle = GcSample.Now();
             var runCompletions = completions.Count;
             var forgetTimes = new List<double>();
             using var busyStop = new CancellationTokenSource();
-            var predictions = OpenLoopAsync(settings.AvailabilityRate, busyStop.Token, k => model.Predict(rows[(k * 17 + run) % rows.Length]));
+            var predictions = OpenLoopAsync(settings.AvailabilityRate, busyStop.Token, k => reader.Predict(rows[(k * 17 + run) % rows.Length]));
             try
             {
                 for (var f = 0; f < settings.AvailabilityForgets; f++)

@@ -15,8 +15,11 @@ public sealed class ServingScenario : IScenario
     public string Title => "2. Serving";
     public string Description =>
         "Predictions through the Orleans client from concurrent callers, each calling again as soon as it is answered: single rows " +
-        "from many callers, and 1,000-row batches. The limit is Orleans itself, so the same client in the same run also calls a " +
-        "no-op `[Reentrant]` grain activated on the model grain's silo, so both take the same hops (`Ping(int)`, and `Sink(double[][])` that only counts the rows it is sent). Runs of the workloads " +
+        "from many callers, and 1,000-row batches, through `IModelReader` (the read replica of the model's ensemble on the silo the call " +
+        "arrives at, as the client library and the HTTP API predict) and, for comparison, through the model grain itself. The limit is " +
+        "Orleans itself, so the same client in the same run also calls a " +
+        "no-op `[Reentrant]` grain activated on the model grain's silo (`Ping(int)`, and `Sink(double[][])` that only counts the rows it is " +
+        "sent), the hops of a call to the model grain, and a no-op `[StatelessWorker]`, the hops of a call to a replica. Runs of the workloads " +
         "alternate, every other round backwards, with a full garbage collection before each, so noise hits them alike. Targets: single-row prediction rate at least 70% of the no-op call rate; batched at least " +
         "1M rows/s. The same predictions also go through `IUnlearningClient` (the client library, over the same Orleans client), each run right beside the raw call: target, the library costs at most 5% of the raw grain call's rate (the median of the runs' ratios). Latencies are the medians over runs of each run's p50 and p99. The trust boundary's price: four one-silo clusters up at once, plain TCP, mutual TLS, mutual TLS with one " +
         "43-character RequestContext entry on every call that nothing checks (what Orleans charges for carrying any credential: the entry is " +
@@ -39,7 +42,8 @@ public sealed class ServingScenario : IScenario
         double P99(string name) => plain.P99(name);
         double[] Samples(string name, int rowsPerCall = 1) => plain.Samples(name, rowsPerCall);
 
-        double pingRate = Rate("no-op Ping"), predictRate = Rate("Predict 1 row");
+        double pingRate = Rate("no-op Ping"), predictRate = Rate("Predict 1 row"), localPingRate = Rate("no-op local Ping");
+        double modelGrainRate = Rate("model grain Predict 1 row");
         double sinkRows = Rate("no-op Sink", settings.BatchRows), batchRows = Rate("Predict batch", settings.BatchRows);
         recorder.Add(new ResultRow
         {
@@ -48,9 +52,23 @@ public sealed class ServingScenario : IScenario
         });
         recorder.Add(new ResultRow
         {
+            Case = caseSingle, Metric = "no-op stateless Ping(int)", Value = localPingRate, Unit = "calls/s", Samples = Samples("no-op local Ping"),
+            Note = $"p50 {Format.Milliseconds(P50("no-op local Ping"))}, p99 {Format.Milliseconds(P99("no-op local Ping"))}; " +
+                   "a [StatelessWorker]: answered by the silo the call arrives at, the hops of a prediction through a read replica",
+        });
+        recorder.Add(new ResultRow
+        {
             Case = caseSingle, Metric = $"Predict, S={settings.SisaShards} ensemble", Value = predictRate, Unit = "calls/s",
             Samples = Samples("Predict 1 row"), Target = ">= 70% of the no-op rate", PeerName = "no-op Ping", PeerValue = pingRate,
             Ratio = predictRate / pingRate, RatioUnit = "%", Verdict = predictRate / pingRate >= 0.70 ? Verdict.Pass : Verdict.Miss,
+            Note = $"IModelReader: the read replica of the silo the call arrives at; {plain.PairedRatio("Predict 1 row", "no-op local Ping"):P0} " +
+                   "of the no-op stateless worker (same hops)",
+        });
+        recorder.Add(new ResultRow
+        {
+            Case = caseSingle, Metric = "Predict through the model grain (no replica)", Value = modelGrainRate, Unit = "calls/s",
+            Samples = Samples("model grain Predict 1 row"), PeerName = "no-op Ping", PeerValue = pingRate, Ratio = modelGrainRate / pingRate, RatioUnit = "%",
+            Note = $"IModelGrain.Predict: every call to the model grain's silo; the replica answers {plain.PairedRatio("Predict 1 row", "model grain Predict 1 row"):P0} of its rate",
         });
         recorder.Add(new ResultRow
         {
@@ -184,6 +202,9 @@ public sealed class ServingScenario : IScenario
         var built = await BuildAsync(cluster, data, "serving", settings.SisaShards, settings.SisaSlices, train, settings.IngestBatch);
         var model = built.Model;
         var (ping, beside) = await cluster.PingBesideAsync(model);
+        // Predictions as the product serves them: the read replica of the silo the call arrives at.
+        var reader = cluster.Client.GetGrain<IModelReader>(built.Name);
+        var localPing = cluster.Client.GetGrain<ILocalPingGrain>(0);
         // The client library over the same Orleans client: what it adds to a raw grain call (checks, the read pipeline).
         var library = UnlearningClient.Over(cluster.Client);
         var placement = beside ? "no-op grain on the model grain's silo" : "no-op grain on another silo than the model grain (placement put none beside it in 256 tries)";
@@ -191,11 +212,13 @@ public sealed class ServingScenario : IScenario
 
         var workloads = new (string Name, int Callers, Func<int, int, Task> Call)[]
         {
-            ("Predict 1 row", settings.ServingCallers, (c, i) => model.Predict(rows.Single(c, i))),
+            ("Predict 1 row", settings.ServingCallers, (c, i) => reader.Predict(rows.Single(c, i))),
             ("library Predict 1 row", settings.ServingCallers, (c, i) => library.PredictAsync(built.Name, rows.Single(c, i))),
+            ("model grain Predict 1 row", settings.ServingCallers, (c, i) => model.Predict(rows.Single(c, i))),
             ("no-op Ping", settings.ServingCallers, (c, i) => ping.Ping(i)),
+            ("no-op local Ping", settings.ServingCallers, (c, i) => localPing.Ping(i)),
             ("no-op Sink", settings.BatchCallers, (c, i) => ping.Sink(rows.Batch(c, i))),
-            ("Predict batch", settings.BatchCallers, (c, i) => model.Predict(rows.Batch(c, i))),
+            ("Predict batch", settings.BatchCallers, (c, i) => reader.Predict(rows.Batch(c, i))),
             ("library Predict batch", settings.BatchCallers, (c, i) => library.PredictAsync(built.Name, rows.Batch(c, i))),
         };
         var results = workloads.ToDictionary(w => w.Name, _ => new List<ClosedLoopResult>());

@@ -43,6 +43,7 @@ public sealed class SecretNoiseTests(ClusterFixture cluster)
         await Call(nameof(IModelGrain.Ingest), () => model.Ingest(train[200..]));
         await Call(nameof(IModelGrain.Train), model.Train);
         await Call(nameof(IModelGrain.Predict), () => model.Predict(rows));
+        await Call($"{nameof(IModelReader)}.{nameof(IModelReader.Predict)}", () => cluster.Client.GetGrain<IModelReader>(config.Name).Predict(rows));
         await Call(nameof(IModelGrain.Evaluate), () => model.Evaluate(rows, [.. holdout.Take(5).Select(r => r.Label)]));
         await Call(nameof(IModelGrain.EstimateForget), () => model.EstimateForget(train[3].Subject, rows));
         await Call(nameof(IModelGrain.Forget), () => model.Forget(train[3].Subject));

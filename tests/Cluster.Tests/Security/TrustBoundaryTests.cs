@@ -44,7 +44,7 @@ public sealed class TrustBoundaryTests(SecureSiloFixture silo, ITestOutputHelper
             (["create", $"made-by-{role}", "--schema", train, "--shards", "2"], [Roles.Writer], "create a model (IModelGrain.Create); roles that may: writer, admin"),
             (["ingest", Model, train], [Roles.Writer], "ingest records (IModelGrain.StageIngest); roles that may: writer, admin"),
             (["train", Model], [Roles.Writer], "train a model (IModelGrain.Train); roles that may: writer, admin"),
-            (["predict", Model, holdout], [Roles.Reader], "predict (IModelGrain.Predict); roles that may: reader, admin"),
+            (["predict", Model, holdout], [Roles.Reader], "predict (IModelReader.Predict); roles that may: reader, admin"),
             (["evaluate", Model, holdout], [Roles.Reader], "evaluate a model (IModelGrain.Evaluate); roles that may: reader, admin"),
             (["status", Model], [Roles.Reader], "read a model's status (IModelGrain.GetStatus); roles that may: reader, admin"),
             (["status", SecureSiloFixture.CertifiedModel, "--budgets"], [Roles.Auditor], "read certified budgets (IModelGrain.GetCertification); roles that may: auditor, admin"),

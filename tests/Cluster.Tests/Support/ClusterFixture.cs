@@ -32,6 +32,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Unlearning:SweepInterval"] = "00:00:01",
             // Short enough for the failover tests to see the alarm.
             ["Unlearning:MissingShardAlarm"] = "00:00:02",
+            // Short, so a forget waits little for a silo that does not confirm it dropped its read replicas.
+            ["Unlearning:ReplicaLease"] = "00:00:02",
             // Short enough for the compliance tests to see a request pass its deadline.
             ["Compliance:Deadline"] = "00:00:02",
         }).Build();

@@ -18,8 +18,9 @@ public class FakeCluster : DispatchProxy
 
     protected override object? Invoke(MethodInfo? method, object?[]? args)
     {
+        // A model's read replica is the fake model itself: it predicts as the model does.
         if (method is { Name: nameof(IGrainFactory.GetGrain), IsGenericMethod: true }
-            && method.GetGenericArguments()[0] == typeof(IModelGrain)
+            && (method.GetGenericArguments()[0] == typeof(IModelGrain) || method.GetGenericArguments()[0] == typeof(IModelReader))
             && args is [string name, ..])
         {
             if (!Models.TryGetValue(name, out var grain))
@@ -46,7 +47,7 @@ public class FakeCluster : DispatchProxy
 /// probabilities that are not round decimals so that JSON round-tripping is exercised. A forget dry run
 /// estimates each row as if its first feature were one lower; an explanation names records after the row's first feature.
 /// </summary>
-internal sealed class FakeModelGrain(string name) : IModelGrain
+internal sealed class FakeModelGrain(string name) : IModelGrain, IModelReader
 {
     public ModelConfig? Config { get; set; }
     public List<DataRecord[]> IngestBatches { get; } = [];

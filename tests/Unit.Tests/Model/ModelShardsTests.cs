@@ -10,9 +10,9 @@ public sealed class ModelShardsTests
     private static ShardSnapshot Serving(int shard, long version, long forgetsAccepted = 0) =>
         new(shard, version, forgetsAccepted, [0.0, 0.0, 0.0, 0.0], Records: 10);
 
-    private static ModelShards AllServing()
+    private static ModelShards AllServing(Action? onChanged = null)
     {
-        var shards = new ModelShards(Config, TimeProvider.System);
+        var shards = new ModelShards(Config, TimeProvider.System, onChanged ?? (() => { }));
         for (var i = 0; i < 3; i++) shards.Offer(Serving(i, 1));
         return shards;
     }
@@ -30,6 +30,22 @@ public sealed class ModelShardsTests
         shards.Offer(Serving(1, 2));
         Assert.NotSame(first, shards.Current);
         Assert.Equal(4, shards.Current.Version);
+    }
+
+    [Fact]
+    public void Every_change_is_told_in_its_turn_and_an_ignored_snapshot_is_not_a_change()
+    {
+        var told = 0;
+        var shards = AllServing(() => told++);
+        Assert.Equal(3, told);
+
+        shards.Offer(Serving(1, 1));
+        Assert.Equal(3, told);
+        shards.Offer(Serving(1, 2));
+        Assert.Equal(4, told);
+        shards[2].ForgetsInFlight++;
+        shards.Changed();
+        Assert.Equal(5, told);
     }
 
     [Fact]

@@ -58,6 +58,16 @@ public sealed class CallRulesTests
         Assert.EndsWith(allowed.Length == 0 ? "admin" : ", admin", roles.Allowed);
     }
 
+    [Fact]
+    public void A_prediction_through_a_read_replica_admits_the_roles_of_the_model_grains_own()
+    {
+        var (rule, roles) = CallRules.Of(typeof(IModelReader).GetMethod(nameof(IModelReader.Predict))!);
+        var modelGrains = CallRules.Of(typeof(IModelGrain).GetMethod(nameof(IModelGrain.Predict))!).Roles!;
+        Assert.Equal(CallRule.Client, rule);
+        Assert.Equal(modelGrains.Roles, roles!.Roles);
+        Assert.Equal(modelGrains.Action, roles.Action);
+    }
+
     public static TheoryData<string, string, string[]> ComplianceTable() => new()
     {
         { nameof(IModelCatalog), nameof(IModelCatalog.List), [Roles.Reader] },
@@ -101,7 +111,7 @@ public sealed class CallRulesTests
     public void The_grains_own_protocol_is_internal_and_other_assemblies_are_not_ours()
     {
         Type[] wire = [typeof(IShardGrain), typeof(IModelShardEvents), typeof(IModelCatalogEvents), typeof(ISubjectIndexGrain),
-            typeof(IModelForgets), typeof(IForgetRequestRegistry), typeof(IForgetRequestWork)];
+            typeof(IModelForgets), typeof(IForgetRequestRegistry), typeof(IForgetRequestWork), typeof(IModelServing), typeof(IReplicaHost)];
         Assert.All(wire.SelectMany(t => t.GetMethods()),
             method => Assert.Equal(CallRule.Internal, CallRules.Of(method).Rule));
         Assert.Equal(CallRule.NotOurs, CallRules.Of(typeof(IManagementGrain).GetMethods()[0]).Rule);
