@@ -9,7 +9,13 @@ internal static class EnsemblePredictions
     {
         var vote = mode == EnsembleMode.Vote;
         var predictions = new Prediction[rows.Length];
-        for (var i = 0; i < rows.Length; i++)
+        var i = 0;
+        if (rows.Length >= EnsembleBatch.Rows && EnsembleBatch.Members(members, vote) is { } softmax)
+        {
+            for (; i + EnsembleBatch.Rows <= rows.Length; i += EnsembleBatch.Rows)
+                EnsembleBatch.PredictFour(softmax, classCount, rows, i, predictions);
+        }
+        for (; i < rows.Length; i++)
         {
             var probabilities = new double[classCount];
             var label = Ensemble.Predict(members, vote, rows[i], probabilities);
