@@ -70,7 +70,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
     private string Name => this.GetPrimaryKeyString();
 
     /// <summary>This activation's side of the silos' read replicas of the ensemble.</summary>
-    private ReplicaInvalidation Replicas => _replicas ??= new ReplicaInvalidation(Name, _replicaHosts, _time, _options.ReplicaLease);
+    private ReplicaInvalidation Replicas => _replicas ??= new ReplicaInvalidation(Name, _replicaHosts);
 
     public async Task<ModelConfig> Create(ModelConfig config)
     {

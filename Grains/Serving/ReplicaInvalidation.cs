@@ -10,18 +10,17 @@ namespace Unlearning.Serving;
 internal sealed class ReplicaInvalidation
 {
     private readonly CoalescingWriter _broadcast;
-    private readonly TimeProvider _time;
-    private readonly long _activated;
-    private readonly TimeSpan _lease;
     private bool _served;
-    private Task _settled = Task.CompletedTask;
+    private Task _settled;
 
-    public ReplicaInvalidation(string model, ReplicaHosts hosts, TimeProvider time, TimeSpan lease)
+    /// <summary>
+    /// Starts by telling every silo of this activation's epoch: a replica may hold a set an earlier activation served,
+    /// and drops it. Until that is confirmed, <see cref="Settled"/> waits for it.
+    /// </summary>
+    public ReplicaInvalidation(string model, ReplicaHosts hosts)
     {
-        _time = time;
-        _lease = lease;
-        _activated = time.GetTimestamp();
         _broadcast = new CoalescingWriter(() => hosts.InvalidateAsync(model, Epoch, Generation));
+        _settled = _broadcast.WriteAsync();
     }
 
     /// <summary>Names this activation of the model grain: a replica holds sets of one activation only.</summary>
@@ -41,13 +40,12 @@ internal sealed class ReplicaInvalidation
 
     /// <summary>
     /// What the model serves changed: from this turn on, a replica fetch gets a newer generation, and every silo is told
-    /// to drop older ones (<see cref="Settled"/> says when they have). Nothing to tell while no replica can hold a set of
-    /// the model: this activation served none, and sets of an earlier activation have outlived their lease.
+    /// to drop older ones (<see cref="Settled"/> says when they have). Nothing to tell while this activation served no
+    /// replica: the epoch sent at its start dropped those of earlier activations.
     /// </summary>
     public void Invalidate()
     {
         Generation++;
-        if (!_served && _time.GetElapsedTime(_activated) > _lease) return;
-        _settled = _broadcast.WriteAsync();
+        if (_served) _settled = _broadcast.WriteAsync();
     }
 }

@@ -115,7 +115,7 @@ public sealed class ServingScenario : IScenario
             {
                 Case = caseName, Metric = "Predict through IUnlearningClient", Value = libraryRate, Unit = rowsPerCall == 1 ? "calls/s" : "rows/s",
                 Samples = Samples(viaLibrary, rowsPerCall), Target = ">= 95% of the raw grain call (the library costs at most 5%)",
-                PeerName = "raw IModelGrain.Predict", PeerValue = rawRate, Ratio = ratio, RatioUnit = "%",
+                PeerName = "raw IModelReader.Predict", PeerValue = rawRate, Ratio = ratio, RatioUnit = "%",
                 Verdict = ratio >= 0.95 ? Verdict.Pass : Verdict.Miss,
                 Note = $"p50 {Format.Milliseconds(P50(viaLibrary))} vs {Format.Milliseconds(P50(raw))}, p99 {Format.Milliseconds(P99(viaLibrary))} vs {Format.Milliseconds(P99(raw))}",
             });
