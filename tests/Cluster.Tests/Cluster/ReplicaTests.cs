@@ -90,7 +90,14 @@ public sealed class ReplicaTests(ClusterFixture cluster)
         var (train, holdout) = data.Split();
         var name = ClusterFixture.UniqueName(prefix);
         var model = await BuildAsync(cluster, data, name, 4, 4, train);
-        return (name, model, Rows(holdout.Take(10)), [.. train.Where((_, i) => i % 19 == 0).Select(r => r.Subject).Distinct().Take(forgets)]);
+        var rows = Rows(holdout.Take(10));
+        // Every silo holds a replica before the first forget, so each forget has replicas to drop.
+        for (var silo = 0; silo < SiloCount; silo++)
+        {
+            await ReaderOn(silo, name).Predict(rows);
+            Assert.True(ServesReplica(silo, name));
+        }
+        return (name, model, rows, [.. train.Where((_, i) => i % 19 == 0).Select(r => r.Subject).Distinct().Take(forgets)]);
     }
 
     /// <summary>
