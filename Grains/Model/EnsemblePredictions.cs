@@ -5,6 +5,10 @@ namespace Unlearning.Model;
 /// <summary>An ensemble's predictions for a batch of rows, and their accuracy.</summary>
 internal static class EnsemblePredictions
 {
+    /// <summary>A prediction call's answer: the ensemble's predictions for the rows, with the versions it was made of.</summary>
+    public static PredictionBatch Batch(IReadOnlyList<IClassifier> members, ModelConfig config, double[][] rows, long version, ShardVersion[] used) =>
+        new(Of(members, config.Ensemble, config.ClassCount, rows), version, used);
+
     public static Prediction[] Of(IReadOnlyList<IClassifier> members, EnsembleMode mode, int classCount, double[][] rows)
     {
         var vote = mode == EnsembleMode.Vote;

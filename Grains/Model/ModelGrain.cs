@@ -217,7 +217,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
     }
 
     private static PredictionBatch PredictWith(EnsembleView ensemble, double[][] rows, ModelConfig config) =>
-        new(EnsemblePredictions.Of(ensemble.Classifiers, config.Ensemble, config.ClassCount, rows), ensemble.Version, ensemble.Used);
+        EnsemblePredictions.Batch(ensemble.Classifiers, config, rows, ensemble.Version, ensemble.Used);
 
     public async Task<ServingSet> GetServingSet()
     {

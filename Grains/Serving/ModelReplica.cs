@@ -29,13 +29,8 @@ internal sealed class ModelReplica(TimeProvider time, TimeSpan lease)
     {
         while (true)
         {
-            var served = Volatile.Read(ref _served);
+            var served = Unexpired();
             if (served is null) return null;
-            if (time.GetTimestamp() >= served.ExpiresAt)
-            {
-                Interlocked.CompareExchange(ref _served, null, served);
-                return null;
-            }
             served.Enter();
             // Still served after being counted in: an invalidation that swapped it out since will wait for this prediction.
             if (ReferenceEquals(Volatile.Read(ref _served), served)) return served;
@@ -114,12 +109,17 @@ internal sealed class ModelReplica(TimeProvider time, TimeSpan lease)
     }
 
     /// <summary>Whether a replica is served now.</summary>
-    public bool Serving => Volatile.Read(ref _served) is { } served && time.GetTimestamp() < served.ExpiresAt;
+    public bool Serving => Unexpired() is not null;
 
     /// <summary>Drops the replica if its lease ran out, so weights nobody asks for do not stay in memory.</summary>
-    public void DropIfExpired()
+    public void DropIfExpired() => Unexpired();
+
+    /// <summary>The replica served now, unless its lease ran out (then it is dropped).</summary>
+    private Replica? Unexpired()
     {
-        if (Volatile.Read(ref _served) is { } served && time.GetTimestamp() >= served.ExpiresAt)
-            Interlocked.CompareExchange(ref _served, null, served);
+        var served = Volatile.Read(ref _served);
+        if (served is null || time.GetTimestamp() < served.ExpiresAt) return served;
+        Interlocked.CompareExchange(ref _served, null, served);
+        return null;
     }
 }

@@ -29,8 +29,7 @@ internal sealed class Replica
     /// <summary>Whether a prediction runs on it now.</summary>
     public bool InUse => Volatile.Read(ref _users) > 0;
 
-    public PredictionBatch Predict(double[][] rows) =>
-        new(EnsemblePredictions.Of(Classifiers, Config.Ensemble, Config.ClassCount, rows), Set.Version, Used);
+    public PredictionBatch Predict(double[][] rows) => EnsemblePredictions.Batch(Classifiers, Config, rows, Set.Version, Used);
 
     /// <summary>Counts a prediction in; full fence, so a swap of the served replica seen after it is seen by the invalidation too.</summary>
     public void Enter() => Interlocked.Increment(ref _users);

@@ -69,30 +69,28 @@ public sealed class ModelReplicaTests
         Assert.False(replica.Serving);
     }
 
+    /// <summary>A fetch whose answer comes after an invalidation of generation <paramref name="invalidated"/> arrived.</summary>
+    private static async Task<Replica?> FetchAcrossInvalidationAsync(ModelReplica replica, long invalidated, ServingSet answer)
+    {
+        var pending = new TaskCompletionSource<ServingSet>();
+        var fetch = replica.FetchAsync(() => pending.Task);
+        await replica.InvalidateAsync(Epoch, invalidated);
+        pending.SetResult(answer);
+        return await fetch;
+    }
+
     [Fact]
     public async Task A_fetch_in_flight_when_an_invalidation_arrives_is_served_only_if_its_answer_is_as_new()
     {
         var replica = NewReplica();
-        var stale = new TaskCompletionSource<ServingSet>();
-        var first = replica.FetchAsync(() => stale.Task);
-        await replica.InvalidateAsync(Epoch, 5);
-        stale.SetResult(Set(4));
-        Assert.Null(await first);
+        Assert.Null(await FetchAcrossInvalidationAsync(replica, 5, Set(4)));
         Assert.False(replica.Serving);
 
-        var fresh = new TaskCompletionSource<ServingSet>();
-        var second = replica.FetchAsync(() => fresh.Task);
-        await replica.InvalidateAsync(Epoch, 6);
-        fresh.SetResult(Set(6));
-        Assert.NotNull(await second);
+        Assert.NotNull(await FetchAcrossInvalidationAsync(replica, 6, Set(6)));
         Assert.True(replica.Serving);
 
         // An answer from another activation than the invalidation's may predate it: refused.
-        var other = new TaskCompletionSource<ServingSet>();
-        var third = replica.FetchAsync(() => other.Task);
-        await replica.InvalidateAsync(Epoch, 7);
-        other.SetResult(Set(100, Guid.NewGuid()));
-        Assert.Null(await third);
+        Assert.Null(await FetchAcrossInvalidationAsync(replica, 7, Set(100, Guid.NewGuid())));
         Assert.False(replica.Serving);
     }
 
