@@ -62,7 +62,7 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
         var chunks = await Task.WhenAll(wanted.Select(async c => (c.Slice, c.Number, c.Ingest, Stored: await ReadAsync(c.Number))));
         foreach (var (slice, number, ingest, stored) in chunks)
         {
-            var chunk = Interned(stored.State!, ingest is null);
+            var chunk = Interned(stored.State!, ingest is null, number);
             stored.State = chunk;
             _stored[number] = stored;
             _sliceOf[number] = slice;
@@ -107,7 +107,7 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
                 state.PendingChunks.Remove(number);
                 staged.Chunks.Add(new ChunkRef(slice, number));
                 _sliceOf[number] = slice;
-                foreach (var subject in chunk.Subjects) _subjects.Add(subject, committed: false);
+                foreach (var subject in chunk.Subjects) _subjects.Add(subject, committed: false, number);
             }
         }
     }
@@ -190,33 +190,47 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
     }
 
     /// <summary>
-    /// Removes a subject's records from memory, committed and staged (an ingest then commits without them);
-    /// <see cref="RewriteAsync"/> then removes them from storage.
+    /// Removes the subjects' records from memory, committed and staged (an ingest then commits without them), looking only
+    /// at the chunks that hold them; <see cref="RewriteAsync"/> then removes them from storage. One removal per subject
+    /// given, in order; a subject given twice is removed at its first place (the second finds nothing).
     /// </summary>
-    public SubjectRemoval TakeSubject(string subject)
+    public SubjectRemoval[] TakeSubjects(IReadOnlyList<string> subjects)
     {
-        if (!_subjects.Holds(subject)) return new SubjectRemoval([], -1, new HashSet<int>());
-        var records = new List<DataRecord>();
-        var chunks = new HashSet<int>();
-        var firstSlice = -1;
-        for (var slice = 0; slice < _slices.Length; slice++)
+        var removals = new SubjectRemoval[subjects.Count];
+        var held = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < subjects.Count; i++)
         {
-            var (removed, replaced) = _slices[slice].RemoveSubject(subject);
-            foreach (var number in replaced)
+            removals[i] = SubjectRemoval.None;
+            if (_subjects.Holds(subjects[i])) held.TryAdd(subjects[i], i);
+        }
+        if (held.Count == 0) return removals;
+
+        var records = held.Keys.ToDictionary(subject => subject, _ => new List<DataRecord>(), StringComparer.Ordinal);
+        var chunks = held.Keys.ToDictionary(subject => subject, _ => new HashSet<int>(), StringComparer.Ordinal);
+        var firstSlices = held.Keys.ToDictionary(subject => subject, _ => -1, StringComparer.Ordinal);
+        var bySlice = held.Keys.SelectMany(_subjects.ChunksOf).Distinct()
+            .Where(_sliceOf.ContainsKey)
+            .GroupBy(number => _sliceOf[number]);
+        var subjectSet = held.Keys.ToHashSet(StringComparer.Ordinal);
+        foreach (var group in bySlice.OrderBy(g => g.Key))
+        {
+            var slice = group.Key;
+            var (removed, replaced) = _slices[slice].RemoveSubjects(subjectSet, group);
+            foreach (var number in replaced) _stored[number].State = _slices[slice].ChunkOf(number);
+            foreach (var (record, committed, number) in removed)
             {
-                chunks.Add(number);
-                _stored[number].State = _slices[slice].ChunkOf(number);
-            }
-            foreach (var (record, committed) in removed)
-            {
+                var subject = record.Subject;
                 _subjects.Remove(subject, committed);
+                chunks[subject].Add(number);
                 if (!committed) continue;
-                records.Add(record);
-                if (firstSlice < 0) firstSlice = slice;
+                records[subject].Add(record);
+                if (firstSlices[subject] < 0 || slice < firstSlices[subject]) firstSlices[subject] = slice;
             }
         }
-        if (records.Count > 0) _rows = null;
-        return new SubjectRemoval([.. records], firstSlice, chunks);
+        if (records.Values.Any(r => r.Count > 0)) _rows = null;
+        foreach (var (subject, at) in held)
+            removals[at] = new SubjectRemoval([.. records[subject]], firstSlices[subject], chunks[subject]);
+        return removals;
     }
 
     /// <summary>
@@ -240,18 +254,8 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
     public DataRecord[] FindSubject(string subject)
     {
         if (_subjects.CommittedOf(subject) == 0) return [];
-        var rows = Rows;
-        var found = new List<DataRecord>();
-        for (var slice = 0; slice < rows.SliceCount; slice++)
-        {
-            var part = rows[slice];
-            for (var i = 0; i < part.Count; i++)
-            {
-                var record = part.RecordAt(i);
-                if (string.Equals(record.Subject, subject, StringComparison.Ordinal)) found.Add(record);
-            }
-        }
-        return [.. found];
+        var numbers = _subjects.ChunksOf(subject);
+        return [.. _slices.SelectMany(slice => slice.CommittedOf(subject, numbers))];
     }
 
     /// <summary>Rewrites the chunks that held removed records; emptied ones are cleared and leave the index.</summary>
@@ -289,14 +293,14 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
     }
 
     /// <summary>The chunk with its subjects as the shard's strings, counted in the index.</summary>
-    private RecordChunk Interned(RecordChunk chunk, bool committed)
+    private RecordChunk Interned(RecordChunk chunk, bool committed, int number)
     {
         // Each subject becomes the shard's string for it: an equal string, so the chunk's content does not change.
         for (var row = 0; row < chunk.Count; row++)
         {
             var subject = _subjects.Intern(chunk.Subjects[row], chunk.Ids[row]);
             chunk.Subjects[row] = subject;
-            _subjects.Add(subject, committed);
+            _subjects.Add(subject, committed, number);
         }
         return chunk;
     }
@@ -318,6 +322,8 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
 /// <summary>What taking a subject out of a shard's memory removed, and which stored chunks must follow.</summary>
 internal sealed record SubjectRemoval(DataRecord[] Records, int FirstSlice, IReadOnlySet<int> Chunks)
 {
+    public static readonly SubjectRemoval None = new([], -1, new HashSet<int>());
+
     public static SubjectRemoval Merge(IReadOnlyCollection<SubjectRemoval> removals)
     {
         var found = removals.Where(r => r.Records.Length > 0).ToArray();

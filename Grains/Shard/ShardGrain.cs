@@ -92,7 +92,7 @@ public sealed class ShardGrain : Grain, IShardGrain
     private async Task FinishUnwrittenForgetsAsync()
     {
         await EnsureRecordsAsync();
-        var removal = SubjectRemoval.Merge([.. State.ForgetsUnwritten.Select(_records.TakeSubject)]);
+        var removal = SubjectRemoval.Merge(_records.TakeSubjects(State.ForgetsUnwritten));
         if (removal.Chunks.Count > 0) await _records.RewriteAsync(removal, State);
         _logger.LogWarning("Shard {Shard} finished {Subjects} forgets interrupted by a stop: {Records} records were still in their chunks",
             Key, State.ForgetsUnwritten.Count, removal.Records.Length);
@@ -287,7 +287,7 @@ public sealed class ShardGrain : Grain, IShardGrain
         var versionBefore = State.Version;
         if (State.Config is null) return [.. subjects.Select(_ => new ForgetAcceptance(0, 0, versionBefore, Snapshot()))];
         await EnsureRecordsAsync();
-        var removals = subjects.Select(_records.TakeSubject).ToArray();
+        var removals = _records.TakeSubjects(subjects);
         var removal = SubjectRemoval.Merge(removals);
         if (removal.Records.Length > 0)
         {

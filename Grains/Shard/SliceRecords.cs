@@ -100,41 +100,58 @@ internal sealed class SliceRecords
     public (RecordChunk Chunk, int Row) At(int entry) => (_chunks[RowEntry.Slot(entry)], RowEntry.Row(entry));
 
     /// <summary>
-    /// Removes every row of <paramref name="subject"/> (compared as the shard's interned string, then by value): each chunk
-    /// that held one is replaced by a chunk without them. Returns the removed records (with whether each was committed)
-    /// and the numbers of the chunks replaced.
+    /// Removes every row of the <paramref name="subjects"/> (compared by value) from the chunks numbered
+    /// <paramref name="numbers"/> that this slice holds (the others are not looked at): each chunk that held one is replaced
+    /// by a chunk without them. Returns the removed records (with whether each was committed and its chunk's number) and the
+    /// numbers of the chunks replaced. One pass over the slice's row orders, whatever the number of subjects.
     /// </summary>
-    public (List<(DataRecord Record, bool Committed)> Removed, List<int> Chunks) RemoveSubject(string subject)
+    public (List<(DataRecord Record, bool Committed, int Number)> Removed, List<int> Chunks) RemoveSubjects(
+        IReadOnlySet<string> subjects, IEnumerable<int> numbers)
     {
-        var removed = new List<(DataRecord, bool)>();
+        var removed = new List<(DataRecord, bool, int)>();
         var chunks = new List<int>();
-        // Old row -> new row in each replaced chunk's slot; -1 for a removed row.
-        Dictionary<int, int[]>? remaps = null;
+        // Old row -> new row in each replaced chunk's slot (indexed by slot); -1 for a removed row.
+        int[]?[]? remaps = null;
         Span<bool> gone = stackalloc bool[RecordChunk.MaxRows];
-        for (var slot = 0; slot < _chunks.Count; slot++)
+        foreach (var number in numbers)
         {
+            if (!_slotOfNumber.TryGetValue(number, out var slot) || (remaps?[slot] is not null)) continue;
             var chunk = _chunks[slot];
             gone.Clear();
             var any = false;
             for (var row = 0; row < chunk.Count; row++)
             {
-                var held = chunk.Subjects[row];
-                if (!ReferenceEquals(held, subject) && !string.Equals(held, subject, StringComparison.Ordinal)) continue;
+                if (!subjects.Contains(chunk.Subjects[row])) continue;
                 gone[row] = any = true;
-                removed.Add((chunk.Record(row), _ingests[slot] is null));
+                removed.Add((chunk.Record(row), _ingests[slot] is null, number));
             }
             if (!any) continue;
             var remap = new int[chunk.Count];
             for (int row = 0, next = 0; row < chunk.Count; row++) remap[row] = gone[row] ? -1 : next++;
-            (remaps ??= [])[slot] = remap;
+            (remaps ??= new int[]?[_chunks.Count])[slot] = remap;
             _chunks[slot] = chunk.Without(gone[..chunk.Count]);
-            chunks.Add(_numbers[slot]);
+            chunks.Add(number);
         }
         if (remaps is null) return (removed, chunks);
         _committed = Remapped(_committed, remaps);
         _staged = Remapped(_staged, remaps);
         _rows = null;
         return (removed, chunks);
+    }
+
+    /// <summary>The committed records of <paramref name="subject"/> in the chunks numbered <paramref name="numbers"/>, in canonical (ordinal id) order.</summary>
+    public List<DataRecord> CommittedOf(string subject, IEnumerable<int> numbers)
+    {
+        var found = new List<DataRecord>();
+        foreach (var number in numbers.Distinct())
+        {
+            if (!_slotOfNumber.TryGetValue(number, out var slot) || _ingests[slot] is not null) continue;
+            var chunk = _chunks[slot];
+            for (var row = 0; row < chunk.Count; row++)
+                if (string.Equals(chunk.Subjects[row], subject, StringComparison.Ordinal)) found.Add(chunk.Record(row));
+        }
+        found.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+        return found;
     }
 
     /// <summary>Forgets an emptied chunk's slot (its rows are gone already).</summary>
@@ -172,20 +189,22 @@ internal sealed class SliceRecords
         return [.. taken];
     }
 
-    private static int[] Remapped(int[] order, Dictionary<int, int[]> remaps)
+    private static int[] Remapped(int[] order, int[]?[] remaps)
     {
-        var result = new List<int>(order.Length);
+        var result = new int[order.Length];
+        var kept = 0;
         foreach (var entry in order)
         {
-            if (!remaps.TryGetValue(RowEntry.Slot(entry), out var remap))
+            var slot = RowEntry.Slot(entry);
+            if (slot >= remaps.Length || remaps[slot] is not { } remap)
             {
-                result.Add(entry);
+                result[kept++] = entry;
                 continue;
             }
             var row = remap[RowEntry.Row(entry)];
-            if (row >= 0) result.Add(RowEntry.Of(RowEntry.Slot(entry), row));
+            if (row >= 0) result[kept++] = RowEntry.Of(slot, row);
         }
-        return [.. result];
+        return kept == result.Length ? result : result[..kept];
     }
 
     private string IdOf(int entry) => _chunks[RowEntry.Slot(entry)].Ids[RowEntry.Row(entry)];

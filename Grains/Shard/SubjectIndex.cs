@@ -1,14 +1,18 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Unlearning.Shard;
 
 /// <summary>
 /// The subjects a shard holds records of: one string per subject (chunks refer to it, so equal subjects are stored once,
-/// and a subject equal to its record's id is that id's string), with how many committed and staged records each has, so
-/// a forget or a count of a subject without records costs one lookup.
+/// and a subject equal to its record's id is that id's string), with how many committed and staged records each has and
+/// the chunks that may hold them, so a forget touches only those chunks and a forget or a count of a subject without
+/// records costs one lookup.
 /// </summary>
 internal sealed class SubjectIndex
 {
-    private readonly Dictionary<string, Counts> _subjects = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Counts>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly Dictionary<string, Entry> _subjects = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
     public SubjectIndex() => _lookup = _subjects.GetAlternateLookup<ReadOnlySpan<char>>();
 
@@ -23,41 +27,56 @@ internal sealed class SubjectIndex
         return string.Equals(subject, id, StringComparison.Ordinal) ? id : subject;
     }
 
-    /// <summary>Counts a record of <paramref name="subject"/> (an interned string) as staged or committed.</summary>
-    public void Add(string subject, bool committed)
+    /// <summary>Counts a record of <paramref name="subject"/> (an interned string), staged or committed, held in chunk <paramref name="chunk"/>.</summary>
+    public void Add(string subject, bool committed, int chunk)
     {
-        ref var counts = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_subjects, subject, out _);
-        if (committed) counts.Committed++;
-        else counts.Staged++;
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_subjects, subject, out var existed);
+        if (!existed) entry.Chunk = chunk;
+        else if (entry.Chunk != chunk && (entry.More is not { } more || Array.IndexOf(more, chunk) < 0)) entry.More = [.. entry.More ?? [], chunk];
+        if (committed) entry.Committed++;
+        else entry.Staged++;
     }
 
     /// <summary>A staged record of <paramref name="subject"/> joined the shard.</summary>
     public void Commit(string subject)
     {
-        ref var counts = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_subjects, subject);
-        counts.Staged--;
-        counts.Committed++;
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_subjects, subject);
+        entry.Staged--;
+        entry.Committed++;
     }
 
     /// <summary>A record of <paramref name="subject"/> left the shard (forgotten, or its ingest aborted).</summary>
     public void Remove(string subject, bool committed)
     {
-        ref var counts = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_subjects, subject);
-        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref counts)) return;
-        if (committed) counts.Committed--;
-        else counts.Staged--;
-        if (counts.Committed <= 0 && counts.Staged <= 0) _subjects.Remove(subject);
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_subjects, subject);
+        if (Unsafe.IsNullRef(ref entry)) return;
+        if (committed) entry.Committed--;
+        else entry.Staged--;
+        if (entry.Committed <= 0 && entry.Staged <= 0) _subjects.Remove(subject);
     }
 
     /// <summary>How many committed records the subject has.</summary>
-    public int CommittedOf(string subject) => _subjects.TryGetValue(subject, out var counts) ? counts.Committed : 0;
+    public int CommittedOf(string subject) => _subjects.TryGetValue(subject, out var entry) ? entry.Committed : 0;
 
     /// <summary>Whether the subject has any record here, committed or staged.</summary>
     public bool Holds(string subject) => _subjects.ContainsKey(subject);
 
-    private struct Counts
+    /// <summary>
+    /// The numbers of the chunks that held a record of the subject when it was added: every chunk holding one now is
+    /// among them (one that has since lost its rows or left the shard may be too). Empty for a subject not held.
+    /// </summary>
+    public IReadOnlyList<int> ChunksOf(string subject)
+    {
+        if (!_subjects.TryGetValue(subject, out var entry)) return [];
+        return entry.More is { } more ? [entry.Chunk, .. more] : [entry.Chunk];
+    }
+
+    private struct Entry
     {
         public int Committed;
         public int Staged;
+        // Most subjects' records arrive together, in one chunk: the others only when there are others.
+        public int Chunk;
+        public int[]? More;
     }
 }
