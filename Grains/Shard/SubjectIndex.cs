@@ -12,13 +12,19 @@ namespace Unlearning.Shard;
 internal sealed class SubjectIndex
 {
     private readonly Dictionary<string, Entry> _subjects = new(StringComparer.Ordinal);
+    // The chunks after the first of the few subjects whose records sit in several: kept apart so the common entry stays small.
+    private readonly Dictionary<string, int[]> _moreChunks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
     public SubjectIndex() => _lookup = _subjects.GetAlternateLookup<ReadOnlySpan<char>>();
 
     public int Count => _subjects.Count;
 
-    public void Clear() => _subjects.Clear();
+    public void Clear()
+    {
+        _subjects.Clear();
+        _moreChunks.Clear();
+    }
 
     /// <summary>The shard's string for this subject: the one already held, else <paramref name="id"/> when equal, else <paramref name="subject"/>.</summary>
     public string Intern(string subject, string id)
@@ -32,7 +38,7 @@ internal sealed class SubjectIndex
     {
         ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_subjects, subject, out var existed);
         if (!existed) entry.Chunk = chunk;
-        else if (entry.Chunk != chunk && (entry.More is not { } more || Array.IndexOf(more, chunk) < 0)) entry.More = [.. entry.More ?? [], chunk];
+        else if (entry.Chunk != chunk) AddMoreChunk(subject, chunk);
         if (committed) entry.Committed++;
         else entry.Staged++;
     }
@@ -52,7 +58,9 @@ internal sealed class SubjectIndex
         if (Unsafe.IsNullRef(ref entry)) return;
         if (committed) entry.Committed--;
         else entry.Staged--;
-        if (entry.Committed <= 0 && entry.Staged <= 0) _subjects.Remove(subject);
+        if (entry.Committed > 0 || entry.Staged > 0) return;
+        _subjects.Remove(subject);
+        _moreChunks.Remove(subject);
     }
 
     /// <summary>How many committed records the subject has.</summary>
@@ -68,15 +76,20 @@ internal sealed class SubjectIndex
     public IReadOnlyList<int> ChunksOf(string subject)
     {
         if (!_subjects.TryGetValue(subject, out var entry)) return [];
-        return entry.More is { } more ? [entry.Chunk, .. more] : [entry.Chunk];
+        return _moreChunks.TryGetValue(subject, out var more) ? [entry.Chunk, .. more] : [entry.Chunk];
+    }
+
+    private void AddMoreChunk(string subject, int chunk)
+    {
+        ref var more = ref CollectionsMarshal.GetValueRefOrAddDefault(_moreChunks, subject, out _);
+        if (more is null || Array.IndexOf(more, chunk) < 0) more = [.. more ?? [], chunk];
     }
 
     private struct Entry
     {
         public int Committed;
         public int Staged;
-        // Most subjects' records arrive together, in one chunk: the others only when there are others.
+        // The first chunk that held one of the subject's records; most subjects' records arrive together, in one chunk.
         public int Chunk;
-        public int[]? More;
     }
 }
