@@ -31,8 +31,10 @@ public sealed class KillTests(ITestOutputHelper output)
         string[] siloArguments =
         [
             "--postgres", database.ConnectionString, "--cluster-id", clusterId,
-            // Fast failure detection, so the test does not wait the production defaults out.
-            "--Membership:ProbeTimeout", "00:00:01", "--Membership:NumMissedProbesLimit", "2",
+            // Fast failure detection, so the test does not wait the production defaults out; yet slack enough that a silo
+            // slowed by a loaded machine is not voted dead (seen once with 1 s and 2 misses): the killed one refuses
+            // connections, so its probes fail at once whatever the timeout.
+            "--Membership:ProbeTimeout", "00:00:02", "--Membership:NumMissedProbesLimit", "3",
             "--Membership:TableRefreshTimeout", "00:00:02", "--Membership:IAmAliveTablePublishTimeout", "00:00:05",
             "--Storage:VacuumInterval", "00:00:02",
             "--Logging:LogLevel:Default", "Warning",
