@@ -197,21 +197,19 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
     public SubjectRemoval[] TakeSubjects(IReadOnlyList<string> subjects)
     {
         var removals = new SubjectRemoval[subjects.Count];
-        var held = new Dictionary<string, int>(StringComparer.Ordinal);
+        var held = new Dictionary<string, Taken>(StringComparer.Ordinal);
         for (var i = 0; i < subjects.Count; i++)
         {
             removals[i] = SubjectRemoval.None;
-            if (_subjects.Holds(subjects[i])) held.TryAdd(subjects[i], i);
+            if (_subjects.Holds(subjects[i])) held.TryAdd(subjects[i], new Taken(i));
         }
         if (held.Count == 0) return removals;
 
-        var records = held.Keys.ToDictionary(subject => subject, _ => new List<DataRecord>(), StringComparer.Ordinal);
-        var chunks = held.Keys.ToDictionary(subject => subject, _ => new HashSet<int>(), StringComparer.Ordinal);
-        var firstSlices = held.Keys.ToDictionary(subject => subject, _ => -1, StringComparer.Ordinal);
         var bySlice = held.Keys.SelectMany(_subjects.ChunksOf).Distinct()
             .Where(_sliceOf.ContainsKey)
             .GroupBy(number => _sliceOf[number]);
         var subjectSet = held.Keys.ToHashSet(StringComparer.Ordinal);
+        // Slices in ascending order, so the first slice a subject's committed record is found in is its first slice.
         foreach (var group in bySlice.OrderBy(g => g.Key))
         {
             var slice = group.Key;
@@ -219,18 +217,26 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
             foreach (var number in replaced) _stored[number].State = _slices[slice].ChunkOf(number);
             foreach (var (record, committed, number) in removed)
             {
-                var subject = record.Subject;
-                _subjects.Remove(subject, committed);
-                chunks[subject].Add(number);
+                _subjects.Remove(record.Subject, committed);
+                var of = held[record.Subject];
+                of.Chunks.Add(number);
                 if (!committed) continue;
-                records[subject].Add(record);
-                if (firstSlices[subject] < 0 || slice < firstSlices[subject]) firstSlices[subject] = slice;
+                of.Records.Add(record);
+                if (of.FirstSlice < 0) of.FirstSlice = slice;
             }
         }
-        if (records.Values.Any(r => r.Count > 0)) _rows = null;
-        foreach (var (subject, at) in held)
-            removals[at] = new SubjectRemoval([.. records[subject]], firstSlices[subject], chunks[subject]);
+        if (held.Values.Any(t => t.Records.Count > 0)) _rows = null;
+        foreach (var of in held.Values) removals[of.At] = new SubjectRemoval([.. of.Records], of.FirstSlice, of.Chunks);
         return removals;
+    }
+
+    /// <summary>What <see cref="TakeSubjects"/> has taken of one subject so far, and where the subject was asked for.</summary>
+    private sealed class Taken(int at)
+    {
+        public int At { get; } = at;
+        public List<DataRecord> Records { get; } = [];
+        public HashSet<int> Chunks { get; } = [];
+        public int FirstSlice { get; set; } = -1;
     }
 
     /// <summary>

@@ -103,7 +103,8 @@ internal sealed class SliceRecords
     /// Removes every row of the <paramref name="subjects"/> (compared by value) from the chunks numbered
     /// <paramref name="numbers"/> that this slice holds (the others are not looked at): each chunk that held one is replaced
     /// by a chunk without them. Returns the removed records (with whether each was committed and its chunk's number) and the
-    /// numbers of the chunks replaced. One pass over the slice's row orders, whatever the number of subjects.
+    /// numbers of the chunks replaced. <paramref name="numbers"/> must not repeat a number. One pass over the slice's row
+    /// orders, whatever the number of subjects.
     /// </summary>
     public (List<(DataRecord Record, bool Committed, int Number)> Removed, List<int> Chunks) RemoveSubjects(
         IReadOnlySet<string> subjects, IEnumerable<int> numbers)
@@ -115,7 +116,7 @@ internal sealed class SliceRecords
         Span<bool> gone = stackalloc bool[RecordChunk.MaxRows];
         foreach (var number in numbers)
         {
-            if (!_slotOfNumber.TryGetValue(number, out var slot) || (remaps?[slot] is not null)) continue;
+            if (!_slotOfNumber.TryGetValue(number, out var slot)) continue;
             var chunk = _chunks[slot];
             gone.Clear();
             var any = false;
@@ -196,7 +197,7 @@ internal sealed class SliceRecords
         foreach (var entry in order)
         {
             var slot = RowEntry.Slot(entry);
-            if (slot >= remaps.Length || remaps[slot] is not { } remap)
+            if (remaps[slot] is not { } remap)
             {
                 result[kept++] = entry;
                 continue;
