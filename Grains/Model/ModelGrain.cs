@@ -283,8 +283,19 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         await EnsureLoadedAsync();
         string[] owners = [.. subjects.Select(subject => ShardKey.For(Name, Partitioning.ShardOf(subject, config.Shards))).Distinct()];
         foreach (var scrubber in _scrubbers) await scrubber.OweAsync(owners, CancellationToken.None);
-        // Every forget goes to its shard's batcher at once: those of one shard share its writes and its retrain.
-        var receipts = await Task.WhenAll(subjects.Select(subject => ForgetOneAsync(config, subject, requestId, span)));
+        // Every forget goes to its shard's batcher at once, and those of one shard go in one call: they share its writes
+        // and its retrain. (A forget that has to wait for the replicas first is sent when it gets there.)
+        Task<ForgetReceipt>[] forgets;
+        var gatherings = subjects.Length > 1 ? _forgets.Select(batcher => batcher.Gather()).ToArray() : [];
+        try
+        {
+            forgets = [.. subjects.Select(subject => ForgetOneAsync(config, subject, requestId, span))];
+        }
+        finally
+        {
+            foreach (var gathering in gatherings) gathering.Dispose();
+        }
+        var receipts = await Task.WhenAll(forgets);
         var touched = receipts.Where(r => r.RecordsRemoved > 0).Select(r => ShardKey.For(Name, r.Shard)).Distinct().ToArray();
         if (touched.Length > 0)
             foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync(touched, CancellationToken.None);
