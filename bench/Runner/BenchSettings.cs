@@ -154,7 +154,7 @@ public sealed record BenchSettings
                            $"{Scale.SpreadRecords:#,0} x {Scale.SpreadFeatures} on {Scale.SpreadSilos} silos on PostgreSQL (S=16 R=4); memory baselines taken " +
                            $"{Scale.AfterClusterSettle.TotalSeconds:0} s after the previous case's cluster stopped (freed pooled memory would bias them)"),
             new("10 slicing", $"S={SisaShards}, R in {{{List(SlicingSlices)}}} against full retrain S=1 R=1, on scenario 1's data sets (training split; " +
-                              $"accuracy on the held-out split); one forget ({OneForgetRuns} measured runs) and a batch of {ForgetBatch}; 200 ms pause before each model's forgets"),
+                              $"accuracy on the held-out split); one forget ({OneForgetRuns} measured runs) and a batch of {ForgetBatch} (as calls sent together, and as one stored forget request); 200 ms pause before each model's forgets"),
         ];
     }
 }
