@@ -34,9 +34,11 @@ public static class StorageSetup
             case StorageProvider.Memory:
                 foreach (var name in new[] { StorageNames.Models, StorageNames.Shards })
                 {
-                    // The same binary format as the databases: memory then costs what storage costs, minus the I/O.
+                    // The same binary format as the databases: memory then costs what storage costs, minus the I/O; immutable
+                    // states (record chunks) are kept as objects, shared with the shards that hold them.
                     silo.AddMemoryGrainStorage(name, builder => builder.Configure<Serializer>((options, serializer) =>
                         options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
+                    silo.Services.AddGrainStorage(name, SharedImmutableMemoryStorage.Create);
                 }
                 break;
             case StorageProvider.Sqlite:
