@@ -33,18 +33,14 @@ public sealed class SharedImmutableMemoryStorage(string name, IGrainStorage seri
             return;
         }
         var key = Key(stateName, grainId);
-        if (await Bucket(key).Read(key) is { } stored)
+        if (await Bucket(key).Read(key) is not { } stored)
         {
-            grainState.State = (T)stored.State;
-            grainState.ETag = stored.ETag;
-            grainState.RecordExists = true;
+            Blank(grainState);
+            return;
         }
-        else
-        {
-            grainState.State = activators.GetActivator<T>().Create();
-            grainState.ETag = null;
-            grainState.RecordExists = false;
-        }
+        grainState.State = (T)stored.State;
+        grainState.ETag = stored.ETag;
+        grainState.RecordExists = true;
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -68,6 +64,12 @@ public sealed class SharedImmutableMemoryStorage(string name, IGrainStorage seri
         }
         var key = Key(stateName, grainId);
         if (!await Bucket(key).Clear(key, grainState.ETag)) throw Conflict("clear", key, grainState.ETag);
+        Blank(grainState);
+    }
+
+    /// <summary>What a state reads as when nothing is stored: a new instance, no ETag, no record (as Orleans' providers do).</summary>
+    private void Blank<T>(IGrainState<T> grainState)
+    {
         grainState.State = activators.GetActivator<T>().Create();
         grainState.ETag = null;
         grainState.RecordExists = false;

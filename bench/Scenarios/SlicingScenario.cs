@@ -71,7 +71,7 @@ public sealed class SlicingScenario : IScenario
                  })
         {
             BenchContext.Progress($"{data.Name}: forgets of {size} ({(sending == Sending.Calls ? "calls" : "one request")}), {context.WarmupRuns} warm-up + {runs} runs");
-            var results = size == 1 ? one : sending == Sending.Calls ? batch : requested;
+            var (results, fullResults) = size == 1 ? (one, fullOne) : sending == Sending.Calls ? (batch, fullBatch) : (requested, fullRequested);
             for (var run = 0; run < context.WarmupRuns + runs; run++)
             {
                 var subjects = pool.Take(size).Select(i => train[i].Subject).ToArray();
@@ -92,7 +92,7 @@ public sealed class SlicingScenario : IScenario
                         fits[slices].Add(await FitsAsync(built.Model) - fitsBefore);
                     }
                 }
-                if (run >= context.WarmupRuns) (size == 1 ? fullOne : sending == Sending.Calls ? fullBatch : fullRequested).Add(fullMs);
+                if (run >= context.WarmupRuns) fullResults.Add(fullMs);
             }
         }
 
