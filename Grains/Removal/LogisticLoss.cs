@@ -7,10 +7,14 @@ namespace Unlearning.Removal;
 internal static class LogisticLoss
 {
     /// <summary>
-    /// A bound on |l'''|, the Lipschitz constant of l'' that the removal bound needs. The exact supremum
-    /// is 1/(6 sqrt 3), about 0.096; the paper uses 1/4, which we keep.
+    /// The constant of the removal bound: half the Lipschitz constant L of l'', rounded up. A Newton step s leaves the
+    /// gradient residual r = (integral over t in [0, 1] of H(w + t s) - H(w)) s = X^T a, with a_i = (x_i.s) times the
+    /// integral of l''(m_i + t y_i x_i.s) - l''(m_i); |l''(u) - l''(v)| &lt;= L |u - v| gives |a_i| &lt;= (L / 2) (x_i.s)^2, so
+    /// |r| &lt;= (L / 2) max|x_i| |X| |s| |X s|. L = sup |l'''| = 1/(6 sqrt 3), about 0.0962 (l''' = p (1 - p) (1 - 2p) peaks
+    /// at p = 1/2 - 1/sqrt 12). Guo et al. state the bound with gamma = 1/4 and no half (a mean-value argument); the
+    /// integral form is 5.2 times tighter, which buys 5.2 times the removals for the same noise.
     /// </summary>
-    public const double CurvatureLipschitz = 0.25;
+    public const double CurvatureLipschitz = 0.0481126;
 
     /// <summary>l(m), and -l'(m) as <see cref="NegativeSlope"/> gives it, from one exponential.</summary>
     public static double Value(double margin, out double negativeSlope)

@@ -1,3 +1,4 @@
+using Unlearning.Algebra;
 using Unlearning.Learning;
 using Unlearning.Removal;
 using Xunit.Abstractions;
@@ -54,6 +55,36 @@ public sealed class CertifiedRemovalTests(ITestOutputHelper output)
             // (which is |Delta| plus the residual carried over); a wrong sign would double it instead.
             Assert.True(residual <= 0.1 * unchanged, $"residual {residual} not well below {unchanged}");
         }
+    }
+
+    [Theory]
+    [InlineData(1e-4, 1)]
+    [InlineData(1e-4, 20)]
+    [InlineData(1e-3, 1)]
+    [InlineData(1e-3, 20)]
+    public void The_bound_covers_the_residual_of_the_largest_steps(double lambda, int batch)
+    {
+        // Weak regularisation and the records the model fits worst (largest loss slopes) make the longest Newton steps,
+        // where the remainder the bound covers is largest: the tightened constant must still cover it.
+        var (train, _) = WdbcSplit();
+        var data = WdbcTransform().Apply(train);
+        // Next to no noise, and an epsilon that makes the budget roomy: this measures the step, not the guarantee.
+        var settings = new CertificationSettings(lambda, sigma: 1e-3, epsilon: 1e6, delta: 1e-4);
+        var model = CertifiedTrainer.Fit(data, settings, Seed).Model;
+        var worst = Enumerable.Range(0, data.Rows)
+            .OrderByDescending(i => LogisticLoss.NegativeSlope((data.Labels[i] == OneVsRest.PositiveClassOf(0, model.ClassCount) ? 1 : -1) * Vectors.Dot(model.Weights[0], data.Row(i))))
+            .Take(batch).Order().ToArray();
+        var (remaining, removed) = Without(data, worst);
+
+        var outcome = CertifiedRemoval.Remove(model, remaining, removed);
+
+        Assert.False(outcome.BudgetExhausted);
+        var residual = TrueResidual(outcome.Model, remaining, 0);
+        var carried = model.ResidualBounds[0];
+        output.WriteLine($"lambda {lambda}, {batch} removed: |grad J'| {residual:E3}, step bound {outcome.StepBounds[0]:E3} (carried {carried:E1}), ratio {residual / outcome.StepBounds[0]:F3}");
+        Assert.True(residual <= outcome.Model.ResidualBounds[0], $"true residual {residual} above the bound {outcome.Model.ResidualBounds[0]}");
+        // The step did real work: without it the residual would be the removed records' whole gradient.
+        Assert.True(residual > carried, "the step left no remainder to measure the bound against");
     }
 
     [Fact]

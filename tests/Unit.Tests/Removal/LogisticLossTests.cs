@@ -26,4 +26,18 @@ public sealed class LogisticLossTests
             }
         }
     }
+
+    [Fact]
+    public void The_bound_constant_is_half_the_steepest_slope_of_the_curvature()
+    {
+        // The steepest chord of l'' over a fine grid: the Lipschitz constant L the bound's integral argument needs.
+        const double step = 1e-4;
+        var steepest = 0.0;
+        for (var m = -12.0; m < 12.0; m += step)
+            steepest = Math.Max(steepest, Math.Abs(LogisticLoss.Curvature(m + step) - LogisticLoss.Curvature(m)) / step);
+        Assert.InRange(steepest, 0.0962, 0.09623); // 1/(6 sqrt 3) = 0.0962250...
+        // At least L/2 (or the bound is no bound), and no looser than rounding up needs.
+        Assert.True(LogisticLoss.CurvatureLipschitz >= steepest / 2, $"{LogisticLoss.CurvatureLipschitz} < {steepest / 2}");
+        Assert.True(LogisticLoss.CurvatureLipschitz <= 1 / (6 * Math.Sqrt(3)) / 2 * (1 + 1e-5), $"{LogisticLoss.CurvatureLipschitz} is looser than L/2");
+    }
 }

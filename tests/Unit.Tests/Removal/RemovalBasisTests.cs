@@ -57,7 +57,7 @@ public sealed class RemovalBasisTests(ITestOutputHelper output)
             // a little looser: |X|_2 and max |x_i| over all the rows exceed those over the remaining ones by about k/n.
             var image = Math.Sqrt(Enumerable.Range(0, remaining.Rows).Sum(i => Math.Pow(Dot(remaining.Row(i), step), 2)));
             var rowNorm = Enumerable.Range(0, remaining.Rows).Max(i => Norm(remaining.Row(i)));
-            var fromRemaining = 0.25 * rowNorm * SpectralNorm.UpperBound(remaining) * Norm(step) * image;
+            var fromRemaining = LogisticLoss.CurvatureLipschitz * rowNorm * SpectralNorm.UpperBound(remaining) * Norm(step) * image;
             Assert.True(outcome.StepBounds[m] >= fromRemaining * (1 - 1e-9), $"step bound {outcome.StepBounds[m]} below {fromRemaining}");
             Assert.True(outcome.StepBounds[m] <= fromRemaining * (1 + 2.0 * removedRows.Length / rows.Rows), $"step bound {outcome.StepBounds[m]} loose against {fromRemaining}");
         }
