@@ -1,4 +1,3 @@
-using System.Buffers;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Optimization;
 using MathNet.Numerics.Providers.LinearAlgebra;
@@ -35,24 +34,15 @@ public static class SoftmaxTrainer
         if (parts.Count == 0 || parts.Any(part => part.FeatureCount != parts[0].FeatureCount || part.ClassCount != parts[0].ClassCount))
             throw new ArgumentException("a fit needs at least one part, all of one shape", nameof(parts));
         var rows = parts.Sum(part => part.Features.Length);
-        // The copy lives only for the fit: pooled, so retrains do not churn the large object heap.
-        var buffer = ArrayPool<double>.Shared.Rent(rows);
-        try
+        using var buffer = FitBuffer.Rent(rows);
+        var at = 0;
+        foreach (var part in parts)
         {
-            var at = 0;
-            foreach (var part in parts)
-            {
-                part.Features.CopyTo(buffer, at);
-                at += part.Features.Length;
-            }
-            var labels = parts.Count == 1 ? parts[0].Labels : [.. parts.SelectMany(part => part.Labels)];
-            return FitInPlace(buffer, labels, parts[0].FeatureCount, parts[0].ClassCount, settings, warmStartRaw, cancellation);
+            part.Features.CopyTo(buffer.Array, at);
+            at += part.Features.Length;
         }
-        finally
-        {
-            // Cleared: no copy of a record may linger in memory after its forget.
-            ArrayPool<double>.Shared.Return(buffer, clearArray: true);
-        }
+        var labels = parts.Count == 1 ? parts[0].Labels : [.. parts.SelectMany(part => part.Labels)];
+        return FitInPlace(buffer.Array, labels, parts[0].FeatureCount, parts[0].ClassCount, settings, warmStartRaw, cancellation);
     }
 
     /// <summary>

@@ -88,8 +88,8 @@ internal sealed class SisaLearner(ModelConfig config) : IShardLearner
 
     /// <summary>
     /// Checkpoint r: a fit on the rows of slices 0..r, warm-started from checkpoint r-1; nothing to keep beyond the weights.
-    /// The rows are gathered from the shard's chunks into one pooled buffer on the compute thread, standardised there in
-    /// place, and the buffer cleared when the fit ends: the shard holds its records once, a fit borrows one copy.
+    /// The rows are gathered from the shard's chunks into one buffer on the compute thread, standardised there in place,
+    /// and the buffer cleared when the fit ends: the shard holds its records once, a fit borrows one copy.
     /// </summary>
     private sealed class SliceFit(ShardRows rows, int slice, ModelConfig config, double[]? warmStart, TrainerSettings settings, ForgetMethod method)
         : IPreparedCheckpoint
@@ -99,18 +99,10 @@ internal sealed class SisaLearner(ModelConfig config) : IShardLearner
             var count = rows.CountUpTo(slice);
             if (count == 0) return new(null, method, null);
             var d = config.FeatureCount;
-            var buffer = ArrayPool<double>.Shared.Rent(count * d);
-            try
-            {
-                var labels = new int[count];
-                rows.CopyPrefixTo(slice, d, buffer, labels);
-                return new(SoftmaxTrainer.FitInPlace(buffer, labels, d, config.ClassCount, settings, warmStart, cancellation).Weights, method, null);
-            }
-            finally
-            {
-                // Cleared: no copy of a record may linger in memory after its forget.
-                ArrayPool<double>.Shared.Return(buffer, clearArray: true);
-            }
+            using var buffer = FitBuffer.Rent(count * d);
+            var labels = new int[count];
+            rows.CopyPrefixTo(slice, d, buffer.Array, labels);
+            return new(SoftmaxTrainer.FitInPlace(buffer.Array, labels, d, config.ClassCount, settings, warmStart, cancellation).Weights, method, null);
         }
 
         public void Accept(ShardState state) { }
