@@ -33,6 +33,9 @@ public sealed class ComputeScheduler : TaskScheduler
 
     public override int MaximumConcurrencyLevel { get; }
 
+    /// <summary>Whether the calling thread is one of the compute threads.</summary>
+    internal static bool IsComputeThread => _isComputeThread;
+
     /// <summary>
     /// Runs <paramref name="work"/> on a compute thread; the await resumes on the caller's scheduler (the grain's turn).
     /// The returned task completes on a thread-pool thread: a compute thread only hands its result to the thread
@@ -74,7 +77,16 @@ public sealed class ComputeScheduler : TaskScheduler
     {
         _isComputeThread = true;
         LowerPriority();
-        foreach (var task in _queue.GetConsumingEnumerable()) TryExecuteTask(task);
+        while (true)
+        {
+            if (!_queue.TryTake(out var task))
+            {
+                // Idle: the burst of fits is over, so the buffer kept for its next fit goes.
+                FitBuffer.ReleaseKept();
+                task = _queue.Take();
+            }
+            TryExecuteTask(task);
+        }
     }
 
     private static void LowerPriority()

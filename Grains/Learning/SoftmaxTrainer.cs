@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Optimization;
 using MathNet.Numerics.Providers.LinearAlgebra;
+using Unlearning.Compute;
 
 namespace Unlearning.Learning;
 

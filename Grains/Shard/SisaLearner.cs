@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using Unlearning.Compute;
 using Unlearning.Influence;
