@@ -3,13 +3,15 @@ namespace Unlearning.Catalog;
 /// <summary>
 /// A sorted run of subject index entries, as one storage row holds it: the first 64 bits of each subject's keyed hash
 /// and the model (by its number in the bucket's name table) it was sent to, ordered by hash then model, no pair twice.
-/// Twelve bytes an entry, where a dictionary of base64 strings and lists took about twenty times that.
+/// Twelve bytes an entry, where a dictionary of base64 strings and lists took about twenty times that. Never changed
+/// once made (a change is a new run, written as a new row), so the memory store shares it with the grain instead of
+/// holding a serialised copy.
 /// </summary>
-[GenerateSerializer, Alias("Unlearning.SubjectSegment")]
+[GenerateSerializer, Immutable, Alias("Unlearning.SubjectSegment")]
 public sealed class SubjectSegment
 {
-    [Id(0)] public ulong[] Hashes { get; set; } = [];
-    [Id(1)] public int[] Models { get; set; } = [];
+    [Id(0)] public ulong[] Hashes { get; init; } = [];
+    [Id(1)] public int[] Models { get; init; } = [];
 
     public int Count => Hashes.Length;
 

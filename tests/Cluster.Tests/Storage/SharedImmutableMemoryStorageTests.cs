@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using Orleans.TestingHost;
+using Unlearning.Catalog;
 using Unlearning.Shard;
 using Unlearning.Silo.Storage;
 using Unlearning.Wire;
@@ -14,7 +15,7 @@ namespace Unlearning.Tests.Storage;
 public sealed class SharedImmutableMemoryStorageTests
 {
     [Fact]
-    public async Task A_record_chunk_comes_back_as_the_very_object_written_and_a_shard_state_as_a_copy_of_what_was_written()
+    public async Task A_record_chunk_and_a_subject_segment_come_back_as_the_very_objects_written_and_a_shard_state_as_a_copy_of_what_was_written()
     {
         await using var cluster = await StorageCluster.StartAsync(new StorageOptions { Provider = StorageProvider.Memory }, silos: 1);
         var storage = Storage(cluster);
@@ -29,6 +30,13 @@ public sealed class SharedImmutableMemoryStorageTests
             await storage.ReadStateAsync("chunk-0", shard, read);
             Assert.True(read.RecordExists);
             Assert.Same(chunk, read.State);
+
+            // The subject index's segments hold an entry per subject: the store shares them with the index too.
+            var segment = SubjectSegment.Of([(42UL, 0), (7UL, 1)]);
+            await storage.WriteStateAsync("subjects-0", shard, new GrainState<SubjectSegment>(segment));
+            var segmentRead = new GrainState<SubjectSegment>();
+            await storage.ReadStateAsync("subjects-0", shard, segmentRead);
+            Assert.Same(segment, segmentRead.State);
 
             var state = new ShardState { Records = 7 };
             var written = new GrainState<ShardState>(state);
