@@ -60,6 +60,7 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
             .Concat(state.Staged.SelectMany(ingest => ingest.Chunks.Select(c => (c.Slice, c.Number, Ingest: (string?)ingest.Id))))
             .ToArray();
         var chunks = await Task.WhenAll(wanted.Select(async c => (c.Slice, c.Number, c.Ingest, Stored: await ReadAsync(c.Number))));
+        _subjects.Reserve(chunks.Sum(c => c.Stored.State!.Count));
         foreach (var (slice, number, ingest, stored) in chunks)
         {
             var chunk = Interned(stored.State!, ingest is null, number);
@@ -69,6 +70,7 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
             _slices[slice].AddLoaded(number, chunk, ingest);
         }
         foreach (var slice in _slices) slice.Seal();
+        _subjects.Compact();
     }
 
     /// <summary>
@@ -135,6 +137,7 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
             touched.Add(slice);
         }
         if (touched.Count > 0) _rows = null;
+        _subjects.Compact();
         return (joined, touched);
     }
 
@@ -157,6 +160,7 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
             if (_stored.Remove(c.Number, out var chunk)) await storage.ClearStateAsync(Name(c.Number), shard, chunk);
         }));
         state.Staged.Remove(staged);
+        _subjects.Compact();
         return true;
     }
 
@@ -255,6 +259,9 @@ internal sealed class RecordStore(IGrainStorage storage, GrainId shard)
     public (RecordChunk Chunk, int Row, string? Ingest)? Find(string recordId, int slice) => _slices[slice].Find(recordId);
 
     public int CountOf(string subject) => _subjects.CommittedOf(subject);
+
+    /// <summary>Subjects held (committed or staged), and the entries their index has room for.</summary>
+    public (int Subjects, int Capacity) SubjectIndexSize => (_subjects.Count, _subjects.Capacity);
 
     /// <summary>A subject's committed records, slice by slice in canonical order.</summary>
     public DataRecord[] FindSubject(string subject)

@@ -104,6 +104,31 @@ public sealed class RecordStoreTests
         Assert.Equal(["b0", "b1", "b2"], Enumerable.Range(0, Slices).SelectMany(s => store.Rows[s].Records()).Select(r => r.Id));
     }
 
+    [Fact]
+    public async Task The_subject_index_gives_back_its_growth_slack_after_an_ingest_and_a_load()
+    {
+        var (store, state, storage) = await NewStoreAsync();
+        var records = Enumerable.Range(0, 3_000).Select(i => new DataRecord($"r{i:D5}", $"s{i:D5}", [i], i % 2)).ToArray();
+        await store.StageAsync("big", records, r => r.Label, state, () => Task.CompletedTask);
+        // Grown by doubling while staging: this much room is what the index would keep without compaction.
+        Assert.True(store.SubjectIndexSize.Capacity > 1.25 * records.Length, $"staged: {store.SubjectIndexSize}");
+
+        store.Commit("big", state);
+        AssertTight(store.SubjectIndexSize);
+        var reloaded = new RecordStore(storage, Shard);
+        await reloaded.EnsureLoadedAsync(state, Slices);
+        AssertTight(reloaded.SubjectIndexSize);
+        Assert.All(records, r => Assert.Equal(1, reloaded.CountOf(r.Subject)));
+        Assert.Equal(["r02999"], reloaded.TakeSubjects(["s02999"])[0].Records.Select(r => r.Id));
+        Assert.Equal(0, reloaded.CountOf("s02999"));
+
+        static void AssertTight((int Subjects, int Capacity) size)
+        {
+            Assert.Equal(3_000, size.Subjects);
+            Assert.True(size.Capacity <= size.Subjects * 1.25 + 16, $"{size}");
+        }
+    }
+
     private static readonly GrainId Shard = GrainId.Create("shard", "model/0");
 
     private static async Task<(RecordStore Store, ShardState State, IGrainStorage Storage)> NewStoreAsync()
