@@ -66,16 +66,9 @@ public sealed class ScaleScenario : IScenario
         {
             if (await StorageBackends.UnavailableAsync(kind) is not null) continue;
             BenchContext.Progress($"warm-up: {records:#,0} records on {StorageBackends.DisplayName(kind)}");
-            var cluster = await BenchCluster.StartAsync(kind, 1);
-            try
-            {
-                var built = await BuildAsync(cluster, data, "warmup", Shards, Slices, data.Records, context.Settings.IngestBatch);
-                await built.Model.Forget(data.Records[0].Subject);
-            }
-            finally
-            {
-                await cluster.DisposeAsync();
-            }
+            await using var cluster = await BenchCluster.StartAsync(kind, 1);
+            var built = await BuildAsync(cluster, data, "warmup", Shards, Slices, data.Records, context.Settings.IngestBatch);
+            await built.Model.Forget(data.Records[0].Subject);
         }
     }
 

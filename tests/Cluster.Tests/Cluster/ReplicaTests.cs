@@ -136,15 +136,17 @@ public sealed class ReplicaTests(ClusterFixture cluster)
         // Callers keep going until every silo has answered enough for the check below to mean something: on a loaded
         // machine the forgets can be over before a caller has had many turns.
         await Task.Delay(100);
-        for (var waited = 0; waited < 10_000 && Enumerable.Range(0, SiloCount).Any(silo => answers.Count(a => a.Silo == silo) <= MinAnswers); waited += 50)
+        for (var waited = 0; waited < 10_000 && Enumerable.Range(0, SiloCount).Any(silo => AnsweredBy(silo) <= MinAnswers); waited += 50)
             await Task.Delay(50);
         stop.Cancel();
         await Task.WhenAll(callers);
 
         Assert.Empty(failures);
         for (var silo = 0; silo < SiloCount; silo++)
-            Assert.True(answers.Count(a => a.Silo == silo) > MinAnswers, $"silo {silo} answered only {answers.Count(a => a.Silo == silo)} predictions");
+            Assert.True(AnsweredBy(silo) > MinAnswers, $"silo {silo} answered only {AnsweredBy(silo)} predictions");
         return (accepted, [.. answers]);
+
+        int AnsweredBy(int silo) => answers.Count(a => a.Silo == silo);
     }
 
     private static void AssertNoneUsedForgottenWeights(List<(DateTimeOffset At, int Shard, long CleanThrough)> accepted, Answer[] answers)
