@@ -7,22 +7,25 @@ namespace Unlearning.Silo.Storage;
 /// <summary>
 /// Clears what deleted and overwritten grain state leaves behind in the store.
 /// <para>
-/// PostgreSQL never overwrites a row in place: an UPDATE of a grain's state writes a new row version
-/// and leaves the old one (with every record it held, forgotten ones included) as a dead version in
-/// the table and its TOAST table, invisible to queries but present in the files until a vacuum.
-/// A plain VACUUM makes that space reusable; VACUUM FULL (the default, <see cref="VacuumMode.Full"/>)
-/// rewrites grain_state into new files and unlinks the old ones, so no file of the table holds a dead
-/// version. grain_state is hash-partitioned by grain key, so after a forget only the partition holding
-/// the shard's rows is rewritten (its cost follows the partition, not everything stored). Past versions
-/// also stay in PostgreSQL's write-ahead log until its segments are recycled (after the next checkpoints);
-/// backups and replicas are outside this process's reach.
+/// PostgreSQL never overwrites a row in place: an UPDATE of a grain's state writes a new row version and leaves the old
+/// one as a dead version in the table and its TOAST table, invisible to queries but present in the files until a vacuum.
+/// Every version is sealed under a key of its own, kept in state_keys (<see cref="ShreddableStateSerializer"/>), so a
+/// dead version of a shard's records is readable only while the dead version of its key is in state_keys' files. After
+/// a forget this runs VACUUM FULL (the default, <see cref="VacuumMode.Full"/>) on the partitions of state_keys that hold
+/// the forget's grains: they are rewritten into new files and the old ones unlinked, so no file keeps a dead key. Those
+/// partitions hold keys and grain names only (a row of about a hundred bytes per state, a state being a chunk of up to
+/// 256 records or a shard's weights), so the rewrite costs milliseconds however many records the shard holds; the sealed
+/// dead versions in grain_state are autovacuum's. Past versions also stay in PostgreSQL's write-ahead log until its
+/// segments are recycled (after the next checkpoints); backups and replicas are outside this process's reach.
 /// </para>
 /// <para>
-/// Nothing vacuums the whole table: a forget or delete notes its grains in scrub_owed before it writes
-/// (<see cref="OweAsync"/>) and vacuums their partitions before it returns; the periodic maintenance only pays what
-/// such a scrub left owed. Every other dead version (an ingest's, a train's) holds records that are still live, and is
-/// autovacuum's business: a VACUUM FULL of all of grain_state whenever it changed, as before, rewrote gigabytes every
-/// few seconds under a large ingest and held each partition's exclusive lock while it did.
+/// Rows an earlier version stored unsealed (before state_keys) have plaintext dead versions: a forget that finds such
+/// rows among its grains' when it notes its debt (<see cref="OweAsync"/>) marks the debt, and its scrub also rewrites
+/// the grain_state partitions holding them (every row of one shard lives in one partition).
+/// </para>
+/// <para>
+/// Nothing vacuums whole tables: a forget or delete notes its grains in scrub_owed before it writes and vacuums their
+/// partitions before it returns; the periodic maintenance only pays what such a scrub left owed.
 /// </para>
 /// <para>
 /// SQLite needs nothing here: its connections run with secure_delete (freed content zeroed in place), and its
@@ -31,7 +34,7 @@ namespace Unlearning.Silo.Storage;
 /// </summary>
 public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStateScrubber> logger) : IForgottenDataScrubber
 {
-    /// <summary>Arbitrary, fixed: only one silo vacuums grain_state at a time.</summary>
+    /// <summary>Arbitrary, fixed: only one silo vacuums at a time.</summary>
     private const long VacuumLock = 0x756e6c6561726f;
 
     /// <summary>How long a forget's scrub waits for older transactions to end before it vacuums anyway.</summary>
@@ -47,21 +50,28 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
 
     public bool IsActive => options.EffectiveProvider == StorageProvider.Postgres && options.Vacuum != VacuumMode.Off;
 
-    /// <summary>Notes in scrub_owed (one row per grain key, its latest debt) that these grains' rows are about to be rewritten.</summary>
+    /// <summary>
+    /// Notes in scrub_owed (one row per grain key, its latest debt) that these grains' rows are about to be rewritten, and
+    /// whether any of them is stored unsealed (its dead version will be plaintext).
+    /// </summary>
     public async Task OweAsync(IReadOnlyCollection<string> grainKeys, CancellationToken cancellationToken)
     {
         if (!IsActive || grainKeys.Count == 0) return;
         await using var connection = new NpgsqlConnection(options.Postgres);
         await connection.OpenAsync(cancellationToken);
         await using var owe = new NpgsqlCommand(
-            "INSERT INTO scrub_owed (grain_key, owed_since) SELECT key, clock_timestamp() FROM unnest(@keys) AS key " +
-            "ON CONFLICT (grain_key) DO UPDATE SET owed_since = EXCLUDED.owed_since", connection);
+            "INSERT INTO scrub_owed (grain_key, owed_since, plaintext) " +
+            "SELECT key, clock_timestamp(), EXISTS (SELECT 1 FROM grain_state g WHERE g.grain_key = key AND g.payload IS NOT NULL " +
+            "AND NOT EXISTS (SELECT 1 FROM state_keys k WHERE k.service_id = g.service_id AND k.state_name = g.state_name " +
+            "AND k.grain_n0 = g.grain_n0 AND k.grain_n1 = g.grain_n1 AND k.grain_key = g.grain_key)) FROM unnest(@keys) AS key " +
+            "ON CONFLICT (grain_key) DO UPDATE SET owed_since = EXCLUDED.owed_since, plaintext = scrub_owed.plaintext OR EXCLUDED.plaintext",
+            connection);
         owe.Parameters.AddWithValue("keys", grainKeys.Distinct(StringComparer.Ordinal).ToArray());
         await owe.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
-    /// Vacuums the partitions holding these grains' rows now (PostgreSQL), waiting for a vacuum another silo runs, and
+    /// Vacuums the partitions holding these grains' keys now (PostgreSQL), and their rows' when they were stored unsealed, waiting for a vacuum another silo runs, and
     /// settles their debts when no older transaction held the vacuum back. A failed attempt is made again on a new
     /// connection: the forget that asked has already removed its records, and sending it again would find nothing to
     /// remove. (One known failure: a VACUUM FULL that must keep a dead version whose TOAST data a pruning with a newer
@@ -88,8 +98,8 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
     /// <summary>
     /// Pays the debts older than <paramref name="olderThan"/> (scrubs a killed silo or a long transaction cut short),
     /// after the vacuum another silo runs if <paramref name="wait"/>, else not at all then; true if it vacuumed. Only the
-    /// partitions that hold those grains are rewritten: the rest of the table, however large, is left to PostgreSQL's
-    /// autovacuum (its dead versions hold no forgotten data).
+    /// partitions that hold those grains' keys (and their rows, when stored unsealed) are rewritten: the rest is left to
+    /// PostgreSQL's autovacuum (its dead versions hold no forgotten data, or only sealed under keys already gone).
     /// </summary>
     public Task<bool> ScrubOwedAsync(TimeSpan olderThan, bool wait = false, CancellationToken cancellationToken = default) =>
         RunAsync(null, olderThan, wait, cancellationToken);
@@ -120,7 +130,9 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
             if (keys.Count == 0) return false;
             var clear = await WaitForOlderSnapshotsAsync(connection, warn: grainKeys is not null, cancellationToken);
             if (!clear && grainKeys is null) return false; // the debts stay; the next round tries again
-            var relations = await RelationsHoldingAsync(connection, keys, cancellationToken);
+            var relations = await RelationsHoldingAsync(connection, "state_keys", keys, cancellationToken);
+            if (await PlaintextAsync(connection, keys, cancellationToken) is { Count: > 0 } plaintext)
+                relations.AddRange(await RelationsHoldingAsync(connection, "grain_state", plaintext, cancellationToken));
             foreach (var relation in relations) await VacuumAsync(connection, relation, cancellationToken);
             if (clear)
             {
@@ -219,20 +231,33 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
     }
 
     /// <summary>
-    /// The partitions of grain_state holding rows of <paramref name="grainKeys"/> (all of a grain's rows share one),
-    /// as regclass names; the whole table when it is not partitioned or when no such row is left.
+    /// The partitions of <paramref name="table"/> (grain_state or state_keys, partitioned alike) holding rows of
+    /// <paramref name="grainKeys"/> (all of a grain's rows share one), as regclass names; the whole table when it is not
+    /// partitioned or when no such row is left.
     /// </summary>
-    private static async Task<List<string>> RelationsHoldingAsync(NpgsqlConnection connection, IReadOnlyCollection<string> grainKeys, CancellationToken cancellationToken)
+    private static async Task<List<string>> RelationsHoldingAsync(NpgsqlConnection connection, string table, IReadOnlyCollection<string> grainKeys,
+        CancellationToken cancellationToken)
     {
         var relations = new List<string>();
         await using (var command = new NpgsqlCommand(
-            "SELECT DISTINCT tableoid::regclass::text FROM grain_state WHERE grain_key = ANY(@keys)", connection))
+            $"SELECT DISTINCT tableoid::regclass::text FROM {table} WHERE grain_key = ANY(@keys)", connection))
         {
             command.Parameters.AddWithValue("keys", grainKeys.ToArray());
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken)) relations.Add(reader.GetString(0));
         }
-        return relations.Count > 0 ? relations : ["grain_state"];
+        return relations.Count > 0 ? relations : [table];
+    }
+
+    /// <summary>Those of <paramref name="grainKeys"/> whose debt says some of their rows were stored unsealed.</summary>
+    private static async Task<List<string>> PlaintextAsync(NpgsqlConnection connection, IReadOnlyCollection<string> grainKeys, CancellationToken cancellationToken)
+    {
+        var keys = new List<string>();
+        await using var command = new NpgsqlCommand("SELECT grain_key FROM scrub_owed WHERE grain_key = ANY(@keys) AND plaintext", connection);
+        command.Parameters.AddWithValue("keys", grainKeys.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) keys.Add(reader.GetString(0));
+        return keys;
     }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

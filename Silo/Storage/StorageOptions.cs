@@ -30,13 +30,14 @@ public sealed class StorageOptions
     public string? Postgres { get; set; }
 
     /// <summary>
-    /// How dead row versions of grain state are cleared on PostgreSQL: <c>Full</c> (VACUUM FULL: the table
-    /// is rewritten and the old files unlinked; takes an exclusive lock on grain_state for the rewrite),
-    /// <c>Plain</c> (VACUUM: dead versions become unreachable free space) or <c>Off</c>.
+    /// How a forget clears on PostgreSQL the keys of the state versions it replaced (and the versions themselves where
+    /// they were stored unsealed): <c>Full</c> (VACUUM FULL of the partitions of state_keys holding the forget's grains:
+    /// rewritten and the old files unlinked, under an exclusive lock for the rewrite), <c>Plain</c> (VACUUM: dead
+    /// versions become unreachable free space, their bytes stay until overwritten) or <c>Off</c>.
     /// </summary>
     public VacuumMode Vacuum { get; set; } = VacuumMode.Full;
 
-    /// <summary>How often a silo checks whether grain state changed since the last vacuum (PostgreSQL only).</summary>
+    /// <summary>How often a silo pays the scrubs that forgets left owed (PostgreSQL only).</summary>
     public TimeSpan VacuumInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long SQLite waits for a lock held by another connection before failing.</summary>

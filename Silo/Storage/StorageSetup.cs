@@ -74,8 +74,9 @@ public static class StorageSetup
                 connect(options);
                 // Orleans' binary format: the state types' [Id]s and [Alias]es, not CLR type names, define
                 // the stored bytes, so renaming or moving a class keeps old rows readable; and doubles
-                // take 8 bytes instead of their decimal text.
-                options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                // take 8 bytes instead of their decimal text. Each version sealed under a key of its own, kept apart,
+                // so that a forget erases the old versions it leaves by erasing their keys.
+                options.GrainStorageSerializer = new ShreddableStateSerializer(new OrleansGrainStorageSerializer(serializer));
                 // Clearing a state deletes its row instead of leaving an empty one behind.
                 options.DeleteStateOnClear = true;
             }));

@@ -15,9 +15,9 @@ public sealed class IngestTrainScenario : IScenario
     public string Description =>
         "Records per second for ingest (batches through the client until every shard has stored them) and for the first train " +
         "(every shard computes every slice checkpoint), then one forget's latency (until the store no longer holds the subject: " +
-        "on PostgreSQL that includes the VACUUM (FULL) of grain_state the model runs before returning) and the bytes the store " +
-        "takes per 10,000 records after it (SQLite: the database file; PostgreSQL: pg_total_relation_size of grain_state after " +
-        "VACUUM (FULL)), on each storage the silos can use (SQLite with one silo, its deployment: the embedded store of a single silo; memory and PostgreSQL with two). Each run builds a new model on a new cluster with a new store " +
+        "on PostgreSQL that includes the VACUUM (FULL) of the state_keys partition holding the shard's keys, which erases the " +
+        "replaced versions' keys, before returning) and the bytes the store takes per 10,000 records after it (SQLite: the " +
+        "database file; PostgreSQL: pg_total_relation_size of grain_state after VACUUM (FULL)), on each storage the silos can use (SQLite with one silo, its deployment: the embedded store of a single silo; memory and PostgreSQL with two). Each run builds a new model on a new cluster with a new store " +
         "(SQLite: a fresh temporary directory; PostgreSQL: a fresh database), deleted afterwards; the figure is the median. " +
         "ML.NET's training rate on the same records is the peer for train, memory the peer for the rest. No target: context for the others.";
 

@@ -28,19 +28,39 @@ public sealed class QueryContractTests
         var queries = await QueriesAsync(source);
         Assert.Equal(13, queries.Count);
 
-        Task<int?> Write(int? version, byte[] payload) => ScalarAsync(source, queries["WriteToStorageKey"], version, payload);
+        // What ShreddableStateSerializer writes: a 32-byte key, then the sealed state (here one byte stands for it).
+        static byte[] Payload(byte key, byte state) => [.. Enumerable.Repeat(key, 32), state];
+        Task<int?> Write(int? version, byte key, byte state) => ScalarAsync(source, queries["WriteToStorageKey"], version, Payload(key, state));
         Task<int?> Delete(int? version) => ScalarAsync(source, queries["DeleteStorageKey"], version, null);
+        Task<(byte[], int)?> Read() => ReadAsync(source, queries["ReadFromStorageKey"]);
+        // Read back: 1, the key, the state.
+        static byte[] Keyed(byte key, byte state) => [1, .. Payload(key, state)];
 
-        Assert.Equal(1, await Write(null, [1]));
-        Assert.Null(await Write(null, [2]));       // a second first write conflicts
-        Assert.Equal(2, await Write(1, [3]));
-        Assert.Null(await Write(1, [4]));          // stale version
-        Assert.Equal((new byte[] { 3 }, 2), await ReadAsync(source, queries["ReadFromStorageKey"]));
+        Assert.Equal(1, await Write(null, 1, 1));
+        Assert.Null(await Write(null, 2, 2));      // a second first write conflicts, and leaves the key alone
+        Assert.Equal((Keyed(1, 1), 1), await Read());
+        Assert.Equal(2, await Write(1, 3, 3));
+        Assert.Null(await Write(1, 4, 4));         // stale version
+        Assert.Equal((Keyed(3, 3), 2), await Read());
+        Assert.Equal(1, await CountAsync(source, "state_keys"));
         Assert.Null(await Delete(1));              // stale version
         Assert.NotEqual(2, await Delete(2));
-        Assert.Null(await ReadAsync(source, queries["ReadFromStorageKey"]));
-        Assert.Null(await Write(2, [5]));          // the row is gone: only a first write may create it
-        Assert.Equal(1, await Write(null, [6]));
+        Assert.Null(await Read());
+        Assert.Equal(0, await CountAsync(source, "state_keys")); // the key went with its row
+        Assert.Null(await Write(2, 5, 5));         // the row is gone: only a first write may create it
+        Assert.Equal(0, await CountAsync(source, "state_keys"));
+        Assert.Equal(1, await Write(null, 6, 6));
+
+        // A row without a key (stored unsealed by an earlier version) comes back marked 0, as stored.
+        await using (var unsealed = source.CreateCommand("UPDATE grain_state SET payload = '\\x0a0b'::bytea; DELETE FROM state_keys"))
+            await unsealed.ExecuteNonQueryAsync();
+        Assert.Equal((new byte[] { 0, 10, 11 }, 1), await Read());
+    }
+
+    private static async Task<long> CountAsync(DbDataSource source, string table)
+    {
+        await using var command = source.CreateCommand($"SELECT count(*) FROM {table}");
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<Dictionary<string, string>> QueriesAsync(DbDataSource source)

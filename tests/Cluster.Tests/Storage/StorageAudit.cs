@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Unlearning.Silo.Storage;
 using Unlearning.TestKit;
 
 namespace Unlearning.Tests.Storage;
@@ -125,6 +126,20 @@ public static class StorageAudit
         await using (var command = new NpgsqlCommand("SELECT tablename FROM pg_tables WHERE schemaname = 'public'", connection))
         await using (var reader = await command.ExecuteReaderAsync())
             while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+        // grain_state's payloads are sealed (ShreddableStateSerializer): each live one is read opened with its key, as the silo reads it.
+        if (tables.Contains("state_keys"))
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT g.state_name, k.secret, g.payload FROM grain_state g JOIN state_keys k ON k.service_id = g.service_id " +
+                "AND k.state_name = g.state_name AND k.grain_n0 = g.grain_n0 AND k.grain_n1 = g.grain_n1 AND k.grain_key = g.grain_key " +
+                "WHERE g.payload IS NOT NULL", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var opened = ShreddableStateSerializer.TryOpen((byte[])reader.GetValue(1), (byte[])reader.GetValue(2));
+                if (opened is not null) result.Add(($"postgres grain_state {reader.GetString(0)}, opened with its key", opened));
+            }
+        }
         foreach (var table in tables)
         {
             await using var command = new NpgsqlCommand($"SELECT * FROM \"{table}\"", connection);
@@ -141,7 +156,8 @@ public static class StorageAudit
     }
 
     /// <summary>
-    /// The raw bytes of grain_state's files (heap and TOAST, all segments) after a CHECKPOINT, when the
+    /// The raw bytes of grain_state's files (heap and TOAST, all segments) after a CHECKPOINT, and every version of a state
+    /// those pages still hold that the keys still in state_keys' pages open (<see cref="PostgresPageRecovery"/>), when the
     /// test can read the server's data directory (the private server of .ci/run, run as root); else null.
     /// </summary>
     public static async Task<List<(string Where, byte[] Bytes)>?> PostgresGrainStateFilesAsync(string connectionString)
@@ -173,7 +189,10 @@ public static class StorageAudit
                 catch (UnauthorizedAccessException) { return null; }
             }
         }
-        return files.Count == 0 ? null : files;
+        if (files.Count == 0) return null;
+        // What the pages still hold of every version of every state, opened with whatever keys state_keys' pages still hold.
+        files.AddRange(await PostgresPageRecovery.RecoverAsync(connection));
+        return files;
     }
 
     private static byte[] AsBytes(object value) => value switch
@@ -208,7 +227,7 @@ public sealed class PostgresStoreAudit(string connectionString)
 
     /// <summary>
     /// For a failure message about <paramref name="needles"/> still stored: the other sessions of the database now, and
-    /// whether one more VACUUM FULL of grain_state clears them (it does: the forget's vacuum ran while something held
+    /// whether one more VACUUM FULL of grain_state and state_keys clears them (it does: the forget's vacuum ran while something held
     /// them; it does not: they were written after it).
     /// </summary>
     public async Task<string> ExplainLeftoversAsync(IEnumerable<Needle> needles)
@@ -228,11 +247,14 @@ public sealed class PostgresStoreAudit(string connectionString)
                         $"since {reader.GetValue(4)}: {reader.GetValue(5)}");
                 }
             }
-            await using var vacuum = new NpgsqlCommand("VACUUM (FULL) grain_state", connection) { CommandTimeout = 0 };
-            await vacuum.ExecuteNonQueryAsync();
+            foreach (var table in new[] { "grain_state", "state_keys" })
+            {
+                await using var vacuum = new NpgsqlCommand($"VACUUM (FULL) {table}", connection) { CommandTimeout = 0 };
+                await vacuum.ExecuteNonQueryAsync();
+            }
         }
         var left = StorageAudit.Find(await StoredAsync(), needles);
-        return text.Append($"\nafter one more VACUUM FULL of grain_state: {left.Count} hits left").ToString();
+        return text.Append($"\nafter one more VACUUM FULL of grain_state and state_keys: {left.Count} hits left").ToString();
     }
 
     /// <summary>.ci/run runs as root with the server's files on this machine: there the files are always audited.</summary>

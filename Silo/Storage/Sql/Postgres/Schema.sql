@@ -44,6 +44,31 @@ $partitions$;
 -- that an audit of the raw relation files sees what is stored. (Recurses to the partitions.)
 ALTER TABLE grain_state ALTER COLUMN payload SET STORAGE EXTERNAL;
 
+-- The key of each grain state's current version (Silo/Storage/ShreddableStateSerializer.cs): every write seals
+-- the state under a new random key, kept here, apart from grain_state. A version replaced or deleted in
+-- grain_state stays in its files until a vacuum, sealed; its key's dead version is here, and a forget's
+-- VACUUM FULL of this small table's partition (keys and grain names, never records) makes it unreadable.
+-- Partitioned like grain_state, so the keys of one shard's rows share one partition too.
+CREATE TABLE IF NOT EXISTS state_keys
+(
+    service_id varchar(150) NOT NULL,
+    state_name varchar(512) NOT NULL,
+    grain_n0   bigint       NOT NULL,
+    grain_n1   bigint       NOT NULL,
+    grain_key  text         NOT NULL,
+    secret     bytea        NOT NULL,
+    CONSTRAINT pk_state_keys PRIMARY KEY (service_id, state_name, grain_n0, grain_n1, grain_key)
+) PARTITION BY HASH (grain_key);
+
+DO $key_partitions$
+BEGIN
+    FOR remainder IN 0..31 LOOP
+        EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF state_keys FOR VALUES WITH (MODULUS 32, REMAINDER %s)',
+                       'state_keys_' || lpad(remainder::text, 2, '0'), remainder);
+    END LOOP;
+END
+$key_partitions$;
+
 -- One row per cluster (the providers' "DeploymentId" is the ClusterId): the membership table's version.
 CREATE TABLE IF NOT EXISTS membership_version
 (
@@ -77,6 +102,10 @@ CREATE TABLE IF NOT EXISTS scrub_owed
     grain_key  text        NOT NULL PRIMARY KEY,
     owed_since timestamptz NOT NULL
 );
+
+-- Whether a debt's grains had rows stored unsealed (written before state_keys existed) when the forget noted it:
+-- their dead versions are plaintext, so their grain_state partitions are vacuumed too, not only their keys'.
+ALTER TABLE scrub_owed ADD COLUMN IF NOT EXISTS plaintext boolean NOT NULL DEFAULT false;
 
 -- One random secret per cluster, drawn by the first silo to start: silos mark their own grain calls with a value
 -- derived from it, so that a client cannot pass for a grain (Silo/Security/InternalCalls.cs). Readable by whoever
