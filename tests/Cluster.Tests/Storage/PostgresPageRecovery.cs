@@ -10,7 +10,8 @@ namespace Unlearning.Tests.Storage;
 /// with every key the pages of state_keys still hold: the key columns of their tuples, dead ones included, and any
 /// 32 bytes in them, free space included, that have the form of a stored key. A version stored unsealed is returned as
 /// it is. Not recovered: a dead version whose tuples pruning has already cut out of their pages (their bytes may stay
-/// in the page's free space, sealed; the raw files the audit also searches would show any plaintext).
+/// in the page's free space, sealed; the raw files the audit also searches would show any plaintext). pageinspect needs
+/// a superuser: the role .ci/postgres.sh gives the tests.
 /// </summary>
 internal static class PostgresPageRecovery
 {
