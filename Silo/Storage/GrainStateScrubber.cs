@@ -74,9 +74,9 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
     /// Vacuums the partitions holding these grains' keys now (PostgreSQL), and their rows' when they were stored unsealed,
     /// waiting for a vacuum another silo runs, and settles their debts when no older transaction held the vacuum back. A
     /// failed attempt is made again on a new connection: the forget that asked has already removed its records, and
-    /// sending it again would find nothing to remove. (One known failure: a VACUUM FULL that must keep a dead version whose TOAST data a pruning with a newer
-    /// horizon has removed stops with "missing chunk number 0 for toast value", PostgreSQL bug 18351; the next attempt,
-    /// past that version's horizon, drops it.)
+    /// sending it again would find nothing to remove. (One known failure: a VACUUM FULL that must keep a dead version
+    /// whose TOAST data a pruning with a newer horizon has removed stops with "missing chunk number 0 for toast value",
+    /// PostgreSQL bug 18351; the next attempt, past that version's horizon, drops it.)
     /// </summary>
     public async Task ScrubAsync(IReadOnlyCollection<string> grainKeys, CancellationToken cancellationToken)
     {

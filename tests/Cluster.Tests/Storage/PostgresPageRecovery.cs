@@ -19,6 +19,9 @@ internal static class PostgresPageRecovery
     /// <summary>The one-byte varlena header PostgreSQL stores a 32-byte bytea with: (1 + 32) &lt;&lt; 1 | 1.</summary>
     private const byte ShortKeyHeader = ((1 + KeyBytes) << 1) | 1;
 
+    /// <summary>Every block number of relation @rel, as the row source <c>block</c>.</summary>
+    private const string Blocks = "generate_series(0, pg_relation_size(@rel::regclass) / current_setting('block_size')::int - 1) AS block";
+
     private sealed record Version(string Identity, string StateName, string Where, byte[] Stored);
 
     public static async Task<List<(string Where, byte[] Bytes)>> RecoverAsync(NpgsqlConnection connection)
@@ -105,7 +108,7 @@ internal static class PostgresPageRecovery
     {
         var tuples = new List<(byte[]?[], bool)>();
         await using var command = new NpgsqlCommand(
-            "SELECT i.t_attrs, i.t_xmax::text <> '0' FROM generate_series(0, pg_relation_size(@rel::regclass) / current_setting('block_size')::int - 1) AS block, " +
+            $"SELECT i.t_attrs, i.t_xmax::text <> '0' FROM {Blocks}, " +
             "LATERAL heap_page_item_attrs(get_raw_page(@rel, block::int), @rel::regclass, false) AS i WHERE i.t_attrs IS NOT NULL", connection);
         command.Parameters.AddWithValue("rel", relation);
         await using var reader = await command.ExecuteReaderAsync();
@@ -121,8 +124,7 @@ internal static class PostgresPageRecovery
     {
         var pages = new List<byte[]>();
         await using var command = new NpgsqlCommand(
-            "SELECT get_raw_page(@rel, block::int) FROM generate_series(0, pg_relation_size(@rel::regclass) / current_setting('block_size')::int - 1) AS block",
-            connection);
+            $"SELECT get_raw_page(@rel, block::int) FROM {Blocks}", connection);
         command.Parameters.AddWithValue("rel", relation);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync()) pages.Add((byte[])reader.GetValue(0));

@@ -129,16 +129,8 @@ public static class StorageAudit
         // grain_state's payloads are sealed (ShreddableStateSerializer): each live one is read opened with its key, as the silo reads it.
         if (tables.Contains("state_keys"))
         {
-            await using var command = new NpgsqlCommand(
-                "SELECT g.state_name, k.secret, g.payload FROM grain_state g JOIN state_keys k ON k.service_id = g.service_id " +
-                "AND k.state_name = g.state_name AND k.grain_n0 = g.grain_n0 AND k.grain_n1 = g.grain_n1 AND k.grain_key = g.grain_key " +
-                "WHERE g.payload IS NOT NULL", connection);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                var opened = ShreddableStateSerializer.TryOpen((byte[])reader.GetValue(1), (byte[])reader.GetValue(2));
-                if (opened is not null) result.Add(($"postgres grain_state {reader.GetString(0)}, opened with its key", opened));
-            }
+            foreach (var state in await PostgresOpenedStatesAsync(connection))
+                if (state.Plain is not null) result.Add(($"postgres grain_state {state.StateName}, opened with its key", state.Plain));
         }
         foreach (var table in tables)
         {
@@ -153,6 +145,26 @@ public static class StorageAudit
             }
         }
         return result;
+    }
+
+    /// <summary>A live grain state of a PostgreSQL store: its row's key columns, and its payload opened with its key (null if it does not open).</summary>
+    public sealed record OpenedState(string ServiceId, string StateName, long N0, long N1, string GrainKey, byte[]? Plain);
+
+    /// <summary>Every live grain state that has a key in state_keys, opened with it.</summary>
+    public static async Task<List<OpenedState>> PostgresOpenedStatesAsync(NpgsqlConnection connection)
+    {
+        var states = new List<OpenedState>();
+        await using var command = new NpgsqlCommand(
+            "SELECT g.service_id, g.state_name, g.grain_n0, g.grain_n1, g.grain_key, k.secret, g.payload FROM grain_state g JOIN state_keys k " +
+            "ON k.service_id = g.service_id AND k.state_name = g.state_name AND k.grain_n0 = g.grain_n0 AND k.grain_n1 = g.grain_n1 " +
+            "AND k.grain_key = g.grain_key WHERE g.payload IS NOT NULL", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            states.Add(new OpenedState(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4),
+                ShreddableStateSerializer.TryOpen((byte[])reader.GetValue(5), (byte[])reader.GetValue(6))));
+        }
+        return states;
     }
 
     /// <summary>

@@ -59,27 +59,14 @@ public sealed class UnsealedStoreTests
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        var rows = new List<(string ServiceId, string StateName, long N0, long N1, string GrainKey, byte[] Plain)>();
-        await using (var read = new NpgsqlCommand(
-            "SELECT g.service_id, g.state_name, g.grain_n0, g.grain_n1, g.grain_key, k.secret, g.payload FROM grain_state g JOIN state_keys k " +
-            "ON k.service_id = g.service_id AND k.state_name = g.state_name AND k.grain_n0 = g.grain_n0 AND k.grain_n1 = g.grain_n1 " +
-            "AND k.grain_key = g.grain_key WHERE g.payload IS NOT NULL", connection))
-        await using (var reader = await read.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                var plain = ShreddableStateSerializer.TryOpen((byte[])reader.GetValue(5), (byte[])reader.GetValue(6))
-                    ?? throw new InvalidOperationException("a stored state does not open with its key");
-                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4), plain));
-            }
-        }
+        var rows = await StorageAudit.PostgresOpenedStatesAsync(connection);
         Assert.NotEmpty(rows);
         foreach (var row in rows)
         {
             await using var write = new NpgsqlCommand(
                 "UPDATE grain_state SET payload = @plain WHERE service_id = @service AND state_name = @state AND grain_n0 = @n0 " +
                 "AND grain_n1 = @n1 AND grain_key = @key", connection);
-            write.Parameters.AddWithValue("plain", row.Plain);
+            write.Parameters.AddWithValue("plain", row.Plain ?? throw new InvalidOperationException("a stored state does not open with its key"));
             write.Parameters.AddWithValue("service", row.ServiceId);
             write.Parameters.AddWithValue("state", row.StateName);
             write.Parameters.AddWithValue("n0", row.N0);

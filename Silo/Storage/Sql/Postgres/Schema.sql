@@ -29,21 +29,6 @@ CREATE TABLE IF NOT EXISTS grain_state
     CONSTRAINT pk_grain_state PRIMARY KEY (service_id, state_name, grain_n0, grain_n1, grain_key)
 ) PARTITION BY HASH (grain_key);
 
-DO $partitions$
-BEGIN
-    IF EXISTS (SELECT 1 FROM pg_partitioned_table WHERE partrelid = 'grain_state'::regclass) THEN
-        FOR remainder IN 0..31 LOOP
-            EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF grain_state FOR VALUES WITH (MODULUS 32, REMAINDER %s)',
-                           'grain_state_' || lpad(remainder::text, 2, '0'), remainder);
-        END LOOP;
-    END IF;
-END
-$partitions$;
-
--- Payloads are Orleans-binary (doubles compress poorly) and are kept out of line uncompressed, so
--- that an audit of the raw relation files sees what is stored. (Recurses to the partitions.)
-ALTER TABLE grain_state ALTER COLUMN payload SET STORAGE EXTERNAL;
-
 -- The key of each grain state's current version (Silo/Storage/ShreddableStateSerializer.cs): every write seals
 -- the state under a new random key, kept here, apart from grain_state. A version replaced or deleted in
 -- grain_state stays in its files until a vacuum, sealed; its key's dead version is here, and a forget's
@@ -60,14 +45,25 @@ CREATE TABLE IF NOT EXISTS state_keys
     CONSTRAINT pk_state_keys PRIMARY KEY (service_id, state_name, grain_n0, grain_n1, grain_key)
 ) PARTITION BY HASH (grain_key);
 
-DO $key_partitions$
+-- The 32 hash partitions of both tables, alike, so that a grain's keys and rows share a remainder.
+DO $partitions$
+DECLARE
+    parent text;
 BEGIN
-    FOR remainder IN 0..31 LOOP
-        EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF state_keys FOR VALUES WITH (MODULUS 32, REMAINDER %s)',
-                       'state_keys_' || lpad(remainder::text, 2, '0'), remainder);
+    FOREACH parent IN ARRAY ARRAY['grain_state', 'state_keys'] LOOP
+        IF EXISTS (SELECT 1 FROM pg_partitioned_table WHERE partrelid = parent::regclass) THEN
+            FOR remainder IN 0..31 LOOP
+                EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF %I FOR VALUES WITH (MODULUS 32, REMAINDER %s)',
+                               parent || '_' || lpad(remainder::text, 2, '0'), parent, remainder);
+            END LOOP;
+        END IF;
     END LOOP;
 END
-$key_partitions$;
+$partitions$;
+
+-- Payloads are Orleans-binary (doubles compress poorly) and are kept out of line uncompressed, so
+-- that an audit of the raw relation files sees what is stored. (Recurses to the partitions.)
+ALTER TABLE grain_state ALTER COLUMN payload SET STORAGE EXTERNAL;
 
 -- One row per cluster (the providers' "DeploymentId" is the ClusterId): the membership table's version.
 CREATE TABLE IF NOT EXISTS membership_version
