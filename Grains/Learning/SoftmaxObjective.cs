@@ -10,14 +10,14 @@ namespace Unlearning.Learning;
 /// </summary>
 public sealed class SoftmaxObjective
 {
-    private readonly double[] _rows;
+    private readonly ReadOnlyMemory<double> _rows;
     private readonly int[] _labels;
     private readonly int _features;
     private readonly int _classes;
     private readonly double _lambda;
     private double[]? _partials;
 
-    public SoftmaxObjective(double[] standardizedRows, int[] labels, int featureCount, int classCount, double lambda)
+    public SoftmaxObjective(ReadOnlyMemory<double> standardizedRows, int[] labels, int featureCount, int classCount, double lambda)
     {
         _rows = standardizedRows;
         _labels = labels;
@@ -96,13 +96,14 @@ public sealed class SoftmaxObjective
         Span<double> maxima = stackalloc double[group];
         Span<double> labelScores = stackalloc double[group];
         Span<double> sums = stackalloc double[group];
+        var rows = _rows.Span;
         var loss = 0.0;
         for (var first = from; first < to; first += group)
         {
             var count = Math.Min(group, to - first);
             for (var r = 0; r < count; r++)
             {
-                var row = _rows.AsSpan((first + r) * d, d);
+                var row = rows.Slice((first + r) * d, d);
                 var scores = exps.Slice(r * k, k);
                 var max = double.NegativeInfinity;
                 for (var c = 0; c < k; c++)
@@ -129,7 +130,7 @@ public sealed class SoftmaxObjective
                 // -log softmax(label) = log(sum of exp(s - max)) + max - s_label
                 loss += logs.GetElement(r) + maxima[r] - labelScores[r];
                 var label = _labels[first + r];
-                var row = _rows.AsSpan((first + r) * d, d);
+                var row = rows.Slice((first + r) * d, d);
                 var inverseSum = 1.0 / sums[r];
                 for (var c = 0; c < k; c++)
                 {

@@ -39,11 +39,11 @@ public static class SoftmaxTrainer
         var at = 0;
         foreach (var part in parts)
         {
-            part.Features.CopyTo(buffer.Array, at);
+            part.Features.CopyTo(buffer.Memory.Span[at..]);
             at += part.Features.Length;
         }
         var labels = parts.Count == 1 ? parts[0].Labels : [.. parts.SelectMany(part => part.Labels)];
-        return FitInPlace(buffer.Array, labels, parts[0].FeatureCount, parts[0].ClassCount, settings, warmStartRaw, cancellation);
+        return FitInPlace(buffer.Memory, labels, parts[0].FeatureCount, parts[0].ClassCount, settings, warmStartRaw, cancellation);
     }
 
     /// <summary>
@@ -51,14 +51,14 @@ public static class SoftmaxTrainer
     /// in place: the caller's buffer holds the standardised rows afterwards. The same bits as <see cref="Fit(IReadOnlyList{TrainingSet}, TrainerSettings, double[], CancellationToken)"/>
     /// on those rows; it saves a caller that gathers rows anyway a second copy.
     /// </summary>
-    public static FitResult FitInPlace(double[] rows, int[] labels, int featureCount, int classCount, TrainerSettings settings,
+    public static FitResult FitInPlace(Memory<double> rows, int[] labels, int featureCount, int classCount, TrainerSettings settings,
         double[]? warmStartRaw = null, CancellationToken cancellation = default)
     {
         if (featureCount <= 0) throw new ArgumentOutOfRangeException(nameof(featureCount));
         if (classCount < 2) throw new ArgumentOutOfRangeException(nameof(classCount), "a classifier needs at least two classes");
         if (labels.Length == 0 || rows.Length < labels.Length * featureCount)
             throw new ArgumentException($"{rows.Length} values do not hold {labels.Length} rows of {featureCount}", nameof(rows));
-        var values = rows.AsSpan(0, labels.Length * featureCount);
+        var values = rows.Span[..(labels.Length * featureCount)];
         var standardizer = Standardizer.Fit(values, featureCount);
         standardizer.TransformInPlace(values);
         var objective = new SoftmaxObjective(rows, labels, featureCount, classCount, settings.Lambda);

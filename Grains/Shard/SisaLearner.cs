@@ -100,8 +100,8 @@ internal sealed class SisaLearner(ModelConfig config) : IShardLearner
             var d = config.FeatureCount;
             using var buffer = FitBuffer.Rent(count * d);
             var labels = new int[count];
-            rows.CopyPrefixTo(slice, d, buffer.Array, labels);
-            return new(SoftmaxTrainer.FitInPlace(buffer.Array, labels, d, config.ClassCount, settings, warmStart, cancellation).Weights, method, null);
+            rows.CopyPrefixTo(slice, d, buffer.Memory.Span, labels);
+            return new(SoftmaxTrainer.FitInPlace(buffer.Memory, labels, d, config.ClassCount, settings, warmStart, cancellation).Weights, method, null);
         }
 
         public void Accept(ShardState state) { }
