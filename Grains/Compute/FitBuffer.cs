@@ -58,9 +58,8 @@ internal readonly struct FitBuffer : IDisposable
         native.Memory.Span[.._length].Clear();
         if (ComputeScheduler.IsComputeThread && (_kept is null || _kept.Length < native.Length))
         {
-            var dropped = _kept;
+            ReleaseKept();
             Keep(native);
-            ((IDisposable?)dropped)?.Dispose();
         }
         else
         {

@@ -14,8 +14,10 @@ internal sealed unsafe class HugePageMemory : MemoryManager<double>
 {
     private const nuint HugePage = 2 << 20;
 
+    /// <summary>What was allocated: a mapping of <see cref="_mappedBytes"/> on Linux, else native memory (0 bytes mapped).</summary>
     private readonly void* _mapping;
     private readonly nuint _mappedBytes;
+    /// <summary>The first double: 2 MiB-aligned inside the mapping on Linux, else the allocation itself.</summary>
     private readonly double* _start;
     private bool _released;
 
@@ -35,7 +37,10 @@ internal sealed unsafe class HugePageMemory : MemoryManager<double>
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
         var bytes = (nuint)length * sizeof(double);
         if (!OperatingSystem.IsLinux())
-            return new HugePageMemory(NativeMemory.AllocZeroed(bytes), 0, null, length);
+        {
+            var allocated = NativeMemory.AllocZeroed(bytes);
+            return new HugePageMemory(allocated, 0, (double*)allocated, length);
+        }
 
         // One huge page more than asked, so that a 2 MiB-aligned range of the full length fits inside the mapping.
         var mappedBytes = bytes + HugePage;
@@ -52,13 +57,13 @@ internal sealed unsafe class HugePageMemory : MemoryManager<double>
     public override Span<double> GetSpan()
     {
         ObjectDisposedException.ThrowIf(_released, this);
-        return new Span<double>(Start, Length);
+        return new Span<double>(_start, Length);
     }
 
     public override MemoryHandle Pin(int elementIndex = 0)
     {
         ObjectDisposedException.ThrowIf(_released, this);
-        return new MemoryHandle(Start + elementIndex);
+        return new MemoryHandle(_start + elementIndex);
     }
 
     public override void Unpin() { }
@@ -70,8 +75,6 @@ internal sealed unsafe class HugePageMemory : MemoryManager<double>
         if (_mappedBytes == 0) NativeMemory.Free(_mapping);
         else _ = Munmap(_mapping, _mappedBytes);
     }
-
-    private double* Start => _mappedBytes == 0 ? (double*)_mapping : _start;
 
     private const int ProtRead = 1, ProtWrite = 2, MapPrivate = 0x02, MapAnonymous = 0x20;
     private const int MadvHugePage = 14, MadvPopulateWrite = 23;
