@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Unlearning.TestKit;
 using Unlearning.Tests.Storage;
 using Unlearning.Tests.Support;
 
@@ -83,8 +84,7 @@ public sealed class StreamingIngestTests : IAsyncLifetime
     {
         var tests = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var (framework, configuration) = (tests.Name, tests.Parent!.Name);
-        var repository = tests.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-        var path = Path.Combine(repository, "Client", "Cli", "bin", configuration, framework, "unlearn.dll");
+        var path = Path.Combine(Repository.Root(), "Client", "Cli", "bin", configuration, framework, "unlearn.dll");
         Assert.True(File.Exists(path), $"the CLI is not built at {path}");
         return path;
     }

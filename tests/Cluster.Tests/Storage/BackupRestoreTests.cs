@@ -62,7 +62,7 @@ public sealed class BackupRestoreTests
     /// <summary>The command lines of the README's backup block: the pg_dump line, and the restore's lines after it.</summary>
     private static (string[] Backup, string[] Restore) ReadmeCommands()
     {
-        var readme = File.ReadAllLines(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllLines(Path.Combine(Repository.Root(), "README.md"));
         var start = Array.FindIndex(readme, line => line.StartsWith("**Backups.**", StringComparison.Ordinal));
         Assert.True(start >= 0, "the README has no Backups paragraph");
         var block = readme.Skip(start).SkipWhile(line => line != "```").Skip(1).TakeWhile(line => line != "```")
@@ -95,12 +95,5 @@ public sealed class BackupRestoreTests
             await process.WaitForExitAsync();
             Assert.True(process.ExitCode == 0, $"{command}\nexit {process.ExitCode}\n{await output}{await error}");
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Cluster.sln"))) return dir.FullName;
-        throw new InvalidOperationException("no Cluster.sln above " + AppContext.BaseDirectory);
     }
 }

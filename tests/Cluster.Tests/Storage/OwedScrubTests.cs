@@ -33,10 +33,7 @@ public sealed class OwedScrubTests
         // Any read of a page may prune the dead versions on it that no snapshot can see any more (TOAST pages, full of
         // chunks, nearly always qualify), so whether the positive control below still finds them would be chance. A
         // session whose snapshot predates the forget keeps them, as a report running beside it would, until it ends.
-        await using var reader = new NpgsqlConnection(database.ConnectionString);
-        await reader.OpenAsync();
-        await using var snapshot = await reader.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
-        await using (var take = new NpgsqlCommand("SELECT 1", reader, snapshot)) await take.ExecuteScalarAsync();
+        await using var snapshot = await database.HoldSnapshotAsync();
 
         await using (var cluster = await StorageCluster.StartAsync(storage, configure: silo => silo.Services.Replace(
             ServiceDescriptor.Singleton<IForgottenDataScrubber>(services => new NeverPays(services.GetRequiredService<GrainStateScrubber>())))))
@@ -53,7 +50,7 @@ public sealed class OwedScrubTests
         // Positive control: the forget's dead row versions are in the files, and its debt is noted.
         Assert.NotEmpty(StorageAudit.Find(left, needles));
         Assert.Contains(ShardKey.For(name, Partitioning.ShardOf(subject, 2)), await OwedAsync(database.ConnectionString));
-        await snapshot.CommitAsync();
+        await snapshot.Transaction.CommitAsync();
 
         var maintenance = new GrainStateScrubber(storage.Validated(), NullLogger<GrainStateScrubber>.Instance);
         // A debt younger than the grace belongs to a forget that may still be running: not paid.

@@ -25,13 +25,9 @@ public sealed class ScrubHorizonTests(ITestOutputHelper output)
 
         // A session that took its snapshot before the forget, as a long report or a backup would: it may still see the
         // subject's row versions, so no vacuum may drop them while it runs.
-        await using var reader = new NpgsqlConnection(database.ConnectionString);
-        await reader.OpenAsync();
-        await using var snapshot = await reader.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
-        // Its first statement takes the snapshot; it reads no table, so it holds no lock a vacuum would wait for.
-        await using (var read = new NpgsqlCommand("SELECT 1", reader, snapshot)) await read.ExecuteScalarAsync();
+        await using var snapshot = await database.HoldSnapshotAsync();
 
-        await ForgetBesideAsync(trained, snapshot, "the older transaction");
+        await ForgetBesideAsync(trained, snapshot.Transaction, "the older transaction");
     }
 
     [Fact]

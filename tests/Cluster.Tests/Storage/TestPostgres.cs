@@ -52,6 +52,19 @@ public sealed class TestDatabase(string server, string name, string connectionSt
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// A session of its own whose snapshot is taken now and held, as a long report or a backup would hold one, until its
+    /// transaction ends. Its statement reads no table, so it holds no lock a vacuum would wait for.
+    /// </summary>
+    public async Task<HeldSnapshot> HoldSnapshotAsync()
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
+        await using (var take = new NpgsqlCommand("SELECT 1", connection, transaction)) await take.ExecuteScalarAsync();
+        return new HeldSnapshot(connection, transaction);
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
@@ -59,5 +72,17 @@ public sealed class TestDatabase(string server, string name, string connectionSt
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
         await command.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>An open transaction holding its snapshot (<see cref="TestDatabase.HoldSnapshotAsync"/>); disposing ends it.</summary>
+public sealed class HeldSnapshot(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+{
+    public NpgsqlTransaction Transaction => transaction;
+
+    public async ValueTask DisposeAsync()
+    {
+        await transaction.DisposeAsync();
+        await connection.DisposeAsync();
     }
 }
