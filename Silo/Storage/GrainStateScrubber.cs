@@ -59,11 +59,14 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
         if (!IsActive || grainKeys.Count == 0) return;
         await using var connection = new NpgsqlConnection(options.Postgres);
         await connection.OpenAsync(cancellationToken);
+        // Both tables filtered by grain_key = ANY(@keys), each on its own: the planner then sees the keys and plans only
+        // their partitions. Filtered through a join or per key of unnest(@keys) it planned all 64, 10-25 ms per forget.
         await using var owe = new NpgsqlCommand(
+            "WITH plaintext AS (SELECT DISTINCT g.grain_key FROM grain_state g WHERE g.grain_key = ANY(@keys) AND g.payload IS NOT NULL " +
+            "AND NOT EXISTS (SELECT 1 FROM state_keys k WHERE k.grain_key = ANY(@keys) AND k.service_id = g.service_id " +
+            "AND k.state_name = g.state_name AND k.grain_n0 = g.grain_n0 AND k.grain_n1 = g.grain_n1 AND k.grain_key = g.grain_key)) " +
             "INSERT INTO scrub_owed (grain_key, owed_since, plaintext) " +
-            "SELECT key, clock_timestamp(), EXISTS (SELECT 1 FROM grain_state g WHERE g.grain_key = key AND g.payload IS NOT NULL " +
-            "AND NOT EXISTS (SELECT 1 FROM state_keys k WHERE k.service_id = g.service_id AND k.state_name = g.state_name " +
-            "AND k.grain_n0 = g.grain_n0 AND k.grain_n1 = g.grain_n1 AND k.grain_key = g.grain_key)) FROM unnest(@keys) AS key " +
+            "SELECT key, clock_timestamp(), key IN (SELECT grain_key FROM plaintext) FROM unnest(@keys) AS key " +
             "ON CONFLICT (grain_key) DO UPDATE SET owed_since = EXCLUDED.owed_since, plaintext = scrub_owed.plaintext OR EXCLUDED.plaintext",
             connection);
         owe.Parameters.AddWithValue("keys", grainKeys.Distinct(StringComparer.Ordinal).ToArray());
