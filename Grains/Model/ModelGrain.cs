@@ -286,24 +286,63 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         // Every forget goes to its shard's batcher at once, and those of one shard go in one call: they share its writes
         // and its retrain. (A forget that has to wait for the replicas first is sent when it gets there.)
         Task<ForgetReceipt>[] forgets;
+        var cleaned = subjects.Select(_ => new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
         var gatherings = subjects.Length > 1 ? _forgets.Select(batcher => batcher.Gather()).ToArray() : [];
         try
         {
-            forgets = [.. subjects.Select(subject => ForgetOneAsync(config, subject, requestId, span))];
+            forgets = [.. subjects.Select((subject, i) => ForgetOneAsync(config, subject, requestId, span, cleaned[i]))];
         }
         finally
         {
             foreach (var gathering in gatherings) gathering.Dispose();
         }
-        var receipts = await Task.WhenAll(forgets);
-        var touched = receipts.Where(r => r.RecordsRemoved > 0).Select(r => ShardKey.For(Name, r.Shard)).Distinct().ToArray();
-        if (touched.Length > 0)
-            foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync(touched, CancellationToken.None);
-        return receipts;
+        // The store is scrubbed while the receipts are signed and logged: the scrub waits for every retrain, not for a receipt.
+        var scrubbed = ScrubWhenCleanedAsync(cleaned);
+        var issued = Task.WhenAll(forgets);
+        try
+        {
+            return await issued;
+        }
+        finally
+        {
+            // Awaited after the receipts so that a forget's own failure is what the caller sees.
+            if (issued.IsCompletedSuccessfully) await scrubbed;
+            else _ = scrubbed.ContinueWith(static t => t.Exception, TaskScheduler.Default);
+        }
     }
 
-    /// <summary>One subject's forget, up to the owning shard serving weights without it; the caller scrubs the store.</summary>
-    private async Task<ForgetReceipt> ForgetOneAsync(ModelConfig config, string subject, string requestId, Activity? span)
+    /// <summary>Scrubs the shards that removed records once every forget of the call serves clean weights; none if one failed.</summary>
+    private async Task ScrubWhenCleanedAsync(TaskCompletionSource<int?>[] cleaned)
+    {
+        var shards = await Task.WhenAll(cleaned.Select(c => c.Task));
+        var touched = shards.OfType<int>().Distinct().Select(index => ShardKey.For(Name, index)).ToArray();
+        if (touched.Length > 0)
+            foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync(touched, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// One subject's forget, up to the owning shard serving weights without it, then its receipt; <paramref name="cleaned"/>
+    /// says when the shard serves them (with its index if it removed records), and the caller scrubs the store then.
+    /// </summary>
+    private async Task<ForgetReceipt> ForgetOneAsync(ModelConfig config, string subject, string requestId, Activity? span,
+        TaskCompletionSource<int?> cleaned)
+    {
+        try
+        {
+            var (acceptance, final, elapsed, compliantAt) = await CleanAsync(config, subject, requestId, span);
+            cleaned.TrySetResult(acceptance.RecordsRemoved > 0 ? final.Shard : null);
+            // Signed and logged once the subject is gone from what predictions use: neither delays compliance.
+            return await _receipts.IssueAsync(config, requestId, subject, acceptance, final, elapsed, compliantAt, _shards.Current.Members.Length);
+        }
+        catch (Exception error)
+        {
+            cleaned.TrySetException(error);
+            throw;
+        }
+    }
+
+    private async Task<(ForgetAcceptance Acceptance, ShardSnapshot Final, TimeSpan Elapsed, DateTimeOffset CompliantAt)> CleanAsync(
+        ModelConfig config, string subject, string requestId, Activity? span)
     {
         var stopwatch = Stopwatch.StartNew();
         var index = Partitioning.ShardOf(subject, config.Shards);
@@ -362,8 +401,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
                 throw;
             }
         }
-        // Signed and logged once the subject is gone from what predictions use: neither delays compliance.
-        return await _receipts.IssueAsync(config, requestId, subject, acceptance, final, stopwatch.Elapsed, compliantAt, _shards.Current.Members.Length);
+        return (acceptance, final, stopwatch.Elapsed, compliantAt);
     }
 
     public async Task<DeleteResult> Delete()
