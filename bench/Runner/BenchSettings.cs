@@ -151,7 +151,7 @@ public sealed record BenchSettings
                                                $"shard 0 forgets up to {set.RemovalCap:#,0} subjects or for {set.TimeCap.TotalMinutes:0} min"))),
             new("9 scale", $"{Scale.Records:#,0} records x {{{List(Scale.Features)}}} on each store (1 silo, S=16 R=4); {Scale.Models:#,0} models of " +
                            $"{Scale.ModelRecords:#,0} x {Scale.ModelFeatures} on SQLite (S=4 R=2); the CLI ingesting {Scale.CliRecords:#,0} x {Scale.CliFeatures}; " +
-                           $"{Scale.SpreadRecords:#,0} x {Scale.SpreadFeatures} on {Scale.SpreadSilos} silos on PostgreSQL (S=16 R=4); first a warm-up " +
+                           $"{Scale.SpreadRecords:#,0} x {Scale.SpreadFeatures} on {Scale.SpreadSilos} silos on PostgreSQL (S=16 R={Client.ModelDefinition.DefaultSlices}, the default); first a warm-up " +
                            $"({Scenarios.ScaleScenario.WarmUpRecords(Scale):#,0} records ingested, trained and one forgotten on each store, in clusters stopped before any baseline); memory baselines taken " +
                            $"{Scale.AfterClusterSettle.TotalSeconds:0} s after the previous case's cluster stopped (freed pooled memory would bias them)"),
             new("10 slicing", $"S={SisaShards}, R in {{{List(SlicingSlices)}}} against full retrain S=1 R=1, on scenario 1's data sets (training split; " +

@@ -1,6 +1,7 @@
 using Unlearning.Bench.Data;
 using Unlearning.Bench.Infrastructure;
 using Unlearning.Bench.Results;
+using Unlearning.Client;
 using static Unlearning.Bench.Scenarios.ClusterOps;
 
 namespace Unlearning.Bench.Scenarios;
@@ -12,7 +13,13 @@ namespace Unlearning.Bench.Scenarios;
 /// </summary>
 internal static class ScaleAcrossSilos
 {
-    private const int Shards = 16, Slices = 4;
+    /// <summary>
+    /// Issue 14 sets the forget goal at S = 16 and the default R (README "Slicing"); the memory figures do not depend on R.
+    /// </summary>
+    private const int Shards = 16, Slices = ModelDefinition.DefaultSlices;
+
+    /// <summary>Enough forgets that the slices they refit average near (R+1)/2 rather than whichever one a single forget hits.</summary>
+    private const int ForgetsTimed = 8;
 
     public static async Task RunAsync(BenchContext context, ScenarioRecorder recorder, ScaleSettings scale)
     {
@@ -45,15 +52,25 @@ internal static class ScaleAcrossSilos
                 Note = $"one client, batches of {context.Settings.IngestBatch:#,0}, S={Shards} R={Slices}; train {built.TrainMs / 1000:0.0} s",
             });
 
-            // One forget, from the receipt's point of view: the owning shard refits its slices from the subject's first one.
+            // Forgets one after another, each from the receipt's point of view: the owning shard refits its slices from the
+            // subject's first one, so one forget costs 1 to R slice fits by where its record fell; the mean is a forget's cost.
             await Task.Delay(SettleTime);
-            var forgetMs = await TimeAsync(() => built.Model.Forget(data.Records[data.Records.Length / 2].Subject));
+            var forgetMs = new List<double>();
+            var slices = new List<int>();
+            for (var k = 1; k <= ForgetsTimed; k++)
+            {
+                ForgetReceipt? receipt = null;
+                forgetMs.Add(await TimeAsync(async () => receipt = await built.Model.Forget(data.Records[data.Records.Length * k / (ForgetsTimed + 1)].Subject)));
+                slices.Add(receipt!.SlicesRetrained);
+            }
+            var meanMs = forgetMs.Average();
             recorder.Add(new ResultRow
             {
-                Case = caseName, Metric = "one forget (receipt)", Value = forgetMs, Unit = "ms", Target = ">= 16x faster than the full train",
-                PeerName = "full train", PeerValue = built.TrainMs, Ratio = built.TrainMs / forgetMs, RatioUnit = "x",
-                Verdict = built.TrainMs / forgetMs >= 16 ? Verdict.Pass : Verdict.Miss,
-                Note = "one subject of one record; the full train is the build's own train",
+                Case = caseName, Metric = "one forget (receipt)", Value = meanMs, Unit = "ms", Target = ">= 16x faster than the full train",
+                PeerName = "full train", PeerValue = built.TrainMs, Ratio = built.TrainMs / meanMs, RatioUnit = "x",
+                Verdict = built.TrainMs / meanMs >= 16 ? Verdict.Pass : Verdict.Miss,
+                Note = $"mean of {ForgetsTimed} forgets of one record each, in turn ({string.Join(" / ", forgetMs.Select(ms => $"{ms:0}"))} ms; " +
+                    $"slices refitted {string.Join("/", slices)}, mean {slices.Average():0.00} of {Slices}); the full train is the build's own train",
             });
 
             cluster = await ScaleScenario.AddFirstPredictAfterRestartAsync(recorder, caseName, cluster, scale.SpreadSilos, built.Name,
