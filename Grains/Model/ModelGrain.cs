@@ -285,20 +285,25 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
         foreach (var scrubber in _scrubbers) await scrubber.OweAsync(owners, CancellationToken.None);
         // Every forget goes to its shard's batcher at once, and those of one shard go in one call: they share its writes
         // and its retrain. (A forget that has to wait for the replicas first is sent when it gets there.)
-        Task<ForgetReceipt>[] forgets;
-        var cleaned = subjects.Select(_ => new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        Task<CleanForget>[] cleanings;
         var gatherings = subjects.Length > 1 ? _forgets.Select(batcher => batcher.Gather()).ToArray() : [];
         try
         {
-            forgets = [.. subjects.Select((subject, i) => ForgetOneAsync(config, subject, requestId, span, cleaned[i]))];
+            cleanings = [.. subjects.Select(subject => CleanAsync(config, subject, requestId, span))];
         }
         finally
         {
             foreach (var gathering in gatherings) gathering.Dispose();
         }
         // The store is scrubbed while the receipts are signed and logged: the scrub waits for every retrain, not for a receipt.
-        var scrubbed = ScrubWhenCleanedAsync(cleaned);
-        var issued = Task.WhenAll(forgets);
+        var scrubbed = ScrubWhenCleanedAsync(cleanings);
+        // Each receipt is signed and logged once its subject is gone from what predictions use: neither delays compliance.
+        var issued = Task.WhenAll(cleanings.Select(async (cleaning, i) =>
+        {
+            var clean = await cleaning;
+            return await _receipts.IssueAsync(config, requestId, subjects[i], clean.Acceptance, clean.Final, clean.Elapsed, clean.CompliantAt,
+                _shards.Current.Members.Length);
+        }));
         try
         {
             return await issued;
@@ -312,37 +317,19 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
     }
 
     /// <summary>Scrubs the shards that removed records once every forget of the call serves clean weights; none if one failed.</summary>
-    private async Task ScrubWhenCleanedAsync(TaskCompletionSource<int?>[] cleaned)
+    private async Task ScrubWhenCleanedAsync(Task<CleanForget>[] cleanings)
     {
-        var shards = await Task.WhenAll(cleaned.Select(c => c.Task));
-        var touched = shards.OfType<int>().Distinct().Select(index => ShardKey.For(Name, index)).ToArray();
+        var cleaned = await Task.WhenAll(cleanings);
+        var touched = cleaned.Where(c => c.Acceptance.RecordsRemoved > 0).Select(c => ShardKey.For(Name, c.Final.Shard)).Distinct().ToArray();
         if (touched.Length > 0)
             foreach (var scrubber in _scrubbers) await scrubber.ScrubAsync(touched, CancellationToken.None);
     }
 
-    /// <summary>
-    /// One subject's forget, up to the owning shard serving weights without it, then its receipt; <paramref name="cleaned"/>
-    /// says when the shard serves them (with its index if it removed records), and the caller scrubs the store then.
-    /// </summary>
-    private async Task<ForgetReceipt> ForgetOneAsync(ModelConfig config, string subject, string requestId, Activity? span,
-        TaskCompletionSource<int?> cleaned)
-    {
-        try
-        {
-            var (acceptance, final, elapsed, compliantAt) = await CleanAsync(config, subject, requestId, span);
-            cleaned.TrySetResult(acceptance.RecordsRemoved > 0 ? final.Shard : null);
-            // Signed and logged once the subject is gone from what predictions use: neither delays compliance.
-            return await _receipts.IssueAsync(config, requestId, subject, acceptance, final, elapsed, compliantAt, _shards.Current.Members.Length);
-        }
-        catch (Exception error)
-        {
-            cleaned.TrySetException(error);
-            throw;
-        }
-    }
+    /// <summary>A forget up to its receipt: what the shard accepted, what it serves now, and when.</summary>
+    private readonly record struct CleanForget(ForgetAcceptance Acceptance, ShardSnapshot Final, TimeSpan Elapsed, DateTimeOffset CompliantAt);
 
-    private async Task<(ForgetAcceptance Acceptance, ShardSnapshot Final, TimeSpan Elapsed, DateTimeOffset CompliantAt)> CleanAsync(
-        ModelConfig config, string subject, string requestId, Activity? span)
+    /// <summary>One subject's forget, up to the owning shard serving weights without it; the caller issues the receipt and scrubs.</summary>
+    private async Task<CleanForget> CleanAsync(ModelConfig config, string subject, string requestId, Activity? span)
     {
         var stopwatch = Stopwatch.StartNew();
         var index = Partitioning.ShardOf(subject, config.Shards);
@@ -401,7 +388,7 @@ public sealed class ModelGrain : Grain, IModelGrain, IModelShardEvents, IModelFo
                 throw;
             }
         }
-        return (acceptance, final, stopwatch.Elapsed, compliantAt);
+        return new CleanForget(acceptance, final, stopwatch.Elapsed, compliantAt);
     }
 
     public async Task<DeleteResult> Delete()
