@@ -180,7 +180,7 @@ public sealed class AvailabilityScenario : IScenario
     }
 
     /// <summary>Whether <paramref name="call"/> used a shard at weights that predate a forget that had returned before it was issued.</summary>
-    private static bool IsStale(Call<PredictionBatch> call, List<(long ReturnedAt, int Shard, long Required)> completions)
+    internal static bool IsStale(Call<PredictionBatch> call, List<(long ReturnedAt, int Shard, long Required)> completions)
     {
         foreach (var used in call.Result!.ShardsUsed)
         {

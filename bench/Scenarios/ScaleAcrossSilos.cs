@@ -2,6 +2,7 @@ using Unlearning.Bench.Data;
 using Unlearning.Bench.Infrastructure;
 using Unlearning.Bench.Results;
 using Unlearning.Client;
+using Unlearning.TestKit;
 using static Unlearning.Bench.Scenarios.ClusterOps;
 
 namespace Unlearning.Bench.Scenarios;
@@ -9,7 +10,8 @@ namespace Unlearning.Bench.Scenarios;
 /// <summary>
 /// Scenario 9's cluster case: one large model on several silos sharing a PostgreSQL database, as a deployment runs it.
 /// Where its shards and records land, the memory they take, how fast it ingests and trains, one forget against the full
-/// train, and the first prediction after every silo restarts.
+/// train, the serving, availability and batch-forget targets at this size (<see cref="ScaleUnderLoad"/>), and the first
+/// prediction after every silo restarts.
 /// </summary>
 internal static class ScaleAcrossSilos
 {
@@ -52,6 +54,10 @@ internal static class ScaleAcrossSilos
                 Note = $"one client, batches of {context.Settings.IngestBatch:#,0}, S={Shards} R={Slices}; train {built.TrainMs / 1000:0.0} s",
             });
 
+            // Predictions come from rows of the model's own data (no holdout at this size): a prediction's cost does not depend on them.
+            var rows = Enumerable.Range(0, 1_000).Select(i => new[] { data.Records[(int)((long)i * data.Records.Length / 1_000)].Features }).ToArray();
+            await ScaleUnderLoad.AddServingAsync(context, recorder, caseName, cluster, built, rows);
+
             // Forgets one after another, each from the receipt's point of view: the owning shard refits its slices from the
             // subject's first one, so one forget costs 1 to R slice fits by where its record fell; the mean is a forget's cost.
             await Task.Delay(SettleTime);
@@ -60,7 +66,7 @@ internal static class ScaleAcrossSilos
             for (var k = 1; k <= ForgetsTimed; k++)
             {
                 ForgetReceipt? receipt = null;
-                forgetMs.Add(await TimeAsync(async () => receipt = await built.Model.Forget(data.Records[data.Records.Length * k / (ForgetsTimed + 1)].Subject)));
+                forgetMs.Add(await TimeAsync(async () => receipt = await built.Model.Forget(data.Records[TimedForget(data, k)].Subject)));
                 slices.Add(receipt!.SlicesRetrained);
             }
             var meanMs = forgetMs.Average();
@@ -73,6 +79,15 @@ internal static class ScaleAcrossSilos
                     $"slices refitted {string.Join("/", slices)}, mean {slices.Average():0.00} of {Slices}); the full train is the build's own train",
             });
 
+            // The other scenarios' forget targets at this size, on subjects the timed forgets left.
+            var timed = Enumerable.Range(1, ForgetsTimed).Select(k => TimedForget(data, k)).ToHashSet();
+            var pool = new SubjectPool(data.Records.Length, seed: 11);
+            string[] Subjects(int count) => [.. Enumerable.Range(0, int.MaxValue).Select(_ => pool.Next()).Where(i => !timed.Contains(i))
+                .Take(count).Select(i => data.Records[i].Subject)];
+            await Task.Delay(SettleTime);
+            await ScaleUnderLoad.AddAvailabilityAsync(context, recorder, caseName, cluster, built, rows, Subjects(context.Settings.AvailabilityForgets));
+            await ScaleUnderLoad.AddBatchAsync(recorder, caseName, built, Subjects(context.Settings.ForgetBatch));
+
             cluster = await ScaleScenario.AddFirstPredictAfterRestartAsync(recorder, caseName, cluster, scale.SpreadSilos, built.Name,
                 data.Records[0].Features, "one row, every silo restarted");
         }
@@ -81,6 +96,9 @@ internal static class ScaleAcrossSilos
             await cluster.DisposeAsync();
         }
     }
+
+    /// <summary>The record whose subject the <paramref name="k"/>-th timed forget removes: spread evenly over the data.</summary>
+    private static int TimedForget(Dataset data, int k) => (int)((long)data.Records.Length * k / (ForgetsTimed + 1));
 
     /// <summary>Shards and records per silo; the target: every silo gets a share, no two differing by more than one shard.</summary>
     private static void AddPlacement(ScenarioRecorder recorder, string caseName, ModelStatus status, int silos)
