@@ -111,7 +111,7 @@ public sealed class AuditTrailTests(ITestOutputHelper output)
         var key = RandomNumberGenerator.GetBytes(32);
         var keyFile = Path.Combine(directory.Path, "subject-keys");
         await File.WriteAllTextAsync(keyFile, $"k1 {Convert.ToBase64String(key)}\n");
-        var storage = new StorageOptions { Provider = StorageProvider.Postgres, Postgres = database.ConnectionString };
+        var storage = database.Storage();
         var data = Dataset.Wdbc();
         var train = data.Split().Train.Select((r, i) => i < 12 ? r with { Subject = Family } : r).ToArray();
         var name = ClusterFixture.UniqueName("audited-pg");

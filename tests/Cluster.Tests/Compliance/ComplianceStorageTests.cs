@@ -28,7 +28,7 @@ public sealed class ComplianceStorageTests(ITestOutputHelper output)
     {
         await using var database = await TestPostgres.CreateDatabaseAsync("compliance");
         if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
-        var storage = new StorageOptions { Provider = StorageProvider.Postgres, Postgres = database.ConnectionString, VacuumInterval = TimeSpan.FromHours(1) };
+        var storage = database.Storage(TestDatabase.OwnScrubOnly);
         var audit = new PostgresStoreAudit(database.ConnectionString);
         await ForgetDeleteAndAuditAsync(storage, audit.StoredAsync, audit.ExplainLeftoversAsync);
         audit.AssertFilesAuditedUnderCi();

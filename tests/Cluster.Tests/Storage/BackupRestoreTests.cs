@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Npgsql;
-using Unlearning.Silo.Storage;
 using Unlearning.TestKit;
 using Unlearning.Tests.Support;
 using static Unlearning.Tests.Support.ModelHelpers;
@@ -18,7 +17,7 @@ public sealed class BackupRestoreTests
     {
         await using var database = await TestPostgres.CreateDatabaseAsync("backup");
         if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
-        var storage = new StorageOptions { Provider = StorageProvider.Postgres, Postgres = database.ConnectionString };
+        var storage = database.Storage();
         var (backup, restore) = ReadmeCommands();
         using var directory = new TempDirectory("backup");
         var data = Dataset.Wdbc();

@@ -39,7 +39,7 @@ public sealed class ForgetStorageTests(ITestOutputHelper output)
         if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
         // Periodic vacuum off: what clears the dead row versions is the vacuum of the shard's partition that each
         // forget runs before it returns.
-        var storage = new StorageOptions { Provider = StorageProvider.Postgres, Postgres = database.ConnectionString, VacuumInterval = TimeSpan.FromHours(1) };
+        var storage = database.Storage(TestDatabase.OwnScrubOnly);
 
         var audit = new PostgresStoreAudit(database.ConnectionString);
         await ForgetAndAuditAsync(storage,

@@ -25,7 +25,7 @@ public sealed class InterleavingTests(ITestOutputHelper output) : IAsyncLifetime
         _database = await TestPostgres.CreateDatabaseAsync("interleavings");
         _cluster = await StorageCluster.StartAsync(_database is null
             ? new StorageOptions { Provider = StorageProvider.Sqlite, DataDirectory = _directory.Path }
-            : new StorageOptions { Provider = StorageProvider.Postgres, Postgres = _database.ConnectionString });
+            : _database.Storage());
     }
 
     public async Task DisposeAsync()

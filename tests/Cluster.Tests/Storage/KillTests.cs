@@ -155,7 +155,7 @@ public sealed class KillTests(ITestOutputHelper output)
 
             // The store holds nothing of the forgotten records, in its rows and (once the scrubs that the killed silo owed are
             // paid, as the silos' maintenance does after its grace) its table files.
-            await new GrainStateScrubber(new StorageOptions { Provider = StorageProvider.Postgres, Postgres = database.ConnectionString }.Validated(),
+            await new GrainStateScrubber(database.Storage().Validated(),
                 NullLogger<GrainStateScrubber>.Instance).ScrubOwedAsync(TimeSpan.Zero, wait: true);
             var audit = await StorageAudit.PostgresRowsAsync(database.ConnectionString);
             audit.AddRange(await StorageAudit.PostgresGrainStateFilesAsync(database.ConnectionString) ?? []);

@@ -23,7 +23,7 @@ public sealed class OwedScrubTests
     {
         await using var database = await TestPostgres.CreateDatabaseAsync("owed");
         if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
-        var storage = new StorageOptions { Provider = StorageProvider.Postgres, Postgres = database.ConnectionString, VacuumInterval = TimeSpan.FromHours(1) };
+        var storage = database.Storage(TestDatabase.OwnScrubOnly);
         var data = Dataset.Wdbc();
         var train = StorageAudit.WithUniqueFeatures(data.Split().Train).ToArray();
         var name = ClusterFixture.UniqueName("owed");

@@ -1,6 +1,5 @@
 using Npgsql;
 using Unlearning.Learning;
-using Unlearning.Silo.Storage;
 using Unlearning.TestKit;
 using Unlearning.Tests.Support;
 using Unlearning.Wire;
@@ -20,7 +19,7 @@ public sealed class PartitionVacuumTests
     {
         await using var database = await TestPostgres.CreateDatabaseAsync("partition");
         if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
-        var storage = new StorageOptions { Provider = StorageProvider.Postgres, Postgres = database.ConnectionString, VacuumInterval = TimeSpan.FromHours(1) };
+        var storage = database.Storage(TestDatabase.OwnScrubOnly);
         var data = Dataset.Wdbc();
         var (train, _) = data.Split();
         var name = ClusterFixture.UniqueName("partition");

@@ -24,7 +24,7 @@ public sealed class RestartTests(ITestOutputHelper output)
     {
         await using var database = await TestPostgres.CreateDatabaseAsync("restart");
         if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
-        await RestartAsync(new StorageOptions { Provider = StorageProvider.Postgres, Postgres = database.ConnectionString });
+        await RestartAsync(database.Storage());
     }
 
     private async Task RestartAsync(StorageOptions storage)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Npgsql;
-using Unlearning.Silo.Storage;
 using Unlearning.TestKit;
 using Unlearning.Tests.Support;
 using Xunit.Abstractions;
@@ -20,7 +19,7 @@ public sealed class ScrubHorizonTests(ITestOutputHelper output)
     {
         await using var database = await TestPostgres.CreateDatabaseAsync("horizon");
         if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
-        await using var trained = await TrainedAsync(database.ConnectionString);
+        await using var trained = await TrainedAsync(database);
         if (trained is null) return;
 
         // A session that took its snapshot before the forget, as a long report or a backup would: it may still see the
@@ -36,7 +35,7 @@ public sealed class ScrubHorizonTests(ITestOutputHelper output)
         await using var database = await TestPostgres.CreateDatabaseAsync("horizon");
         if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
         await using var other = await TestPostgres.CreateDatabaseAsync("horizon_other");
-        await using var trained = await TrainedAsync(database.ConnectionString);
+        await using var trained = await TrainedAsync(database);
         if (trained is null) return;
 
         // A writing transaction of another application on the same server. It cannot see this database's rows, but the
@@ -72,7 +71,7 @@ public sealed class ScrubHorizonTests(ITestOutputHelper output)
     {
         await using var database = await TestPostgres.CreateDatabaseAsync("horizon");
         if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
-        await using var trained = await TrainedAsync(database.ConnectionString);
+        await using var trained = await TrainedAsync(database);
         if (trained is null) return;
 
         // Busy sessions whose transactions overlap, each begun while older ones run: one begun after the forget's write
@@ -123,9 +122,9 @@ public sealed class ScrubHorizonTests(ITestOutputHelper output)
     }
 
     /// <summary>A model of unique records trained on PostgreSQL, and one subject to forget; null when this process cannot read the table files.</summary>
-    private async Task<Trained?> TrainedAsync(string connectionString)
+    private async Task<Trained?> TrainedAsync(TestDatabase database)
     {
-        var storage = new StorageOptions { Provider = StorageProvider.Postgres, Postgres = connectionString, VacuumInterval = TimeSpan.FromHours(1) };
+        var storage = database.Storage(TestDatabase.OwnScrubOnly);
         var data = Dataset.Wdbc();
         var train = StorageAudit.WithUniqueFeatures(data.Split().Train).ToArray();
         var name = ClusterFixture.UniqueName("horizon");
@@ -135,8 +134,8 @@ public sealed class ScrubHorizonTests(ITestOutputHelper output)
         await model.Ingest(train);
         await model.Train();
         var subject = train[11].Subject;
-        var trained = new Trained(cluster, model, subject, StorageAudit.NeedlesOf(train.Where(r => r.Subject == subject)), connectionString);
-        var (before, filesRead) = await StorageAudit.PostgresStoreAsync(connectionString);
+        var trained = new Trained(cluster, model, subject, StorageAudit.NeedlesOf(train.Where(r => r.Subject == subject)), database.ConnectionString);
+        var (before, filesRead) = await StorageAudit.PostgresStoreAsync(database.ConnectionString);
         Assert.True(filesRead || !SharedData.RequiredByCi, "CI could not read the PostgreSQL table files");
         if (!filesRead)
         {

@@ -1,4 +1,3 @@
-using Unlearning.Silo.Storage;
 using Unlearning.TestKit;
 using Unlearning.Tests.Support;
 
@@ -15,7 +14,7 @@ public sealed class StoreFailureTests
     {
         await using var database = await TestPostgres.CreateDatabaseAsync("storefail");
         if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
-        var storage = new StorageOptions { Provider = StorageProvider.Postgres, Postgres = database.ConnectionString, VacuumInterval = TimeSpan.FromHours(1) };
+        var storage = database.Storage(TestDatabase.OwnScrubOnly);
         await using var cluster = await StorageCluster.StartAsync(storage, silos: 1);
         var data = Dataset.Wdbc();
         var (train, holdout) = data.Split();

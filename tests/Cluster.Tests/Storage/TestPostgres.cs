@@ -1,4 +1,5 @@
 using Npgsql;
+using Unlearning.Silo.Storage;
 using Unlearning.TestKit;
 
 namespace Unlearning.Tests.Storage;
@@ -40,8 +41,22 @@ public static class TestPostgres
 
 public sealed class TestDatabase(string server, string name, string connectionString) : IAsyncDisposable
 {
+    /// <summary>
+    /// A periodic vacuum interval longer than any test: what a forget leaves is then cleared by its own scrub or not at all,
+    /// which is what the tests of that scrub check.
+    /// </summary>
+    public static readonly TimeSpan OwnScrubOnly = TimeSpan.FromHours(1);
+
     public string Name => name;
     public string ConnectionString => connectionString;
+
+    /// <summary>A silo's storage on this database; the periodic vacuum at its default interval unless <paramref name="vacuumInterval"/> is given.</summary>
+    public StorageOptions Storage(TimeSpan? vacuumInterval = null)
+    {
+        var storage = new StorageOptions { Provider = StorageProvider.Postgres, Postgres = connectionString };
+        if (vacuumInterval is { } interval) storage.VacuumInterval = interval;
+        return storage;
+    }
 
     /// <summary>Runs <paramref name="sql"/> in the database, as an operator at psql would.</summary>
     public async Task ExecuteAsync(string sql)

@@ -1,5 +1,4 @@
 using Npgsql;
-using Unlearning.Silo.Storage;
 using Unlearning.TestKit;
 using Unlearning.Tests.Support;
 
@@ -19,7 +18,7 @@ public sealed class UnsealedStoreTests
     {
         await using var database = await TestPostgres.CreateDatabaseAsync("unsealed");
         if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
-        var storage = new StorageOptions { Provider = StorageProvider.Postgres, Postgres = database.ConnectionString, VacuumInterval = TimeSpan.FromHours(1) };
+        var storage = database.Storage(TestDatabase.OwnScrubOnly);
         var data = Dataset.Wdbc();
         var (train, test) = data.Split();
         var unique = StorageAudit.WithUniqueFeatures(train).ToArray();
