@@ -73,24 +73,37 @@ public sealed class GrainStateScrubber(StorageOptions options, ILogger<GrainStat
         await owe.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    private ScrubRounds? _rounds;
+
     /// <summary>
-    /// Vacuums the partitions holding these grains' keys now (PostgreSQL), and their rows' when they were stored unsealed,
-    /// waiting for a vacuum another silo runs, and settles their debts when no older transaction held the vacuum back. A
-    /// failed attempt is made again on a new connection: the forget that asked has already removed its records, and
-    /// sending it again would find nothing to remove. (One known failure: a VACUUM FULL that must keep a dead version
-    /// whose TOAST data a pruning with a newer horizon has removed stops with "missing chunk number 0 for toast value",
-    /// PostgreSQL bug 18351; the next attempt, past that version's horizon, drops it.)
+    /// Vacuums the partitions holding these grains' keys (PostgreSQL), and their rows' when they were stored unsealed, in
+    /// the next round of this silo's scrubs (<see cref="ScrubRounds"/>: every scrub asked for meanwhile shares it), waiting
+    /// for a vacuum another silo runs, and settles their debts when no older transaction held the vacuum back.
     /// </summary>
-    public async Task ScrubAsync(IReadOnlyCollection<string> grainKeys, CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Stops the wait only: the round goes on for the others in it.</param>
+    public Task ScrubAsync(IReadOnlyCollection<string> grainKeys, CancellationToken cancellationToken)
+    {
+        if (!IsActive) return Task.CompletedTask;
+        var rounds = LazyInitializer.EnsureInitialized(ref _rounds, () => new ScrubRounds(ScrubRoundAsync));
+        return rounds.ScrubAsync(grainKeys).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// One round's vacuum. A failed attempt is made again on a new connection: the forgets that asked have already removed
+    /// their records, and sending them again would find nothing to remove. (One known failure: a VACUUM FULL that must keep
+    /// a dead version whose TOAST data a pruning with a newer horizon has removed stops with "missing chunk number 0 for
+    /// toast value", PostgreSQL bug 18351; the next attempt, past that version's horizon, drops it.)
+    /// </summary>
+    private async Task ScrubRoundAsync(IReadOnlyCollection<string> grainKeys)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await RunAsync(grainKeys, owedBefore: null, wait: true, cancellationToken);
+                await RunAsync(grainKeys, owedBefore: null, wait: true, CancellationToken.None);
                 return;
             }
-            catch (DbException error) when (attempt < ScrubAttempts && !cancellationToken.IsCancellationRequested)
+            catch (DbException error) when (attempt < ScrubAttempts)
             {
                 logger.LogWarning("The vacuum after a forget failed ({Error}); attempt {Attempt} of {Attempts} follows",
                     error.Message, attempt + 1, ScrubAttempts);
