@@ -89,6 +89,52 @@ public sealed class ScrubHorizonTests(ITestOutputHelper output)
         await trained.AssertGoneAsync();
     }
 
+    [Fact]
+    public async Task A_forget_beside_a_long_plain_vacuum_does_not_wait_for_it_and_still_leaves_no_trace_in_the_table_files()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync("horizon");
+        if (database is null) return; // no PostgreSQL outside CI; under CI=true this fails instead
+        await using var trained = await TrainedAsync(database);
+        if (trained is null) return;
+
+        // A plain VACUUM of a table of dead rows, slowed to take some seconds, as autovacuum's take on the TOAST tables
+        // after a large ingest. Its session shows a snapshot horizon, but PostgreSQL leaves plain vacuums out of the horizon
+        // a VACUUM FULL keeps row versions for: the forget's scrub has no reason to wait for it.
+        await database.ExecuteAsync("CREATE TABLE ballast AS SELECT g AS n FROM generate_series(1, 8000) AS g; DELETE FROM ballast;");
+        await using var vacuuming = new NpgsqlConnection(database.ConnectionString);
+        await vacuuming.OpenAsync();
+        await using (var slow = new NpgsqlCommand("SET vacuum_cost_delay = '100ms'; SET vacuum_cost_limit = 1;", vacuuming))
+            await slow.ExecuteNonQueryAsync();
+        var pid = vacuuming.ProcessID;
+        await using var vacuumCommand = new NpgsqlCommand("VACUUM ballast", vacuuming) { CommandTimeout = 0 };
+        var vacuum = vacuumCommand.ExecuteNonQueryAsync();
+        var started = Stopwatch.StartNew();
+        while (!await PlainVacuumRunningAsync(database, pid))
+        {
+            Assert.True(started.Elapsed < TimeSpan.FromSeconds(10) && !vacuum.IsCompleted, "the plain vacuum did not start, or ended at once");
+            await Task.Delay(20);
+        }
+
+        var clock = Stopwatch.StartNew();
+        Assert.True((await trained.Model.Forget(trained.Subject)).RecordsRemoved > 0);
+        var running = await PlainVacuumRunningAsync(database, pid);
+        output.WriteLine($"forget returned {clock.ElapsedMilliseconds} ms after it was sent; the plain vacuum {(running ? "still runs" : "has ended")}");
+        Assert.True(running, $"the forget returned after {clock.ElapsedMilliseconds} ms, once the plain vacuum had ended: its scrub waited for it");
+        await trained.AssertGoneAsync();
+
+        await database.ExecuteAsync($"SELECT pg_cancel_backend({pid})");
+        await Assert.ThrowsAsync<PostgresException>(() => vacuum);
+    }
+
+    private static async Task<bool> PlainVacuumRunningAsync(TestDatabase database, int pid)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_progress_vacuum WHERE pid = @pid", connection);
+        command.Parameters.AddWithValue("pid", pid);
+        return (long)(await command.ExecuteScalarAsync())! > 0;
+    }
+
     private static readonly TimeSpan Overlap = TimeSpan.FromMilliseconds(100);
     private const int Overlapping = 4;
 
