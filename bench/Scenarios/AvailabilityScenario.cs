@@ -160,7 +160,7 @@ public sealed class AvailabilityScenario : IScenario
     }
 
     /// <summary>GC and CPU counters of this process (client and silos alike), to tell CPU contention from GC pauses.</summary>
-    private readonly record struct GcSample(double Seconds, double CpuSeconds, double PauseMs, int Gen0, int Gen1, int Gen2)
+    internal readonly record struct GcSample(double Seconds, double CpuSeconds, double PauseMs, int Gen0, int Gen1, int Gen2)
     {
         public static GcSample Now() => new(
             Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency,

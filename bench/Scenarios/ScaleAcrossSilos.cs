@@ -86,7 +86,8 @@ internal static class ScaleAcrossSilos
                 .Take(count).Select(i => data.Records[i].Subject)];
             await Task.Delay(SettleTime);
             await ScaleUnderLoad.AddAvailabilityAsync(context, recorder, caseName, cluster, built, rows, Subjects(context.Settings.AvailabilityForgets));
-            await ScaleUnderLoad.AddBatchAsync(recorder, caseName, built, Subjects(context.Settings.ForgetBatch));
+            await ScaleUnderLoad.AddBatchAsync(recorder, caseName, cluster, built, Subjects(context.Settings.ForgetBatch), oneRequest: false);
+            await ScaleUnderLoad.AddBatchAsync(recorder, caseName, cluster, built, Subjects(context.Settings.ForgetBatch), oneRequest: true);
 
             cluster = await ScaleScenario.AddFirstPredictAfterRestartAsync(recorder, caseName, cluster, scale.SpreadSilos, built.Name,
                 data.Records[0].Features, "one row, every silo restarted");

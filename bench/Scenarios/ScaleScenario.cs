@@ -41,7 +41,7 @@ public sealed class ScaleScenario : IScenario
         "8 per feature + 8 (the issue's measure). One model over several silos on PostgreSQL (all in this process): shards and records per " +
         "silo, heap and RSS per record, ingest rate, single-row predictions against a no-op call (scenario 2's target), one forget (mean of 8) " +
         "against the full train, predictions while forgets stream in (scenario 3's targets: no failure, no stale answer, p99 at most 2x " +
-        "idle; one run), a batch of forgets sent together against the full train (scenario 10's target), the first prediction after every " +
+        "idle; one run), a batch of forgets (as calls sent together, and as one stored request) against the full train (scenario 10's target), the first prediction after every " +
         "silo restarts.";
 
     public async Task RunAsync(BenchContext context, ScenarioRecorder recorder)

@@ -69,6 +69,7 @@ internal static class ScaleUnderLoad
         var settings = context.Settings;
         var reader = cluster.Client.GetGrain<IModelReader>(built.Name);
         BenchContext.Progress($"{caseName}: {settings.AvailabilityRate:0} predictions/s, {settings.AvailabilityIdle.TotalSeconds:0.#} s idle, then {subjects.Count} forgets");
+        var before = AvailabilityScenario.GcSample.Now();
         IReadOnlyList<Call<PredictionBatch>> idle;
         using (var idleStop = new CancellationTokenSource(settings.AvailabilityIdle))
         {
@@ -76,6 +77,7 @@ internal static class ScaleUnderLoad
         }
 
         // Forgets each shard had accepted before this phase (each subject here owns one record, so every forget removes one).
+        var afterIdle = AvailabilityScenario.GcSample.Now();
         var accepted = (await built.Model.GetStatus()).Shards.OrderBy(s => s.Index).Select(s => s.ForgetsAccepted).ToArray();
         var completions = new List<(long ReturnedAt, int Shard, long Required)>();
         var forgetMs = new List<double>();
@@ -101,6 +103,7 @@ internal static class ScaleUnderLoad
             }
             busy = await predictions;
         }
+        var afterBusy = AvailabilityScenario.GcSample.Now();
 
         var calls = idle.Concat(busy).ToArray();
         var failed = calls.Where(c => c.Error is not null).ToArray();
@@ -125,29 +128,57 @@ internal static class ScaleUnderLoad
             PeerName = "idle", PeerValue = idle99, Ratio = busy99 / idle99, Verdict = busy99 <= 2 * idle99 ? Verdict.Pass : Verdict.Miss,
             Note = $"{settings.AvailabilityRate:0} single-row predictions/s through IModelReader; p50 {Format.Milliseconds(P(busy, 50))} " +
                    $"(idle {Format.Milliseconds(P(idle, 50))}); {subjects.Count} forgets, {settings.ForgetInterval.TotalMilliseconds:0} ms apart, " +
-                   $"each {Format.Milliseconds(Stats.Median(forgetMs))} (median), p99 {Format.Milliseconds(Stats.Percentile(forgetMs, 99))}; one run",
+                   $"each {Format.Milliseconds(Stats.Median(forgetMs))} (median), p99 {Format.Milliseconds(Stats.Percentile(forgetMs, 99))}; one run; " +
+                   $"process-wide per second: idle {AvailabilityScenario.GcSample.Describe([afterIdle - before])}; " +
+                   $"during forgets {AvailabilityScenario.GcSample.Describe([afterBusy - afterIdle])}",
         });
     }
 
     /// <summary>
-    /// <paramref name="subjects"/> forgotten by calls sent together, as many clients would, against the build's own train:
-    /// scenario 10's target, a batch never slower than one full retrain.
+    /// <paramref name="subjects"/> forgotten together against the build's own train: scenario 10's target, a batch never
+    /// slower than one full retrain. Sent as one call per subject all at once (as many clients would), or as one stored
+    /// forget request (as a platform erasing many subjects would: each shard gets its subjects in one call).
     /// </summary>
-    public static async Task AddBatchAsync(ScenarioRecorder recorder, string caseName, Built built, IReadOnlyList<string> subjects)
+    public static async Task AddBatchAsync(ScenarioRecorder recorder, string caseName, BenchCluster cluster, Built built,
+        IReadOnlyList<string> subjects, bool oneRequest)
     {
-        BenchContext.Progress($"{caseName}: a batch of {subjects.Count} forgets");
+        var how = oneRequest ? "in one request" : "as calls sent together";
+        BenchContext.Progress($"{caseName}: a batch of {subjects.Count} forgets {how}");
         await Task.Delay(SettleTime);
         var fitsBefore = await FitsAsync(built.Model);
+        var returned = new double[subjects.Count];
+        var sent = Stopwatch.GetTimestamp();
         ForgetReceipt[] receipts = [];
-        var ms = await TimeAsync(async () => receipts = await Task.WhenAll(subjects.Select(built.Model.Forget)));
+        var ms = await TimeAsync(async () => receipts = oneRequest
+            ? await RequestAsync(cluster, built, subjects)
+            : await Task.WhenAll(subjects.Select(async (subject, i) =>
+            {
+                var receipt = await built.Model.Forget(subject);
+                returned[i] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+                return receipt;
+            })));
+        var clean = receipts.Select(r => (double)r.ElapsedMs).Order().ToArray();
         var fits = await FitsAsync(built.Model) - fitsBefore;
+        Array.Sort(returned);
+        var arrivals = oneRequest ? "" : $"receipts returned from {Format.Milliseconds(returned[0])} to {Format.Milliseconds(returned[^1])} " +
+            $"(median {Format.Milliseconds(Stats.Median(returned))}); ";
         recorder.Add(new ResultRow
         {
-            Case = caseName, Metric = $"a batch of {subjects.Count} forgets", Value = ms, Unit = "ms", Target = "not slower than the full train",
+            Case = caseName, Metric = $"a batch of {subjects.Count} forgets {how}", Value = ms, Unit = "ms", Target = "not slower than the full train",
             PeerName = "full train", PeerValue = built.TrainMs, Ratio = built.TrainMs / ms, RatioUnit = "x",
             Verdict = ms <= built.TrainMs ? Verdict.Pass : Verdict.Miss,
-            Note = $"calls sent together; shards touched {receipts.Select(r => r.Shard).Distinct().Count()}; slices to refit per forget " +
-                   $"{receipts.Average(r => r.SlicesRetrained):0.00}; checkpoint fits completed {fits}; the full train is the build's own train",
+            Note = $"shards touched {receipts.Select(r => r.Shard).Distinct().Count()}; slices to refit per forget " +
+                   $"{receipts.Average(r => r.SlicesRetrained):0.00}; checkpoint fits completed {fits}; {arrivals}" +
+                   $"each subject gone from the weights served (the receipt's time) after {Format.Milliseconds(clean[0])} to " +
+                   $"{Format.Milliseconds(clean[^1])}; the full train is the build's own train (S=16 R=2: the same fits a batch " +
+                   "that reaches every shard's first slice redoes)",
         });
+    }
+
+    private static async Task<ForgetReceipt[]> RequestAsync(BenchCluster cluster, Built built, IReadOnlyList<string> subjects)
+    {
+        var request = cluster.Client.GetGrain<IForgetRequestGrain>($"bench-{Guid.NewGuid():N}");
+        var forgotten = await request.Submit(new ForgetOrder(built.Name, [.. subjects]));
+        return [.. forgotten.Select(subject => subject.Receipts.Single())];
     }
 }
